@@ -1,0 +1,239 @@
+"""The numbers that decide between segmentations: elbow and knee, silhouette,
+Calinski-Harabasz, Davies-Bouldin, k-distance for DBSCAN's eps, agreement between two results,
+and a recommended k with the criteria that support it.
+
+Every score excludes DBSCAN's noise points (they belong to no segment) and, above
+``SILHOUETTE_SAMPLE`` rows, silhouettes use a sample stratified by cluster; the sample size is
+always reported next to the score.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import (
+    adjusted_mutual_info_score,
+    adjusted_rand_score,
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    silhouette_samples,
+    silhouette_score,
+)
+from sklearn.neighbors import NearestNeighbors
+
+from algorithms.methods.base import NOISE
+from algorithms.sampling import random_sample, stratified_sample
+
+SILHOUETTE_SAMPLE = 10_000
+K_DISTANCE_SAMPLE = 10_000
+
+
+@dataclass(frozen=True)
+class ClusterScores:
+    n_clusters: int
+    n_noise: int
+    noise_share: float
+    silhouette: float | None
+    calinski_harabasz: float | None
+    davies_bouldin: float | None
+    silhouette_sample_size: int
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def score_labels(
+    matrix: np.ndarray, labels: np.ndarray, seed: int = 0, sample_size: int = SILHOUETTE_SAMPLE
+) -> ClusterScores:
+    """Quality scores of one labelling, over its clustered (non-noise) points."""
+    labels = np.asarray(labels)
+    clustered = labels != NOISE
+    n_noise = int((~clustered).sum())
+    kept, kept_labels = matrix[clustered], labels[clustered]
+    n_clusters = len(np.unique(kept_labels))
+    base = {
+        "n_clusters": n_clusters,
+        "n_noise": n_noise,
+        "noise_share": n_noise / len(labels) if len(labels) else 0.0,
+    }
+    if not 2 <= n_clusters < len(kept):
+        reason = "every customer is noise" if n_clusters == 0 else "fewer than 2 segments"
+        return ClusterScores(
+            **base,
+            silhouette=None,
+            calinski_harabasz=None,
+            davies_bouldin=None,
+            silhouette_sample_size=0,
+            note=f"scores need at least 2 segments ({reason})",
+        )
+    sample = stratified_sample(kept_labels, sample_size, seed)
+    note = "noise excluded from the scores" if n_noise else ""
+    if len(sample) < len(kept):
+        note = "; ".join(
+            filter(None, [note, f"silhouette on a stratified sample of {len(sample):,}"])
+        )
+    return ClusterScores(
+        **base,
+        silhouette=float(silhouette_score(kept[sample], kept_labels[sample])),
+        calinski_harabasz=float(calinski_harabasz_score(kept, kept_labels)),
+        davies_bouldin=float(davies_bouldin_score(kept, kept_labels)),
+        silhouette_sample_size=len(sample),
+        note=note,
+    )
+
+
+def silhouette_values(
+    matrix: np.ndarray, labels: np.ndarray, seed: int = 0, sample_size: int = SILHOUETTE_SAMPLE
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row indices, silhouette per row) for the clustered rows, stratified above the cap."""
+    labels = np.asarray(labels)
+    clustered = np.flatnonzero(labels != NOISE)
+    if len(np.unique(labels[clustered])) < 2:
+        return np.array([], dtype=int), np.array([])
+    rows = clustered[stratified_sample(labels[clustered], sample_size, seed)]
+    return rows, silhouette_samples(matrix[rows], labels[rows])
+
+
+def find_knee(x: np.ndarray, y: np.ndarray) -> float | None:
+    """The knee of a convex curve (falling elbow or rising k-distance), Kneedle-style:
+    the point farthest below the chord joining the ends, on normalised axes."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return None
+    xn = (x - x.min()) / np.ptp(x)
+    yn = (y - y.min()) / np.ptp(y)
+    chord = yn[0] + (yn[-1] - yn[0]) * (xn - xn[0]) / (xn[-1] - xn[0])
+    gap = chord - yn
+    best = int(np.argmax(gap))
+    return float(x[best]) if gap[best] > 0.01 else None
+
+
+@dataclass(frozen=True)
+class KSweep:
+    """Scores of K-Means for each k in a range, with the elbow's knee."""
+
+    table: pd.DataFrame
+    knee: int | None
+    silhouette_sample_size: int
+
+    def best(self, column: str) -> int | None:
+        scored = self.table.dropna(subset=[column])
+        if scored.empty:
+            return None
+        index = scored[column].idxmin() if column == "davies_bouldin" else scored[column].idxmax()
+        return int(scored.loc[index, "k"])
+
+
+def sweep_k(
+    matrix: np.ndarray,
+    k_min: int = 1,
+    k_max: int = 10,
+    seed: int = 0,
+    n_init: int = 10,
+    sample_size: int = SILHOUETTE_SAMPLE,
+    progress=None,
+) -> KSweep:
+    """One K-Means fit per k feeds inertia and every score, so the curves agree."""
+    k_max = min(k_max, len(matrix) - 1)
+    rows, sample_sizes = [], []
+    ks = range(max(1, k_min), k_max + 1)
+    for step, k in enumerate(ks):
+        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(matrix)
+        scores = score_labels(matrix, model.labels_, seed, sample_size) if k >= 2 else None
+        rows.append(
+            {
+                "k": k,
+                "inertia": float(model.inertia_),
+                "silhouette": scores.silhouette if scores else None,
+                "calinski_harabasz": scores.calinski_harabasz if scores else None,
+                "davies_bouldin": scores.davies_bouldin if scores else None,
+            }
+        )
+        if scores:
+            sample_sizes.append(scores.silhouette_sample_size)
+        if progress:
+            progress(step + 1, len(ks))
+    table = pd.DataFrame(
+        rows, columns=["k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin"]
+    )
+    knee = find_knee(table["k"], table["inertia"]) if len(table) else None
+    return KSweep(
+        table=table,
+        knee=int(knee) if knee is not None else None,
+        silhouette_sample_size=max(sample_sizes, default=0),
+    )
+
+
+@dataclass(frozen=True)
+class KRecommendation:
+    k: int
+    reason: str
+    votes: dict[str, int | None] = field(default_factory=dict)
+
+
+CRITERIA = {
+    "elbow": "the elbow's knee",
+    "silhouette": "the highest silhouette",
+    "calinski_harabasz": "the highest Calinski-Harabasz",
+    "davies_bouldin": "the lowest Davies-Bouldin",
+}
+
+
+def recommend_k(sweep: KSweep) -> KRecommendation | None:
+    """The k most criteria point to; ties go to the silhouette's choice."""
+    votes = {"elbow": sweep.knee} | {c: sweep.best(c) for c in list(CRITERIA)[1:]}
+    cast = [k for k in votes.values() if k is not None]
+    if not cast:
+        return None
+    counts = pd.Series(cast).value_counts()
+    leaders = counts[counts == counts.max()].index.tolist()
+    k = votes["silhouette"] if votes["silhouette"] in leaders else min(leaders)
+    agreeing = [CRITERIA[c] for c, v in votes.items() if v == k]
+    others = [f"{CRITERIA[c]} at k={v}" for c, v in votes.items() if v is not None and v != k]
+    reason = f"k={k}: {_join(agreeing)} {'agree' if len(agreeing) > 1 else 'points here'}"
+    if others:
+        reason += f" ({_join(others)})"
+    return KRecommendation(k=int(k), reason=reason + ".", votes=votes)
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def k_distances(
+    matrix: np.ndarray, min_samples: int, seed: int = 0, sample_size: int = K_DISTANCE_SAMPLE
+) -> np.ndarray:
+    """Sorted distance from each (sampled) customer to its ``min_samples``-th neighbour,
+    counting itself as DBSCAN does: the radius at which it would become a core point."""
+    n_neighbors = min(min_samples, len(matrix))
+    queries = matrix[random_sample(len(matrix), sample_size, seed)]
+    distances, _ = NearestNeighbors(n_neighbors=n_neighbors).fit(matrix).kneighbors(queries)
+    return np.sort(distances[:, -1])
+
+
+def suggest_eps(distances: np.ndarray) -> float | None:
+    """eps at the knee of the sorted k-distance curve: denser than that is a cluster."""
+    if len(distances) == 0:
+        return None
+    knee = find_knee(np.arange(len(distances)), distances)
+    if knee is None:
+        return None
+    return float(distances[int(knee)])
+
+
+@dataclass(frozen=True)
+class Agreement:
+    adjusted_rand: float
+    adjusted_mutual_info: float
+    contingency: pd.DataFrame
+
+
+def agreement(labels_a: np.ndarray, labels_b: np.ndarray) -> Agreement:
+    """How far two segmentations of the same customers agree, and where they differ."""
+    return Agreement(
+        adjusted_rand=float(adjusted_rand_score(labels_a, labels_b)),
+        adjusted_mutual_info=float(adjusted_mutual_info_score(labels_a, labels_b)),
+        contingency=pd.crosstab(pd.Series(labels_a, name="a"), pd.Series(labels_b, name="b")),
+    )

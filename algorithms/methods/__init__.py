@@ -1,0 +1,28 @@
+"""The clustering methods Segmenta offers, by name: adding one is a module plus a line here."""
+
+from algorithms.errors import ParameterError
+from algorithms.methods.base import NOISE, ClusteringMethod, Param
+from algorithms.methods.dbscan import DBSCANMethod
+from algorithms.methods.hierarchical import HierarchicalMethod
+from algorithms.methods.kmeans import KMeansMethod
+
+METHODS: dict[str, type[ClusteringMethod]] = {
+    method.name: method for method in (KMeansMethod, DBSCANMethod, HierarchicalMethod)
+}
+
+
+def get_method(name: str) -> type[ClusteringMethod]:
+    try:
+        return METHODS[name]
+    except KeyError:
+        raise ParameterError(
+            f"Unknown method '{name}': choose one of {', '.join(METHODS)}."
+        ) from None
+
+
+def make_method(name: str, **params) -> ClusteringMethod:
+    """A validated, unfitted method; parameters left out take their defaults."""
+    return get_method(name)(**params)
+
+
+__all__ = ["METHODS", "NOISE", "ClusteringMethod", "Param", "get_method", "make_method"]

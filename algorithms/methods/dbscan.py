@@ -1,0 +1,81 @@
+"""DBSCAN: dense regions become segments, isolated customers are noise (label -1).
+
+Above ``FAST_MIN_ROWS`` the exact implementation of the ``dbscan`` package (Wang et al.) runs
+instead of scikit-learn's: same labels, but it does not materialise every neighbourhood list,
+so memory stays linear where scikit-learn's can need gigabytes (see PERFORMANCE.md). The
+tests keep scikit-learn as the reference both are compared with.
+"""
+
+import numpy as np
+from sklearn.cluster import DBSCAN
+from sklearn.neighbors import NearestNeighbors
+
+from algorithms.methods.base import NOISE, ClusteringMethod, Param
+
+FAST_MIN_ROWS = 20_000
+
+
+def fast_dbscan_available(matrix: np.ndarray) -> bool:
+    try:
+        import dbscan
+    except ImportError:
+        return False
+    return dbscan.DBSCAN_MIN_DIMS <= matrix.shape[1] <= dbscan.DBSCAN_MAX_DIMS
+
+
+class DBSCANMethod(ClusteringMethod):
+    name = "dbscan"
+    label = "DBSCAN"
+    params = (
+        Param(
+            "eps",
+            float,
+            0.3,
+            "Neighbourhood radius, in scaled units (see the k-distance curve for a suggestion).",
+            low=1e-9,
+        ),
+        Param(
+            "min_samples",
+            int,
+            5,
+            "Neighbours (the point included) that make a core point.",
+            low=1,
+            high=1000,
+        ),
+    )
+
+    def __init__(self, implementation: str = "auto", **params):
+        super().__init__(**params)
+        self.implementation = implementation
+
+    def _fit(self, matrix: np.ndarray):
+        eps, min_samples = self.params_in["eps"], self.params_in["min_samples"]
+        use_fast = self.implementation == "fast" or (
+            self.implementation == "auto" and len(matrix) >= FAST_MIN_ROWS
+        )
+        if use_fast and fast_dbscan_available(matrix):
+            import dbscan
+
+            labels, core_mask = dbscan.DBSCAN(matrix, eps=eps, min_samples=min_samples)
+            labels = np.asarray(labels, dtype=np.int64)
+            self.note_ = "exact DBSCAN of the dbscan package (linear memory)"
+        else:
+            model = DBSCAN(eps=eps, min_samples=min_samples).fit(matrix)
+            labels = model.labels_.astype(np.int64)
+            core_mask = np.zeros(len(matrix), dtype=bool)
+            core_mask[model.core_sample_indices_] = True
+        self.core_sample_mask_ = np.asarray(core_mask, dtype=bool)
+        self.components_ = matrix[self.core_sample_mask_]
+        return labels, None
+
+    def _reorder(self, order: np.ndarray) -> None:
+        self.core_labels_ = self.labels_[self.core_sample_mask_]
+
+    def predict(self, matrix: np.ndarray) -> np.ndarray:
+        """A new customer joins the cluster of its nearest core point within eps, else noise."""
+        matrix = np.asarray(matrix, dtype=np.float64)
+        if len(self.components_) == 0:
+            return np.full(len(matrix), NOISE, dtype=np.int64)
+        distance, index = NearestNeighbors(n_neighbors=1).fit(self.components_).kneighbors(matrix)
+        labels = self.core_labels_[index[:, 0]]
+        return np.where(distance[:, 0] <= self.params_in["eps"], labels, NOISE)

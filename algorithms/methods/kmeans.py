@@ -1,0 +1,31 @@
+"""K-Means: k centroids minimising within-cluster squared distance (scikit-learn's KMeans)."""
+
+import numpy as np
+from sklearn.cluster import KMeans
+
+from algorithms.methods.base import ClusteringMethod, Param
+
+
+class KMeansMethod(ClusteringMethod):
+    name = "kmeans"
+    label = "K-Means"
+    params = (
+        Param("n_clusters", int, 5, "Number of segments (k).", low=1, high=50),
+        Param(
+            "init",
+            str,
+            "k-means++",
+            "How the first centroids are placed.",
+            choices=("k-means++", "random"),
+        ),
+        Param("n_init", int, 10, "Restarts; the best of them is kept.", low=1, high=100),
+        Param("random_state", int, 42, "Seed: the same seed gives the same segments.", low=0),
+    )
+
+    def _fit(self, matrix: np.ndarray):
+        k = self.params_in["n_clusters"]
+        self._require_rows(matrix, k, f"K-Means with k={k}")
+        model = KMeans(**self.params_in).fit(matrix)
+        self.inertia_ = float(model.inertia_)
+        self.n_iter_ = int(model.n_iter_)
+        return model.labels_, model.cluster_centers_

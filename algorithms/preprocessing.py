@@ -1,0 +1,201 @@
+"""Feature choice, encoding and scaling: one fitted preprocessor feeds every method and metric.
+
+``FeaturePreprocessor`` follows scikit-learn's shape (parameters in ``__init__``, ``fit``
+returns self, learned state in trailing-underscore attributes) so a fitted one can be saved
+with the model and applied to new customers by ``segmenta assign``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
+from algorithms.errors import DataError, FeatureError
+
+SCALERS = {
+    "none": None,
+    "standard": StandardScaler,
+    "minmax": MinMaxScaler,
+    "robust": RobustScaler,
+}
+MAX_CATEGORIES = 20
+
+
+def numeric_feature_candidates(table: pd.DataFrame) -> list[str]:
+    """Columns that can serve as features: numeric and not constant."""
+    return [
+        column
+        for column in table.columns
+        if pd.api.types.is_numeric_dtype(table[column])
+        and not pd.api.types.is_bool_dtype(table[column])
+        and table[column].nunique(dropna=True) > 1
+    ]
+
+
+def categorical_candidates(table: pd.DataFrame) -> list[str]:
+    """Text columns with few distinct values (Gender, Region...), usable for one-hot encoding."""
+    return [
+        column
+        for column in table.columns
+        if not pd.api.types.is_numeric_dtype(table[column])
+        and 1 < table[column].nunique(dropna=True) <= MAX_CATEGORIES
+    ]
+
+
+@dataclass(frozen=True)
+class PreparedFeatures:
+    """What a clustering run consumes: the scaled matrix plus what it takes to explain it."""
+
+    matrix: np.ndarray
+    original: pd.DataFrame
+    row_mask: np.ndarray
+    preprocessor: "FeaturePreprocessor"
+
+    @property
+    def n_dropped(self) -> int:
+        return int((~self.row_mask).sum())
+
+    @property
+    def columns(self) -> list[str]:
+        return self.preprocessor.columns_
+
+
+class FeaturePreprocessor:
+    """Chooses numeric features, one-hot encodes an optional categorical column and scales.
+
+    Rows with a missing or infinite value in any chosen column are left out of the fit and
+    reported (``row_mask``), never silently imputed: a segment should not be made of guesses.
+    """
+
+    def __init__(
+        self,
+        features: list[str],
+        scaling: str = "standard",
+        categorical: str | None = None,
+    ):
+        self.features = list(dict.fromkeys(features))
+        self.scaling = scaling
+        self.categorical = categorical
+
+    def fit(self, table: pd.DataFrame) -> "FeaturePreprocessor":
+        self._validate(table)
+        numeric, mask = self._numeric_block(table)
+        self.categories_ = self._categories(table, mask)
+        mask &= self._categorical_mask(table)
+        if not mask.any():
+            raise DataError(
+                "No customer has a value in every chosen column: choose other features "
+                "or fill in the missing values."
+            )
+        self._reject_constant(numeric[mask])
+        scaler_class = SCALERS[self.scaling]
+        self.scaler_ = scaler_class().fit(numeric[mask]) if scaler_class else None
+        self.columns_ = self.features + [f"{self.categorical}={c}" for c in self.categories_]
+        return self
+
+    def transform(self, table: pd.DataFrame) -> PreparedFeatures:
+        """Scale ``table``'s rows; rows with missing values are excluded and flagged."""
+        self._validate(table)
+        numeric, mask = self._numeric_block(table)
+        mask &= self._categorical_mask(table)
+        if not mask.any():
+            raise DataError("No row has a value in every feature column.")
+        numeric = numeric[mask]
+        scaled = self.scaler_.transform(numeric) if self.scaler_ else numeric.copy()
+        encoded = self._one_hot(table.loc[mask])
+        original = pd.DataFrame(
+            np.hstack([numeric, encoded]), columns=self.columns_, index=table.index[mask]
+        )
+        matrix = np.ascontiguousarray(np.hstack([scaled, encoded]), dtype=np.float64)
+        return PreparedFeatures(matrix=matrix, original=original, row_mask=mask, preprocessor=self)
+
+    def fit_transform(self, table: pd.DataFrame) -> PreparedFeatures:
+        return self.fit(table).transform(table)
+
+    def to_original_units(self, matrix: np.ndarray) -> np.ndarray:
+        """Map points of the scaled space (e.g. centroids) back to the table's units."""
+        matrix = np.array(matrix, dtype=np.float64, ndmin=2)
+        n_numeric = len(self.features)
+        if self.scaler_ is not None:
+            matrix[:, :n_numeric] = self.scaler_.inverse_transform(matrix[:, :n_numeric])
+        return matrix
+
+    def _validate(self, table: pd.DataFrame) -> None:
+        if self.scaling not in SCALERS:
+            raise FeatureError(
+                f"Unknown scaling '{self.scaling}': choose one of {', '.join(SCALERS)}."
+            )
+        if not self.features:
+            raise FeatureError("Choose at least one numeric feature column.")
+        if len(table) == 0:
+            raise DataError("The table has no rows.")
+        wanted = self.features + ([self.categorical] if self.categorical else [])
+        missing = [column for column in wanted if column not in table.columns]
+        if missing:
+            raise FeatureError(
+                f"Unknown column {', '.join(repr(m) for m in missing)}; "
+                f"available columns: {', '.join(map(str, table.columns))}."
+            )
+        if self.categorical in self.features:
+            raise FeatureError(f"'{self.categorical}' cannot be a feature and encoded at once.")
+        for column in self.features:
+            _require_numeric(table, column)
+
+    def _numeric_block(self, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        numeric = table[self.features].apply(pd.to_numeric).to_numpy(dtype=np.float64)
+        return numeric, np.isfinite(numeric).all(axis=1)
+
+    def _categories(self, table: pd.DataFrame, mask: np.ndarray) -> list[str]:
+        if not self.categorical:
+            return []
+        values = table.loc[mask, self.categorical].dropna().astype(str)
+        categories = sorted(values.unique())
+        if len(categories) > MAX_CATEGORIES:
+            raise FeatureError(
+                f"'{self.categorical}' has {len(categories)} distinct values; one-hot encoding "
+                f"takes at most {MAX_CATEGORIES}. Choose a column with fewer categories."
+            )
+        return categories
+
+    def _categorical_mask(self, table: pd.DataFrame) -> np.ndarray:
+        if not self.categorical:
+            return np.ones(len(table), dtype=bool)
+        return table[self.categorical].notna().to_numpy()
+
+    def _one_hot(self, table: pd.DataFrame) -> np.ndarray:
+        if not self.categorical:
+            return np.empty((len(table), 0))
+        values = table[self.categorical].astype(str).to_numpy()
+        return (values[:, None] == np.array(self.categories_)[None, :]).astype(np.float64)
+
+    def _reject_constant(self, numeric: np.ndarray) -> None:
+        for column, values in zip(self.features, numeric.T, strict=True):
+            if np.ptp(values) == 0:
+                raise FeatureError(
+                    f"Column '{column}' has the same value ({values[0]:g}) for every customer, "
+                    "so it cannot separate segments: remove it from the features."
+                )
+
+
+def _require_numeric(table: pd.DataFrame, column: str) -> None:
+    values = table[column]
+    if pd.api.types.is_bool_dtype(values):
+        raise FeatureError(
+            f"Column '{column}' is true/false, not a number: choose another feature."
+        )
+    if pd.api.types.is_numeric_dtype(values):
+        if values.isna().all():
+            raise FeatureError(f"Column '{column}' has no values: choose another feature.")
+        return
+    coerced = pd.to_numeric(values, errors="coerce")
+    bad = values.notna() & coerced.isna()
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FeatureError(
+            f"Column '{column}' is not numeric: data row {position + 1} holds "
+            f"'{values.iloc[position]}' ({int(bad.sum())} such values). Clean the column or "
+            "choose another feature."
+        )
+    if coerced.isna().all():
+        raise FeatureError(f"Column '{column}' has no values: choose another feature.")
