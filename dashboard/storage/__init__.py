@@ -1,0 +1,31 @@
+"""Server-side storage: uploaded tables (``datasets``) and team persona sets (``personas``).
+
+Free of dash and flask so the CLI and background workers can use it too.
+"""
+
+from dashboard.storage.datasets import DatasetInfo, DatasetStore, dataset_hash
+from dashboard.storage.db import StorageUnavailable, check_database, create_schema, make_engine
+from dashboard.storage.personas import (
+    PersonaSetNotFound,
+    PersonaSetSummary,
+    PersonaSetVersion,
+    PersonaStore,
+    VersionConflict,
+    VersionInfo,
+)
+
+__all__ = [
+    "DatasetInfo",
+    "DatasetStore",
+    "PersonaSetNotFound",
+    "PersonaSetSummary",
+    "PersonaSetVersion",
+    "PersonaStore",
+    "StorageUnavailable",
+    "VersionConflict",
+    "VersionInfo",
+    "check_database",
+    "create_schema",
+    "dataset_hash",
+    "make_engine",
+]

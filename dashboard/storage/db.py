@@ -1,0 +1,293 @@
+"""Database engine and schema of the persona store.
+
+One module owns the connection rules and the tables so that the app, the CLI and the tests open
+the database the same way: SQLite for a single machine (WAL so readers never wait for a writer,
+foreign keys on so deleting a set deletes its versions) and PostgreSQL for a team deployment.
+Deliberately free of dash and flask: the CLI uses it without the web stack.
+"""
+
+import json
+import zlib
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import (
+    Engine,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    literal,
+    select,
+)
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from algorithms.errors import SegmentaError
+
+# Driver names in the URLs hosting platforms hand out; psycopg 3 is the driver installed.
+_POSTGRES_ALIASES = {"postgres", "postgresql"}
+_SQLITE_BUSY_TIMEOUT_S = 30
+_LABEL_DTYPE = np.dtype("<i4")
+
+
+class StorageUnavailable(RuntimeError):
+    """The database cannot be reached or lacks its tables: an operator problem, not bad input."""
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC timestamps on every backend.
+
+    SQLite has no timezone type and drops the offset, so values are stored as naive UTC and the
+    UTC zone is put back on load; PostgreSQL's timestamptz returns the session zone, so results
+    are converted to UTC too. Naive datetimes are refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: timestamps must carry a timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class JSONText(TypeDecorator):
+    """JSON kept as text so that content round-trips exactly on every backend.
+
+    Native JSON types do not: PostgreSQL's jsonb reorders keys and rejects ``\\u0000``, its json
+    type and SQLite reject NaN (a normal value for an undefined metric). ASCII-escaped text
+    avoids all of that; nothing queries inside these documents.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=True, allow_nan=True)
+
+    def process_result_value(self, value: str | None, dialect):
+        return None if value is None else json.loads(value)
+
+
+class Base(DeclarativeBase):
+    """Declarative base whose constraint names are predictable across backends."""
+
+    metadata = MetaData(
+        naming_convention={
+            "pk": "pk_%(table_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        }
+    )
+
+
+class PersonaSetRow(Base):
+    """A named persona set; its content lives in its versions.
+
+    ``latest_version`` is the compare-and-set target of a save, and ``name_key`` (the name
+    casefolded, whitespace collapsed) makes names unique among sets without relying on the
+    collation of each backend.
+    """
+
+    __tablename__ = "persona_sets"
+    # AUTOINCREMENT: SQLite must not reuse a deleted set's id, which an open editor may still hold.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(Text, unique=True)
+    dataset_name: Mapped[str] = mapped_column(Text)
+    dataset_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(Text)
+    latest_version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PersonaSetVersionRow(Base):
+    """One saved state of a persona set; rows are only ever inserted, never updated.
+
+    The unique (set_id, version) pair is the last line of defence against two concurrent saves
+    from the same base version: the second insert fails instead of silently forking history.
+    """
+
+    __tablename__ = "persona_set_versions"
+    __table_args__ = (UniqueConstraint("set_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("persona_sets.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text)
+    segmentation: Mapped[dict] = mapped_column(JSONText)
+    personas: Mapped[list] = mapped_column(JSONText)
+    n_personas: Mapped[int] = mapped_column(Integer)
+    n_rows: Mapped[int] = mapped_column(Integer)
+    labels: Mapped[bytes] = mapped_column(LargeBinary)
+    row_ids: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+def plain_json(value, what: str):
+    """``value`` with numpy scalars/arrays, tuples and dates turned into plain JSON values.
+
+    Callers pass whatever their computation produced (``np.float64`` metrics, centroid arrays,
+    ``np.int64`` cluster keys); refusing that would push conversion into every caller. The
+    conversion is JSON's: tuples come back as lists, dict keys as strings, dates as ISO text.
+    """
+    if isinstance(value, str | bool | int | float) or value is None:
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return plain_json(value.tolist(), what)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {_json_key(key, what): plain_json(item, what) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_json(item, what) for item in value]
+    raise SegmentaError(
+        f"the {what} holds a {type(value).__name__} ({value!r:.60}), which cannot be saved: "
+        "use numbers, text, lists and dicts"
+    )
+
+
+def _json_key(key, what: str) -> str:
+    key = plain_json(key, what)
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool | int | float) or key is None:
+        return json.dumps(key)
+    raise SegmentaError(f"the {what} has a dict key {key!r} that is not text or a number")
+
+
+def encode_labels(labels) -> tuple[bytes, int]:
+    """Compress cluster labels (one per row, -1 for noise) as little-endian int32.
+
+    A table can have a million rows; labels take few distinct values, so zlib shrinks the
+    4 MB array to a small fraction of that.
+    """
+    array = np.asarray(labels)
+    if array.ndim != 1:
+        raise SegmentaError(
+            f"labels must be one value per row, got an array of shape {array.shape}"
+        )
+    if array.size == 0:
+        raise SegmentaError("labels are empty: there is no segmentation to save")
+    if array.dtype.kind not in "iu":
+        raise SegmentaError(f"labels must be whole numbers (cluster ids), got {array.dtype}")
+    info = np.iinfo(_LABEL_DTYPE)
+    if array.min() < info.min or array.max() > info.max:
+        raise SegmentaError("labels must fit in 32 bits: cluster ids are small whole numbers")
+    return zlib.compress(array.astype(_LABEL_DTYPE).tobytes(), level=6), int(array.size)
+
+
+def decode_labels(blob: bytes, n_rows: int) -> np.ndarray:
+    """The labels array saved by ``encode_labels``, read-only so shared versions stay intact."""
+    labels = np.frombuffer(zlib.decompress(blob), dtype=_LABEL_DTYPE).astype(np.int32)
+    if labels.size != n_rows:
+        raise StorageUnavailable(f"stored labels hold {labels.size} rows instead of {n_rows}")
+    labels.flags.writeable = False
+    return labels
+
+
+def encode_row_ids(row_ids: Iterable[str] | None, n_rows: int) -> bytes | None:
+    """Compress the customer id of every row (text, so ``0001`` stays ``0001``)."""
+    if row_ids is None:
+        return None
+    ids = list(row_ids)
+    if len(ids) != n_rows:
+        raise SegmentaError(f"there are {len(ids)} row ids for {n_rows} labels: give one per row")
+    for position, row_id in enumerate(ids):
+        if not isinstance(row_id, str):
+            raise SegmentaError(
+                f"row id {position + 1} is {row_id!r} ({type(row_id).__name__}): "
+                "row ids must be text, as read from the id column"
+            )
+    return zlib.compress(json.dumps(ids, ensure_ascii=True).encode("ascii"), level=6)
+
+
+def decode_row_ids(blob: bytes | None) -> list[str] | None:
+    return None if blob is None else json.loads(zlib.decompress(blob))
+
+
+def normalize_url(url: str) -> URL:
+    """Parse a database URL, sending plain ``postgres://``/``postgresql://`` to psycopg 3."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise SegmentaError(
+            f"database URL {url!r} is not valid: use sqlite:///path/to/segmenta.db "
+            "or postgresql://user@host:5432/dbname"
+        ) from exc
+    if parsed.drivername in _POSTGRES_ALIASES:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str) -> Engine:
+    """Open a pooled engine for SQLite or PostgreSQL with the settings the stores rely on."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    in_memory = parsed.database in (None, "", ":memory:")
+    if not in_memory:
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        parsed,
+        pool_pre_ping=True,
+        connect_args={"check_same_thread": False, "timeout": _SQLITE_BUSY_TIMEOUT_S},
+        # One shared connection, or each thread would see its own empty in-memory database.
+        poolclass=StaticPool if in_memory else None,
+    )
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection, _connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_schema(engine: Engine) -> None:
+    """Create the tables that are missing; safe to call on every start."""
+    Base.metadata.create_all(engine)
+
+
+def check_database(engine: Engine) -> None:
+    """Raise ``StorageUnavailable`` unless the database answers and holds every table."""
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        with engine.connect() as connection:
+            for table in Base.metadata.sorted_tables:
+                connection.execute(select(literal(1)).select_from(table).limit(1)).all()
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig if getattr(exc, "orig", None) is not None else exc).strip()
+        raise StorageUnavailable(
+            f"database {where} is not usable: {reason.splitlines()[0]}"
+        ) from exc
