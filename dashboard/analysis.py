@@ -1,0 +1,172 @@
+"""What the pages ask for, computed once and cached: segmentations, k sweeps, k-distances,
+silhouettes. Pages call these with a dataset id and a spec, never with data, so tables stay
+on the server and every page reads the same cached result.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from algorithms.diagnostics import (
+    KRecommendation,
+    KSweep,
+    k_distances,
+    recommend_k,
+    silhouette_values,
+    suggest_eps,
+    sweep_k,
+)
+from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
+from algorithms.segmentation import Segmentation, SegmentationSpec, fit_prepared
+from dashboard.results import ResultCache, result_key
+from dashboard.storage.datasets import DatasetStore
+
+
+@dataclass(frozen=True)
+class View:
+    """The feature set every page works on; the Data page chooses it."""
+
+    dataset_id: str
+    features: tuple[str, ...]
+    scaling: str = "standard"
+    categorical: str | None = None
+
+    @classmethod
+    def from_store(cls, data: dict) -> "View":
+        return cls(
+            dataset_id=data["dataset_id"],
+            features=tuple(data["features"]),
+            scaling=data.get("scaling", "standard"),
+            categorical=data.get("categorical") or None,
+        )
+
+    def as_store(self) -> dict:
+        return {
+            "dataset_id": self.dataset_id,
+            "features": list(self.features),
+            "scaling": self.scaling,
+            "categorical": self.categorical,
+        }
+
+    def spec(self, method: str, params: dict, seed: int = 0) -> SegmentationSpec:
+        return SegmentationSpec(
+            features=self.features,
+            method=method,
+            params=params,
+            scaling=self.scaling,
+            categorical=self.categorical,
+            seed=seed,
+        )
+
+
+@dataclass(frozen=True)
+class SegmentationResult:
+    """The cacheable part of a Segmentation: what the pages draw, without the matrix."""
+
+    spec: dict
+    method_label: str
+    row_mask: np.ndarray
+    labels: np.ndarray
+    scores: dict
+    profile: pd.DataFrame
+    centroids: pd.DataFrame
+    sizes: dict
+    note: str
+    fit_seconds: float
+    core_mask: np.ndarray | None = None
+    linkage_matrix: np.ndarray | None = None
+    cut_height: float | None = None
+    summary: dict | None = None
+
+    @classmethod
+    def of(cls, segmentation: Segmentation) -> "SegmentationResult":
+        model = segmentation.model
+        return cls(
+            spec=segmentation.spec.as_dict(),
+            method_label=model.label,
+            row_mask=segmentation.prepared.row_mask,
+            labels=segmentation.labels,
+            scores=segmentation.scores.as_dict(),
+            profile=segmentation.profile,
+            centroids=segmentation.centroids(),
+            sizes=segmentation.sizes(),
+            note=model.note_,
+            fit_seconds=segmentation.fit_seconds,
+            core_mask=getattr(model, "core_sample_mask_", None),
+            linkage_matrix=getattr(model, "linkage_matrix_", None),
+            cut_height=getattr(model, "cut_height_", None),
+            summary=segmentation.summary(),
+        )
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    sweep: KSweep
+    recommendation: KRecommendation | None
+
+
+@dataclass(frozen=True)
+class KDistanceResult:
+    distances: np.ndarray
+    suggested_eps: float | None
+    min_samples: int
+
+
+class Analysis:
+    def __init__(self, datasets: DatasetStore, results: ResultCache):
+        self.datasets = datasets
+        self.results = results
+
+    def table(self, dataset_id: str) -> pd.DataFrame:
+        return self.datasets.get(dataset_id)
+
+    def prepare(self, view: View) -> PreparedFeatures:
+        preprocessor = FeaturePreprocessor(list(view.features), view.scaling, view.categorical)
+        return preprocessor.fit_transform(self.table(view.dataset_id))
+
+    def segmentation(self, view: View, method: str, params: dict, seed: int = 0):
+        spec = view.spec(method, params, seed)
+        key = result_key("segmentation", view.dataset_id, **spec.as_dict())
+        return self.results.get_or_compute(key, lambda: self._segment(view, spec))
+
+    def _segment(self, view: View, spec: SegmentationSpec) -> SegmentationResult:
+        table = self.table(view.dataset_id)
+        prepared = self.prepare(view)
+        return SegmentationResult.of(fit_prepared(table, prepared, spec))
+
+    def sweep(
+        self, view: View, k_min: int = 1, k_max: int = 10, seed: int = 0, progress=None
+    ) -> SweepResult:
+        key = result_key(
+            "sweep", view.dataset_id, view=view.as_store(), k=(k_min, k_max), seed=seed
+        )
+
+        def compute() -> SweepResult:
+            sweep = sweep_k(self.prepare(view).matrix, k_min, k_max, seed=seed, progress=progress)
+            return SweepResult(sweep, recommend_k(sweep))
+
+        return self.results.get_or_compute(key, compute)
+
+    def k_distance(self, view: View, min_samples: int, seed: int = 0) -> KDistanceResult:
+        key = result_key("kdist", view.dataset_id, view=view.as_store(), m=min_samples, seed=seed)
+
+        def compute() -> KDistanceResult:
+            distances = k_distances(self.prepare(view).matrix, min_samples, seed)
+            return KDistanceResult(distances, suggest_eps(distances), min_samples)
+
+        return self.results.get_or_compute(key, compute)
+
+    def silhouettes(
+        self, view: View, method: str, params: dict, seed: int = 0
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(clustered-row positions, their labels, silhouette values), sampled above the cap."""
+        spec = view.spec(method, params, seed)
+        key = result_key("silhouette", view.dataset_id, **spec.as_dict())
+
+        def compute():
+            result = self.segmentation(view, method, params, seed)
+            rows, values = silhouette_values(self.prepare(view).matrix, result.labels, seed)
+            return rows, result.labels[rows], values
+
+        return self.results.get_or_compute(key, compute)

@@ -1,0 +1,55 @@
+"""``create_app(config)``: the Dash app, its pages, stores and caches, built from a Config."""
+
+import dash
+import diskcache
+from dash import Dash, DiskcacheManager
+from flask import redirect, request
+
+from algorithms.threads import limit_compute_threads
+from dashboard.analysis import View
+from dashboard.config import REPO_ROOT, Config
+from dashboard.layout import register_shell_callbacks, shell
+from dashboard.pages import PAGES
+from dashboard.services import Services, build_services
+
+DEFAULT_FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
+
+
+def create_app(config: Config | None = None) -> Dash:
+    config = config or Config.from_env()
+    limit_compute_threads()
+    app = Dash(
+        "segmenta",
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(REPO_ROOT / "assets"),
+        title="Segmenta",
+        suppress_callback_exceptions=True,
+        background_callback_manager=background_manager(config),
+    )
+    app.server.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing)
+    services = build_services(config, app.server)
+    app.server.extensions["segmenta"] = services
+    for page in PAGES:
+        dash.register_page(page.__name__, layout=page.layout, **page.PAGE)
+        page.register_callbacks(app, services)
+    app.server.before_request(redirect_root)
+    register_shell_callbacks(app, services)
+    app.layout = shell(default_view(services).as_store())
+    return app
+
+
+def redirect_root():
+    """``/`` opens the Compare page, where the sample's segments are shown at once."""
+    if request.path == "/":
+        return redirect("/compare")
+    return None
+
+
+def default_view(services: Services) -> View:
+    return View(dataset_id=services.sample.dataset_id, features=DEFAULT_FEATURES)
+
+
+def background_manager(config: Config) -> DiskcacheManager:
+    """Where long callbacks run: local processes sharing a disk cache."""
+    return DiskcacheManager(diskcache.Cache(str(config.instance_path / "background")))

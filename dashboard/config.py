@@ -1,0 +1,74 @@
+"""Settings, read from the environment with defaults that work on a laptop.
+
+``create_app(Config.from_env())`` in production; tests build their own ``Config`` (a temporary
+instance folder, a test database) so no two apps in one process can disagree.
+"""
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from algorithms.loading import TableLimits
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+@dataclass(frozen=True)
+class Config:
+    instance_path: Path = REPO_ROOT / "instance"
+    database_url: str = ""
+    cache_redis_url: str = ""
+    celery_broker_url: str = ""
+    cache_timeout_seconds: int = 7 * 24 * 3600
+    upload_max_mb: int = 100
+    max_rows: int = 2_000_000
+    max_columns: int = 500
+    max_cells: int = 50_000_000
+    display_points: int = 20_000
+    secret_key: str = "segmenta-dev"
+    auth_users: dict[str, str] = field(default_factory=dict)
+    trusted_user_header: str = ""
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Config":
+        instance = Path(os.environ.get("SEGMENTA_INSTANCE", REPO_ROOT / "instance"))
+        config = cls(
+            instance_path=instance,
+            database_url=os.environ.get("DATABASE_URL", ""),
+            cache_redis_url=os.environ.get("CACHE_REDIS_URL", ""),
+            celery_broker_url=os.environ.get("CELERY_BROKER_URL", ""),
+            upload_max_mb=_int("SEGMENTA_UPLOAD_MAX_MB", cls.upload_max_mb),
+            max_rows=_int("SEGMENTA_MAX_ROWS", cls.max_rows),
+            max_columns=_int("SEGMENTA_MAX_COLUMNS", cls.max_columns),
+            max_cells=_int("SEGMENTA_MAX_CELLS", cls.max_cells),
+            display_points=_int("SEGMENTA_DISPLAY_POINTS", cls.display_points),
+            secret_key=os.environ.get("SECRET_KEY", cls.secret_key),
+        )
+        return replace(config, **overrides)
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.instance_path / 'segmenta.db'}"
+
+    @property
+    def datasets_folder(self) -> Path:
+        return self.instance_path / "datasets"
+
+    @property
+    def cache_folder(self) -> Path:
+        return self.instance_path / "cache"
+
+    @property
+    def table_limits(self) -> TableLimits:
+        return TableLimits(
+            max_bytes=self.upload_max_mb * 1024 * 1024,
+            max_rows=self.max_rows,
+            max_columns=self.max_columns,
+            max_cells=self.max_cells,
+        )

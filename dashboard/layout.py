@@ -1,0 +1,65 @@
+"""The frame every page sits in: navigation, the current data and feature set, page alerts."""
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from algorithms.profiling import short_name
+from dashboard import ids
+
+NAV_PAGES = (
+    ("Data", "/data"),
+    ("Compare", "/compare"),
+    ("Diagnostics", "/diagnostics"),
+    ("Personas", "/personas"),
+)
+
+
+def shell(default_view: dict) -> html.Div:
+    navbar = dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Segmenta", href="/compare"),
+                dbc.Nav(
+                    [
+                        dbc.NavItem(dbc.NavLink(name, href=path, active="exact"))
+                        for name, path in NAV_PAGES
+                    ],
+                    navbar=True,
+                ),
+                html.Span(id=ids.DATASET_BADGE, className="dataset-badge text-light ms-auto"),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-3",
+    )
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Store(id=ids.VIEW, storage_type="session", data=default_view),
+            navbar,
+            dbc.Container(
+                [html.Div(id=ids.PAGE_ALERT), dash.page_container], fluid=True, className="pb-5"
+            ),
+        ]
+    )
+
+
+def register_shell_callbacks(app, services) -> None:
+    @app.callback(dash.Output(ids.DATASET_BADGE, "children"), dash.Input(ids.VIEW, "data"))
+    def show_dataset(view):
+        return dataset_caption(services, view)
+
+
+def dataset_caption(services, view: dict | None) -> str:
+    """'Mall customers (sample) · 200 customers · Income × Spending (standard)'."""
+    if not view:
+        return ""
+    try:
+        info = services.datasets.info(view["dataset_id"])
+    except Exception:  # noqa: BLE001  (a removed dataset: show nothing rather than fail)
+        return ""
+    features = " × ".join(short_name(f) for f in view["features"])
+    return f"{info.name} · {info.n_rows:,} customers · {features} ({view['scaling']})"

@@ -1,0 +1,69 @@
+"""Computed results, cached by what determines them.
+
+Keys are built from the dataset's content hash plus the full specification (features,
+scaling, method, parameters, seed), so switching back to a view is instant and the same
+request from a teammate is served from the cache. The backend is flask-caching's: a
+filesystem cache by default, Redis when ``CACHE_REDIS_URL`` is set (shared by every worker).
+If the cache is unreachable the result is computed anyway: a cache outage slows the app
+down, it never breaks it.
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask_caching import Cache
+
+log = logging.getLogger(__name__)
+
+
+def result_key(kind: str, dataset_id: str, **parts: Any) -> str:
+    blob = json.dumps([kind, dataset_id, parts], sort_keys=True, default=str)
+    return f"segmenta:{kind}:{hashlib.sha256(blob.encode()).hexdigest()[:40]}"
+
+
+class ResultCache:
+    """``get_or_compute`` over a flask-caching backend; counts computations for the tests."""
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self.computations = 0
+        self.healthy = True
+
+    def get_or_compute(self, key: str, compute: Callable[[], Any]) -> Any:
+        value = self._get(key)
+        if value is not None:
+            return value
+        value = compute()
+        self.computations += 1
+        self._set(key, value)
+        return value
+
+    def check(self) -> None:
+        """Raise when the backend cannot store and return a value (for /healthz)."""
+        probe = "segmenta:health"
+        self.cache.set(probe, "ok", timeout=30)
+        if self.cache.get(probe) != "ok":
+            raise RuntimeError("the cache did not return what was stored")
+
+    def _get(self, key: str) -> Any:
+        try:
+            value = self.cache.get(key)
+        except Exception as error:  # noqa: BLE001  (any backend failure means: compute)
+            self._unhealthy(error)
+            return None
+        self.healthy = True
+        return value
+
+    def _set(self, key: str, value: Any) -> None:
+        try:
+            self.cache.set(key, value)
+        except Exception as error:  # noqa: BLE001
+            self._unhealthy(error)
+
+    def _unhealthy(self, error: Exception) -> None:
+        if self.healthy:
+            log.warning("result cache unavailable, computing without it: %s", error)
+        self.healthy = False

@@ -1,0 +1,66 @@
+"""The stores and caches one app instance works with, built from its Config.
+
+Callbacks receive these through their page's ``register_callbacks(app, services)`` closure,
+never through module globals, so two apps in one process (tests) or two gunicorn workers
+cannot share state by accident; what workers must share lives in the database, the data
+folder and the cache backend.
+"""
+
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_caching import Cache
+
+from algorithms.loading import load_sample
+from dashboard.analysis import Analysis
+from dashboard.config import Config
+from dashboard.results import ResultCache
+from dashboard.storage.datasets import DatasetInfo, DatasetStore
+from dashboard.storage.db import create_schema, make_engine
+from dashboard.storage.personas import PersonaStore
+
+SAMPLE_NAME = "Mall customers (sample)"
+
+
+@dataclass
+class Services:
+    config: Config
+    datasets: DatasetStore
+    personas: PersonaStore
+    results: ResultCache
+    analysis: Analysis
+    sample: DatasetInfo
+
+
+def cache_settings(config: Config) -> dict:
+    if config.cache_redis_url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": config.cache_redis_url,
+            "CACHE_KEY_PREFIX": "segmenta:",
+            "CACHE_DEFAULT_TIMEOUT": config.cache_timeout_seconds,
+        }
+    return {
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(config.cache_folder),
+        "CACHE_THRESHOLD": 2000,
+        "CACHE_DEFAULT_TIMEOUT": config.cache_timeout_seconds,
+    }
+
+
+def build_services(config: Config, server: Flask) -> Services:
+    config.instance_path.mkdir(parents=True, exist_ok=True)
+    cache = Cache(server, config=cache_settings(config))
+    results = ResultCache(cache)
+    datasets = DatasetStore(config.datasets_folder)
+    engine = make_engine(config.database)
+    create_schema(engine)
+    sample = datasets.put(load_sample(), SAMPLE_NAME)
+    return Services(
+        config=config,
+        datasets=datasets,
+        personas=PersonaStore(engine),
+        results=results,
+        analysis=Analysis(datasets, results),
+        sample=sample,
+    )
