@@ -1,0 +1,1 @@
+"""Figure builders: plain functions from results to plotly figures, no callbacks."""
