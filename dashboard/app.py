@@ -7,6 +7,7 @@ from flask import redirect, request
 
 from algorithms.threads import limit_compute_threads
 from dashboard.analysis import View
+from dashboard.api import register_api
 from dashboard.config import REPO_ROOT, Config
 from dashboard.layout import register_shell_callbacks, shell
 from dashboard.pages import PAGES
@@ -34,6 +35,7 @@ def create_app(config: Config | None = None) -> Dash:
         dash.register_page(page.__name__, layout=page.layout, **page.PAGE)
         page.register_callbacks(app, services)
     app.server.before_request(redirect_root)
+    register_api(app.server, services)
     register_shell_callbacks(app, services)
     app.layout = shell(default_view(services).as_store())
     return app
