@@ -68,8 +68,9 @@ def storable_table(df: pd.DataFrame) -> pd.DataFrame:
             f"the table has several columns named {', '.join(map(repr, duplicated))}: "
             "rename them so that every column name is unique"
         )
-    for column in table.select_dtypes(include="object").columns:
-        table[column] = _typed(table[column])
+    for column, dtype in table.dtypes.items():
+        if pd.api.types.is_object_dtype(dtype):
+            table[column] = _typed(table[column])
     return table
 
 
