@@ -150,6 +150,23 @@ class PersonaSetVersionRow(Base):
     row_ids: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
+def storable_text(value: str, what: str) -> str:
+    """Text is stored verbatim; only what no database can hold (NUL, lone surrogates) is refused.
+
+    PostgreSQL text cannot contain NUL and UTF-8 cannot encode a lone surrogate; refusing them
+    here gives the same clear error on SQLite and PostgreSQL instead of a driver error on one.
+    """
+    if not isinstance(value, str):
+        raise SegmentaError(f"the {what} must be text, not {type(value).__name__}")
+    if "\x00" in value:
+        raise SegmentaError(f"the {what} contains a NUL character: remove it and save again")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise SegmentaError(f"the {what} contains an invalid character at {exc.start}") from exc
+    return value
+
+
 def plain_json(value, what: str):
     """``value`` with numpy scalars/arrays, tuples and dates turned into plain JSON values.
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +27,7 @@ from dashboard.storage.db import (
     encode_labels,
     encode_row_ids,
     plain_json,
+    storable_text,
 )
 
 MAX_NAME_LENGTH = 200
@@ -138,9 +140,9 @@ class PersonaStore:
         dataset_hash: str,
         segmentation: Mapping,
         personas: Iterable[Mapping],
-        labels,
+        labels: ArrayLike,
         author: str,
-        row_ids=None,
+        row_ids: Iterable[str] | None = None,
         note: str = "",
     ) -> PersonaSetVersion:
         """Save a new persona set as version 1; names are unique among existing sets."""
@@ -154,11 +156,11 @@ class PersonaStore:
         )
         return self._create(
             name=_name(name),
-            dataset_name=_text(dataset_name, "dataset name"),
+            dataset_name=storable_text(dataset_name, "dataset name"),
             dataset_hash=_dataset_hash(dataset_hash),
             content=content,
             author=_author(author),
-            note=_text(note, "note"),
+            note=storable_text(note, "note"),
         )
 
     def save(
@@ -169,8 +171,8 @@ class PersonaStore:
         personas: Iterable[Mapping],
         author: str,
         segmentation: Mapping | None = None,
-        labels=None,
-        row_ids=None,
+        labels: ArrayLike | None = None,
+        row_ids: Iterable[str] | None = None,
         name: str | None = None,
         note: str = "",
     ) -> PersonaSetVersion:
@@ -180,10 +182,10 @@ class PersonaStore:
         """
         personas = _personas(personas)
         segmentation = None if segmentation is None else _segmentation(segmentation)
-        author, note = _author(author), _text(note, "note")
+        author, note = _author(author), storable_text(note, "note")
         name = None if name is None else _name(name)
         with self._sessions() as session:
-            base = _Content.of(self._version_row(session, set_id, base_version))
+            base = _Content.of(self._version_row(session, set_id, base_version)[1])
             n_rows, labels_blob = base.n_rows, base.labels
             if labels is not None:
                 labels_blob, n_rows = encode_labels(labels)
@@ -200,10 +202,7 @@ class PersonaStore:
     def get(self, set_id: int, version: int | None = None) -> PersonaSetVersion:
         """The given version of a set, or its latest version when ``version`` is None."""
         with self._sessions() as session:
-            set_row = self._set_row(session, set_id)
-            wanted = set_row.latest_version if version is None else version
-            row = self._version_row(session, set_id, wanted)
-            return _version(set_row, row)
+            return _version(*self._version_row(session, set_id, version))
 
     def get_by_name(self, name: str, version: int | None = None) -> PersonaSetVersion:
         """Like ``get``, finding the set by its name (case and spacing ignored)."""
@@ -238,7 +237,7 @@ class PersonaStore:
         """Append a new version whose content is that of ``version``."""
         author = _author(author)
         with self._sessions() as session:
-            old = _Content.of(self._version_row(session, set_id, version))
+            old = _Content.of(self._version_row(session, set_id, version)[1])
         note = f"restored from version {version}"
         return self._append(set_id, base_version, old, author=author, note=note, name=None)
 
@@ -291,16 +290,15 @@ class PersonaStore:
         self, set_id: int, *, new_name: str, author: str, version: int | None = None
     ) -> PersonaSetVersion:
         """Copy a version (the latest by default) into a new set named ``new_name``."""
-        source = self.get(set_id, version)
         with self._sessions() as session:
-            content = _Content.of(self._version_row(session, set_id, source.version))
+            source, row = self._version_row(session, set_id, version)
         return self._create(
             name=_name(new_name),
             dataset_name=source.dataset_name,
             dataset_hash=source.dataset_hash,
-            content=content,
+            content=_Content.of(row),
             author=_author(author),
-            note=f"duplicated from ‘{source.name}’ version {source.version}",
+            note=f"duplicated from ‘{source.name}’ version {row.version}",
         )
 
     def delete(self, set_id: int) -> None:
@@ -369,8 +367,12 @@ class PersonaStore:
 
     def _conflict(self, session: Session, set_id: int, base_version: int) -> VersionConflict:
         set_row = self._set_row(session, set_id)
-        latest = session.scalars(
-            select(PersonaSetVersionRow)
+        latest = session.execute(
+            select(
+                PersonaSetVersionRow.version,
+                PersonaSetVersionRow.author,
+                PersonaSetVersionRow.saved_at,
+            )
             .where(PersonaSetVersionRow.set_id == set_id)
             .order_by(PersonaSetVersionRow.version.desc())
             .limit(1)
@@ -403,8 +405,13 @@ class PersonaStore:
             )
         return set_row
 
-    def _version_row(self, session: Session, set_id: int, version: int) -> PersonaSetVersionRow:
+    def _version_row(
+        self, session: Session, set_id: int, version: int | None
+    ) -> tuple[PersonaSetRow, PersonaSetVersionRow]:
+        """A set and one of its versions (the latest when ``version`` is None)."""
         set_row = self._set_row(session, set_id)
+        if version is None:
+            version = set_row.latest_version
         row = session.scalars(
             select(PersonaSetVersionRow).where(
                 PersonaSetVersionRow.set_id == set_id, PersonaSetVersionRow.version == version
@@ -415,7 +422,7 @@ class PersonaStore:
                 f"persona set ‘{set_row.name}’ has no version {version} "
                 f"(its versions are 1 to {set_row.latest_version})"
             )
-        return row
+        return set_row, row
 
     @staticmethod
     def _authors_by_set(session: Session) -> dict[int, set[str]]:
@@ -492,21 +499,8 @@ def _check_same_rows(n_rows: int, base_rows: int) -> None:
         )
 
 
-def _text(value: str, what: str) -> str:
-    """Text is stored verbatim; only what no database can hold (NUL, lone surrogates) is refused."""
-    if not isinstance(value, str):
-        raise SegmentaError(f"the {what} must be text, not {type(value).__name__}")
-    if "\x00" in value:
-        raise SegmentaError(f"the {what} contains a NUL character: remove it and save again")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise SegmentaError(f"the {what} contains an invalid character at {exc.start}") from exc
-    return value
-
-
 def _name(value: str) -> str:
-    name = _text(value, "persona set name").strip()
+    name = storable_text(value, "persona set name").strip()
     if not name:
         raise SegmentaError("the persona set name is empty: give it a name")
     if len(name) > MAX_NAME_LENGTH:
@@ -521,7 +515,7 @@ def _name_key(name: str) -> str:
 
 
 def _author(value: str) -> str:
-    author = _text(value, "author").strip()
+    author = storable_text(value, "author").strip()
     if not author:
         raise SegmentaError("the author is empty: say who is saving")
     if len(author) > MAX_NAME_LENGTH:
@@ -530,7 +524,7 @@ def _author(value: str) -> str:
 
 
 def _dataset_hash(value: str) -> str:
-    value = _text(value, "dataset hash")
+    value = storable_text(value, "dataset hash")
     if not value or len(value) > 64:
         raise SegmentaError(f"dataset hash {value!r} is not a dataset id")
     return value
