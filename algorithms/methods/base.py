@@ -7,6 +7,8 @@ trailing-underscore attributes. Labels are renumbered by cluster size (largest =
 stays -1) so the same data and parameters give the same numbering on every run.
 """
 
+import math
+import numbers
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -16,6 +18,7 @@ from sklearn.metrics import pairwise_distances_argmin
 from algorithms.errors import ParameterError
 
 NOISE = -1
+MAX_SEED = 2**32 - 1  # numpy and scikit-learn seeds are 32-bit
 
 
 @dataclass(frozen=True)
@@ -33,27 +36,55 @@ class Param:
 
     def check(self, value: Any) -> Any:
         """The value converted to ``kind``, or a ParameterError saying what is allowed."""
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             if self.optional:
                 return None
             value = self.default
-        try:
-            converted = self.kind(value)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"{self.name} must be {self.kind.__name__}, not {value!r}."
-            ) from None
-        if self.kind is int and float(value) != converted:
-            raise ParameterError(f"{self.name} must be a whole number, not {value!r}.")
-        if self.choices and converted not in self.choices:
-            raise ParameterError(
-                f"{self.name} must be one of {', '.join(self.choices)}, not {value!r}."
-            )
-        if self.low is not None and not converted >= self.low:
-            raise ParameterError(f"{self.name} must be at least {self.low:g}, not {value}.")
-        if self.high is not None and not converted <= self.high:
-            raise ParameterError(f"{self.name} must be at most {self.high:g}, not {value}.")
+        converted = self._convert(value)
+        if converted is None or not self._in_range(converted):
+            raise ParameterError(f"{self.name} must be {self.allowed()}, not {value!r}.")
         return converted
+
+    def allowed(self) -> str:
+        """What the parameter accepts, in words ('a whole number from 1 to 50')."""
+        if self.choices:
+            return f"one of {', '.join(self.choices)}"
+        noun = "a whole number" if self.kind is int else "a number"
+        if self.low is not None and self.high is not None:
+            return f"{noun} from {_show(self.low)} to {_show(self.high)}"
+        if self.low is not None:
+            return f"{noun} of at least {_show(self.low)}"
+        if self.high is not None:
+            return f"{noun} of at most {_show(self.high)}"
+        return noun
+
+    def _convert(self, value: Any) -> Any:
+        """``value`` as ``kind`` (numbers typed as text included), None when it is not one.
+        Booleans, infinities and NaN are refused: they are always a caller's mistake."""
+        if self.kind is str:
+            return value if isinstance(value, str) else None
+        if isinstance(value, bool):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if not math.isfinite(number):
+            return None
+        if self.kind is int:
+            if isinstance(value, numbers.Integral):
+                return int(value)
+            return int(number) if number.is_integer() else None
+        return self.kind(number)
+
+    def _in_range(self, value: Any) -> bool:
+        if self.choices:
+            return value in self.choices
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+def _show(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
 
 
 class ClusteringMethod:
@@ -85,6 +116,7 @@ class ClusteringMethod:
 
     def fit(self, matrix: np.ndarray) -> "ClusteringMethod":
         matrix = np.asarray(matrix, dtype=np.float64)
+        self.note_ = ""
         raw_labels, centers = self._fit(matrix)
         order = size_order(raw_labels)
         self.labels_ = relabel(raw_labels, order)

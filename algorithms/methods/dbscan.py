@@ -10,9 +10,11 @@ import numpy as np
 from sklearn.cluster import DBSCAN
 from sklearn.neighbors import NearestNeighbors
 
+from algorithms.errors import ParameterError
 from algorithms.methods.base import NOISE, ClusteringMethod, Param
 
 FAST_MIN_ROWS = 20_000
+IMPLEMENTATIONS = ("auto", "fast", "sklearn")
 
 
 def fast_dbscan_available(matrix: np.ndarray) -> bool:
@@ -46,6 +48,11 @@ class DBSCANMethod(ClusteringMethod):
 
     def __init__(self, implementation: str = "auto", **params):
         super().__init__(**params)
+        if implementation not in IMPLEMENTATIONS:
+            raise ParameterError(
+                f"implementation must be one of {', '.join(IMPLEMENTATIONS)}, "
+                f"not {implementation!r}."
+            )
         self.implementation = implementation
 
     def _fit(self, matrix: np.ndarray):

@@ -10,7 +10,8 @@ import fastcluster
 import numpy as np
 from scipy.cluster.hierarchy import fcluster
 
-from algorithms.methods.base import ClusteringMethod, Param, nearest_center
+from algorithms.errors import ParameterError
+from algorithms.methods.base import MAX_SEED, ClusteringMethod, Param, member_means, nearest_center
 
 MAX_EXACT_ROWS = 10_000
 
@@ -35,29 +36,54 @@ class HierarchicalMethod(ClusteringMethod):
             low=1e-9,
             optional=True,
         ),
-        Param("random_state", int, 42, "Seed of the sample taken on large tables.", low=0),
+        Param(
+            "random_state",
+            int,
+            42,
+            "Seed of the sample taken on large tables.",
+            low=0,
+            high=MAX_SEED,
+        ),
     )
 
     def __init__(self, max_exact_rows: int = MAX_EXACT_ROWS, **params):
         super().__init__(**params)
+        if max_exact_rows < max(2, self._wanted_clusters()):
+            raise ParameterError(
+                f"max_exact_rows ({max_exact_rows}) must be at least 2 and at least "
+                f"n_clusters ({self.params_in['n_clusters']})."
+            )
         self.max_exact_rows = max_exact_rows
 
+    def _wanted_clusters(self) -> int:
+        """n_clusters when the tree is cut by count, 1 when it is cut at a height."""
+        return (
+            1 if self.params_in["distance_threshold"] is not None else self.params_in["n_clusters"]
+        )
+
     def _fit(self, matrix: np.ndarray):
-        self._require_rows(matrix, 2, "Hierarchical clustering")
+        k = self._wanted_clusters()
+        why = "Hierarchical clustering" + (f" into {k} segments" if k > 1 else "")
+        self._require_rows(matrix, max(2, k), why)
         sample = self._sample_indices(len(matrix))
         fitted = matrix if sample is None else matrix[sample]
+        self.sample_indices_ = sample
         self.linkage_matrix_ = self._linkage(fitted)
-        self.cut_height_ = self._cut_height(len(fitted))
-        labels = fcluster(self.linkage_matrix_, t=self.cut_height_, criterion="distance") - 1
+        threshold = self.params_in["distance_threshold"]
+        if threshold is None:
+            labels = cut_into(self.linkage_matrix_, k)
+            self.cut_height_ = self._height_between(k)
+        else:
+            labels = fcluster(self.linkage_matrix_, t=threshold, criterion="distance") - 1
+            self.cut_height_ = threshold
         if sample is None:
             return labels, None
-        centers = np.array([fitted[labels == c].mean(axis=0) for c in np.unique(labels)])
-        self.sample_indices_ = sample
+        centers = member_means(fitted, labels, int(labels.max()) + 1)
         self.note_ = (
             f"tree built on a random sample of {len(sample):,} of {len(matrix):,} customers; "
             "every customer assigned to its nearest cluster centre"
         )
-        return nearest_center(matrix, centers), None
+        return nearest_center(matrix, centers), centers
 
     def _sample_indices(self, n_rows: int) -> np.ndarray | None:
         if n_rows <= self.max_exact_rows:
@@ -71,13 +97,25 @@ class HierarchicalMethod(ClusteringMethod):
             return fastcluster.linkage_vector(matrix, method=method)
         return fastcluster.linkage(matrix, method=method, metric="euclidean")
 
-    def _cut_height(self, n_fitted: int) -> float:
-        """Height of the cut line: the threshold, or midway between the merges around k."""
-        threshold = self.params_in["distance_threshold"]
-        if threshold is not None:
-            return threshold
-        k = min(self.params_in["n_clusters"], n_fitted)
+    def _height_between(self, k: int) -> float:
+        """Where to draw the cut line for k segments: midway between the merges around it."""
         heights = self.linkage_matrix_[:, 2]
         upper = heights[-k + 1] if k > 1 else heights[-1] * 1.05 + 1e-12
-        lower = heights[-k] if k < n_fitted else 0.0
+        lower = heights[-k] if k <= len(heights) else 0.0
         return float((lower + upper) / 2)
+
+
+def cut_into(linkage_matrix: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Labels 0..n_clusters-1 left by the first n - n_clusters merges of the tree.
+
+    Cutting at a height cannot do this when merges tie (grid-like data, single linkage): the
+    tied merges fall on the same side of any line, and k=5 can come out as 1 segment.
+    """
+    n_rows = len(linkage_matrix) + 1
+    n_merges = n_rows - n_clusters
+    parent = np.arange(2 * n_rows - 1)
+    children = linkage_matrix[:n_merges, :2].astype(np.int64)
+    parent[children[:, 0]] = parent[children[:, 1]] = n_rows + np.arange(n_merges)
+    while not np.array_equal(root := parent[parent], parent):
+        parent = root
+    return np.unique(parent[:n_rows], return_inverse=True)[1].astype(np.int64)

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.cluster import KMeans
 
-from algorithms.methods.base import ClusteringMethod, Param
+from algorithms.methods.base import MAX_SEED, ClusteringMethod, Param
 
 
 class KMeansMethod(ClusteringMethod):
@@ -19,7 +19,14 @@ class KMeansMethod(ClusteringMethod):
             choices=("k-means++", "random"),
         ),
         Param("n_init", int, 10, "Restarts; the best of them is kept.", low=1, high=100),
-        Param("random_state", int, 42, "Seed: the same seed gives the same segments.", low=0),
+        Param(
+            "random_state",
+            int,
+            42,
+            "Seed: the same seed gives the same segments.",
+            low=0,
+            high=MAX_SEED,
+        ),
     )
 
     def _fit(self, matrix: np.ndarray):
