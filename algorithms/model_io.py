@@ -1,0 +1,135 @@
+"""A fitted segmentation that can label new customers, saved to a file and loaded back.
+
+``segmenta segment --model`` saves one and ``segmenta assign`` applies it to next month's
+customers: the fitted preprocessing (the training table's scaling, the one-hot categories) and
+the fitted method go together, so a new customer is scaled exactly as the training customers
+were. K-Means puts a customer in the segment of the nearest centroid, DBSCAN in the segment of
+the nearest core point within eps (else noise), hierarchical clustering in the segment of the
+nearest cluster centre (each method's ``predict``).
+
+Models are joblib pickles, and unpickling runs code: ``load_model`` is only meant for local
+files the user made with ``segment --model``. The web app offers a model for download
+(``to_bytes``) but never loads an uploaded one.
+"""
+
+import io
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import BinaryIO
+
+import joblib
+import pandas as pd
+
+from algorithms.errors import DataError
+from algorithms.methods import NOISE, ClusteringMethod
+from algorithms.preprocessing import FeaturePreprocessor
+from algorithms.segmentation import Segmentation
+
+CLUSTER_COLUMN = "Cluster"
+PERSONA_COLUMN = "Persona"
+NOISE_PERSONA = "Noise"
+MODEL_FORMAT = 1
+
+
+@dataclass
+class SegmentModel:
+    """The fitted preprocessor and method, the name of each segment and the run's parameters."""
+
+    preprocessor: FeaturePreprocessor
+    method: ClusteringMethod
+    cluster_names: dict[int, str] = field(default_factory=dict)
+    spec: dict = field(default_factory=dict)
+    format_version: int = MODEL_FORMAT
+
+    @classmethod
+    def from_segmentation(
+        cls, segmentation: Segmentation, cluster_names: dict[int, str] | None = None
+    ) -> "SegmentModel":
+        """The model of one run; segments not named in ``cluster_names`` keep the drafted label."""
+        profile = segmentation.profile
+        names = {
+            int(cluster): str(label)
+            for cluster, label in zip(profile["cluster"], profile["label"], strict=True)
+            if cluster != NOISE
+        }
+        names.update({int(cluster): str(name) for cluster, name in (cluster_names or {}).items()})
+        return cls(
+            preprocessor=segmentation.prepared.preprocessor,
+            method=segmentation.model,
+            cluster_names=names,
+            spec=segmentation.spec.as_dict(),
+        )
+
+    @property
+    def features(self) -> list[str]:
+        """The columns a table needs for ``assign`` (the encoded column included)."""
+        encoded = [self.preprocessor.categorical] if self.preprocessor.categorical else []
+        return list(self.preprocessor.features) + encoded
+
+    def assign(self, table: pd.DataFrame) -> pd.DataFrame:
+        """``table`` with the segment of every customer; <NA> where a feature value is missing."""
+        prepared = self.preprocessor.transform(table)
+        labels = pd.Series(pd.NA, index=table.index, dtype="Int64")
+        labels[prepared.row_mask] = self.method.predict(prepared.matrix)
+        return label_table(table, labels, self.cluster_names)
+
+    def to_bytes(self) -> bytes:
+        """The saved model as bytes, for a download button."""
+        buffer = io.BytesIO()
+        save_model(self, buffer)
+        return buffer.getvalue()
+
+
+def label_table(
+    table: pd.DataFrame, labels: pd.Series, cluster_names: dict[int, str]
+) -> pd.DataFrame:
+    """``table`` with ``Cluster`` (Int64, -1 for noise) and ``Persona`` columns appended.
+
+    Existing ``Cluster``/``Persona`` columns (a table labelled before) are replaced; every other
+    column is left as it was.
+    """
+    labels = pd.Series(labels, index=table.index, dtype="Int64")
+    personas = labels.map(lambda cluster: persona_of(cluster, cluster_names), na_action="ignore")
+    labelled = table.drop(columns=[CLUSTER_COLUMN, PERSONA_COLUMN], errors="ignore")
+    labelled[CLUSTER_COLUMN] = labels
+    labelled[PERSONA_COLUMN] = personas.astype("str")
+    return labelled
+
+
+def persona_of(cluster: int, cluster_names: dict[int, str]) -> str:
+    if cluster == NOISE:
+        return NOISE_PERSONA
+    return cluster_names.get(int(cluster), f"Segment {cluster}")
+
+
+def save_model(model: SegmentModel, destination: str | PathLike | BinaryIO) -> None:
+    """Write ``model`` to a path or an open binary file (compressed joblib pickle)."""
+    joblib.dump(model, destination, compress=3)
+
+
+def load_model(path: str | PathLike) -> SegmentModel:
+    """A model saved by ``save_model``. Unpickling runs code: use only on your own files."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(
+            f"No model file at {str(path)!r}: save one with `segmenta segment --model`."
+        )
+    try:
+        model = joblib.load(path)
+    except Exception as error:  # unpickling fails in many ways; all mean "not our model file"
+        raise DataError(
+            f"{str(path)!r} is not a model saved by `segmenta segment --model` "
+            f"({type(error).__name__}): save the model again."
+        ) from error
+    if not isinstance(model, SegmentModel):
+        raise DataError(
+            f"{str(path)!r} holds a {type(model).__name__}, not a Segmenta model: "
+            "save one with `segmenta segment --model`."
+        )
+    if model.format_version != MODEL_FORMAT:
+        raise DataError(
+            f"{str(path)!r} was saved in model format {model.format_version}; this Segmenta "
+            f"reads format {MODEL_FORMAT}: run `segmenta segment --model` again."
+        )
+    return model
