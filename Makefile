@@ -17,6 +17,12 @@ $(STAMP): pyproject.toml | $(PY)
 run: $(STAMP)  ## start the app on http://127.0.0.1:8050 with the sample data
 	$(PY) -m dashboard
 
+serve: $(STAMP)  ## production mode: gunicorn, 4 workers (see gunicorn.conf.py and .env.example)
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:server
+
+worker: $(STAMP)  ## a Celery worker for background fits (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A dashboard.worker:celery_app worker --concurrency 1 --loglevel INFO
+
 test: $(STAMP) browser-deps  ## run every test: unit, callback, HTTP, services and browser
 	$(PY) -m pytest
 

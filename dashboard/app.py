@@ -1,16 +1,21 @@
 """``create_app(config)``: the Dash app, its pages, stores and caches, built from a Config."""
 
+import logging
+
 import dash
-import diskcache
-from dash import Dash, DiskcacheManager
+from dash import Dash
 from flask import redirect, request
 
 from algorithms.threads import limit_compute_threads
+from dashboard.access import protect
 from dashboard.analysis import View
 from dashboard.api import register_api
+from dashboard.background import background_manager
 from dashboard.config import REPO_ROOT, Config
+from dashboard.health import register_health
 from dashboard.layout import register_shell_callbacks, shell
 from dashboard.pages import PAGES
+from dashboard.request_log import register_request_log
 from dashboard.services import Services, build_services
 
 DEFAULT_FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
@@ -18,7 +23,9 @@ DEFAULT_FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
 
 def create_app(config: Config | None = None) -> Dash:
     config = config or Config.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     limit_compute_threads()
+    manager = background_manager(config)
     app = Dash(
         "segmenta",
         use_pages=True,
@@ -26,14 +33,23 @@ def create_app(config: Config | None = None) -> Dash:
         assets_folder=str(REPO_ROOT / "assets"),
         title="Segmenta",
         suppress_callback_exceptions=True,
-        background_callback_manager=background_manager(config),
+        background_callback_manager=manager,
     )
-    app.server.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing)
+    app.server.config.update(
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        # an upload travels base64-encoded (4/3 of its size) inside the callback's JSON
+        MAX_CONTENT_LENGTH=(config.upload_max_mb * 4 // 3 + 2) * 1024 * 1024,
+    )
     services = build_services(config, app.server)
     app.server.extensions["segmenta"] = services
+    app.server.extensions["segmenta.background"] = manager
     for page in PAGES:
         dash.register_page(page.__name__, layout=page.layout, **page.PAGE)
         page.register_callbacks(app, services)
+    protect(app.server, config)
+    register_request_log(app.server, config)
+    register_health(app.server, services)
     app.server.before_request(redirect_root)
     register_api(app.server, services)
     register_shell_callbacks(app, services)
@@ -50,8 +66,3 @@ def redirect_root():
 
 def default_view(services: Services) -> View:
     return View(dataset_id=services.sample.dataset_id, features=DEFAULT_FEATURES)
-
-
-def background_manager(config: Config) -> DiskcacheManager:
-    """Where long callbacks run: local processes sharing a disk cache."""
-    return DiskcacheManager(diskcache.Cache(str(config.instance_path / "background")))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from algorithms.loading import TableLimits
+from dashboard.access import parse_users
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,6 +17,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     return int(value) if value else default
+
+
+def _users_from_env() -> dict[str, str]:
+    users_file = os.environ.get("SEGMENTA_USERS_FILE", "").strip()
+    text = Path(users_file).read_text() if users_file else ""
+    return parse_users(text + "," + os.environ.get("SEGMENTA_USERS", ""))
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ class Config:
             max_cells=_int("SEGMENTA_MAX_CELLS", cls.max_cells),
             display_points=_int("SEGMENTA_DISPLAY_POINTS", cls.display_points),
             secret_key=os.environ.get("SECRET_KEY", cls.secret_key),
+            auth_users=_users_from_env(),
+            trusted_user_header=os.environ.get("SEGMENTA_USER_HEADER", "").strip(),
         )
         return replace(config, **overrides)
 

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from algorithms.profiling import short_name
 from dashboard import ids
+from dashboard.health import health_report, outage_message
 
 NAV_PAGES = (
     ("Data", "/data"),
@@ -41,7 +42,9 @@ def shell(default_view: dict) -> html.Div:
             dcc.Store(id=ids.VIEW, storage_type="session", data=default_view),
             navbar,
             dbc.Container(
-                [html.Div(id=ids.PAGE_ALERT), dash.page_container], fluid=True, className="pb-5"
+                [html.Div(id=ids.OUTAGE_BANNER), html.Div(id=ids.PAGE_ALERT), dash.page_container],
+                fluid=True,
+                className="pb-5",
             ),
         ]
     )
@@ -51,6 +54,15 @@ def register_shell_callbacks(app, services) -> None:
     @app.callback(dash.Output(ids.DATASET_BADGE, "children"), dash.Input(ids.VIEW, "data"))
     def show_dataset(view):
         return dataset_caption(services, view)
+
+    @app.callback(dash.Output(ids.OUTAGE_BANNER, "children"), dash.Input(ids.URL, "pathname"))
+    def show_outage(_pathname):
+        return outage_banner(services)
+
+
+def outage_banner(services) -> dbc.Alert | None:
+    message = outage_message(health_report(services))
+    return dbc.Alert(message, color="danger", className="mb-2") if message else None
 
 
 def dataset_caption(services, view: dict | None) -> str:

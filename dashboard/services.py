@@ -6,10 +6,12 @@ cannot share state by accident; what workers must share lives in the database, t
 folder and the cache backend.
 """
 
+import logging
 from dataclasses import dataclass
 
 from flask import Flask
 from flask_caching import Cache
+from sqlalchemy import Engine
 
 from algorithms.loading import load_sample
 from dashboard.analysis import Analysis
@@ -20,11 +22,13 @@ from dashboard.storage.db import create_schema, make_engine
 from dashboard.storage.personas import PersonaStore
 
 SAMPLE_NAME = "Mall customers (sample)"
+log = logging.getLogger("segmenta")
 
 
 @dataclass
 class Services:
     config: Config
+    engine: Engine
     datasets: DatasetStore
     personas: PersonaStore
     results: ResultCache
@@ -54,10 +58,14 @@ def build_services(config: Config, server: Flask) -> Services:
     results = ResultCache(cache)
     datasets = DatasetStore(config.datasets_folder)
     engine = make_engine(config.database)
-    create_schema(engine)
+    try:
+        create_schema(engine)
+    except Exception as error:  # noqa: BLE001  (serve what we can; /healthz reports it)
+        log.warning("database not ready at start-up, will retry: %s", error)
     sample = datasets.put(load_sample(), SAMPLE_NAME)
     return Services(
         config=config,
+        engine=engine,
         datasets=datasets,
         personas=PersonaStore(engine),
         results=results,

@@ -1,0 +1,61 @@
+"""Optional sign-in for the internal URL, and who is signed in.
+
+Two ways, both off by default (a laptop needs neither):
+- Basic auth with users from ``SEGMENTA_USERS`` ("ana:secret,bob:secret") or a file named by
+  ``SEGMENTA_USERS_FILE`` (one ``name:password`` per line);
+- a trusted reverse proxy that authenticates people and passes the name in a header
+  (``SEGMENTA_USER_HEADER``, e.g. ``X-Forwarded-User``): requests without it are refused.
+The signed-in name is recorded as the author of persona edits. ``/healthz`` stays open for
+load balancers.
+"""
+
+import hmac
+
+from flask import Flask, Response, request
+
+PUBLIC_PATHS = ("/healthz",)
+
+
+def parse_users(text: str) -> dict[str, str]:
+    """'ana:pw,bob:pw' or one 'name:password' per line → {name: password}."""
+    users = {}
+    for entry in text.replace("\n", ",").split(","):
+        name, _, password = entry.strip().partition(":")
+        if name and password:
+            users[name] = password
+    return users
+
+
+def current_user(config) -> str | None:
+    """The signed-in name for this request, or None when sign-in is off."""
+    if config.trusted_user_header:
+        return request.headers.get(config.trusted_user_header) or None
+    if config.auth_users and request.authorization:
+        return request.authorization.username
+    return None
+
+
+def protect(server: Flask, config) -> None:
+    if not (config.auth_users or config.trusted_user_header):
+        return
+
+    @server.before_request
+    def require_sign_in():
+        if request.path in PUBLIC_PATHS:
+            return None
+        if config.trusted_user_header:
+            if request.headers.get(config.trusted_user_header):
+                return None
+            return Response("Sign in through the team's portal.", 401)
+        credentials = request.authorization
+        if credentials and _password_matches(config.auth_users, credentials):
+            return None
+        return Response(
+            "Sign in to use Segmenta.", 401, {"WWW-Authenticate": 'Basic realm="Segmenta"'}
+        )
+
+
+def _password_matches(users: dict[str, str], credentials) -> bool:
+    expected = users.get(credentials.username or "")
+    given = credentials.password or ""
+    return expected is not None and hmac.compare_digest(expected.encode(), given.encode())

@@ -1,0 +1,55 @@
+"""``/healthz`` and the outage banner: is the database reachable, is the cache?
+
+A stopped Redis or PostgreSQL must not take the app down: results are computed without the
+cache, and persona saving reports the outage until the database is back. ``/healthz`` returns
+JSON and 503 when a dependency is down, for the load balancer and the operator.
+"""
+
+from flask import Flask, jsonify
+
+from dashboard.storage.db import check_database, create_schema
+
+
+def health_report(services) -> dict[str, str]:
+    """{"database": "ok" | reason, "cache": "ok" | reason}."""
+    report = {}
+    try:
+        create_schema(services.engine)
+        check_database(services.engine)
+        report["database"] = "ok"
+    except Exception as error:  # noqa: BLE001  (any failure is reported, not raised)
+        report["database"] = _first_line(error)
+    try:
+        services.results.check()
+        report["cache"] = "ok"
+    except Exception as error:  # noqa: BLE001
+        report["cache"] = _first_line(error)
+    return report
+
+
+def outage_message(report: dict[str, str]) -> str | None:
+    problems = []
+    if report.get("database") != "ok":
+        problems.append(
+            "the persona database is unreachable: saved personas cannot be "
+            "opened or saved until it is back (nothing saved is lost)"
+        )
+    if report.get("cache") != "ok":
+        problems.append(
+            "the shared result cache is unreachable: results are computed "
+            "without it and may take longer"
+        )
+    return "; ".join(problems).capitalize() + "." if problems else None
+
+
+def register_health(server: Flask, services) -> None:
+    @server.get("/healthz")
+    def healthz():
+        report = health_report(services)
+        healthy = all(value == "ok" for value in report.values())
+        body = {"status": "ok" if healthy else "degraded", **report}
+        return jsonify(body), 200 if healthy else 503
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]

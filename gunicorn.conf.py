@@ -1,0 +1,25 @@
+"""gunicorn settings for ``make serve``, read from the environment.
+
+Rule for sizing: each worker computes with ``SEGMENTA_THREADS`` BLAS/OpenMP threads (1 by
+default), so ``workers × SEGMENTA_THREADS`` should not exceed the cores; request threads
+(``GUNICORN_THREADS``) mostly wait on I/O and the cache and may exceed them.
+"""
+
+import os
+
+bind = os.environ.get("SEGMENTA_BIND", "127.0.0.1:8050")
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+accesslog = None  # the app logs one JSON line per request itself
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+preload_app = False  # every worker opens its own database pool and cache connections
+
+
+def post_fork(server, worker):
+    from algorithms.threads import limit_compute_threads
+
+    limit_compute_threads()
