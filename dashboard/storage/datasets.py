@@ -129,7 +129,10 @@ class DatasetStore:
             stored_at=datetime.now(UTC),
         )
         metadata = json.dumps(_metadata(info, table), ensure_ascii=False, indent=1)
-        self._write(self._path(dataset_id, ".json"), lambda path: path.write_text(metadata))
+        self._write(
+            self._path(dataset_id, ".json"),
+            lambda path: path.write_text(metadata, encoding="utf-8"),
+        )
         self._frames.put(dataset_id, table)
         return info
 
@@ -148,7 +151,7 @@ class DatasetStore:
         path = self._path(dataset_id, ".json")
         if not self.exists(dataset_id):
             raise _unknown(dataset_id)
-        return _info(json.loads(path.read_text()))
+        return _info(json.loads(path.read_text(encoding="utf-8")))
 
     def list(self) -> list[DatasetInfo]:
         """Every stored table, most recently stored first."""

@@ -22,11 +22,8 @@ POSTGRES_URLS = [
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """A URL of a reachable PostgreSQL server, or skip saying why there is none."""
-    candidates = (
-        [os.environ.get("SEGMENTA_TEST_POSTGRES_URL")]
-        if os.environ.get("SEGMENTA_TEST_POSTGRES_URL")
-        else POSTGRES_URLS
-    )
+    override = os.environ.get("SEGMENTA_TEST_POSTGRES_URL")
+    candidates = [override] if override else POSTGRES_URLS
     failures = []
     for url in candidates:
         engine = sa.create_engine(url, connect_args={"connect_timeout": 5})

@@ -150,6 +150,16 @@ def test_two_stores_on_one_folder_share_tables(tmp_path):
     assert [i.dataset_id for i in reader.list()] == [info.dataset_id]
 
 
+def test_names_and_columns_keep_any_characters(tmp_path):
+    table = pd.DataFrame({"Âge 🧑": [30, 40], "<b>Revenu</b> (k€)": ["0001", "0002"]})
+    info = DatasetStore(tmp_path).put(table, "données clients 2024 📊.xlsx")
+
+    reopened = DatasetStore(tmp_path)
+    assert reopened.info(info.dataset_id).name == "données clients 2024 📊.xlsx"
+    assert reopened.info(info.dataset_id).columns == ["Âge 🧑", "<b>Revenu</b> (k€)"]
+    pd.testing.assert_frame_equal(reopened.get(info.dataset_id), table)
+
+
 def test_list_is_newest_first(datasets):
     older = datasets.put(mall_like(), "older.csv")
     newer = datasets.put(mall_like().iloc[:2], "newer.csv")
