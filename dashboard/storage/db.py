@@ -226,7 +226,7 @@ def decode_labels(blob: bytes, n_rows: int) -> np.ndarray:
     """The labels array saved by ``encode_labels``, read-only so shared versions stay intact."""
     labels = np.frombuffer(zlib.decompress(blob), dtype=_LABEL_DTYPE).astype(np.int32)
     if labels.size != n_rows:
-        raise StorageUnavailable(f"stored labels hold {labels.size} rows instead of {n_rows}")
+        raise StorageUnavailable(f"stored labels are damaged: {labels.size} rows, not {n_rows}")
     labels.flags.writeable = False
     return labels
 
@@ -269,7 +269,9 @@ def make_engine(url: str) -> Engine:
     """Open a pooled engine for SQLite or PostgreSQL with the settings the stores rely on."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        # Without a timeout an unreachable server hangs every request (and /healthz) for minutes.
+        timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+        return create_engine(parsed, pool_pre_ping=True, connect_args=timeout)
     in_memory = parsed.database in (None, "", ":memory:")
     if not in_memory:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
