@@ -24,8 +24,9 @@ _CANONICAL_SPELLINGS = {
     "Spending Score (1-100)": ["Spending Score (1-100)", "Spending Score", "Score"],
 }
 MISSING_TOKENS = frozenset({"", "na", "n/a", "#n/a", "null", "nan"})
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_DECIMAL_COMMA_NUMBER = r"[+-]?\d+(?:,\d+)?"
 _LEADING_ZERO = r"[+-]?0\d"
-_DECIMAL_COMMA = r"[+-]?\d+,\d+"
 
 
 def clean_header(name: object) -> str:
@@ -70,7 +71,7 @@ def name_columns(table: pd.DataFrame, header: list, source: str) -> pd.DataFrame
             row = int(values.notna().to_numpy().argmax())
             raise DataError(
                 f"{source} has values but no header in column {position + 1} (e.g. "
-                f"{values.iloc[row]!r} in data row {row + 1}): give that column a name."
+                f"{str(values.iloc[row])!r} in data row {row + 1}): give that column a name."
             )
     named = table.iloc[:, keep].copy()
     named.columns = [canonical_column_name(names[position]) for position in keep]
@@ -111,13 +112,18 @@ def _mark_missing(column: pd.Series) -> pd.Series:
 
 
 def _numeric_or_text(column: pd.Series, decimal_comma: bool) -> pd.Series:
-    """Numbers when every present value parses as a finite number without a leading zero."""
+    """Numbers when every present value is a plain finite number without a leading zero.
+
+    Integers beyond 64 bits stay text too: they are identifiers, and floats would round them.
+    """
     present = column.dropna().str.strip()
     if present.empty or present.str.match(_LEADING_ZERO).any():
         return column
-    numbers = pd.to_numeric(present, errors="coerce")
-    if numbers.isna().any() and decimal_comma and present.str.fullmatch(_DECIMAL_COMMA).all():
-        numbers = pd.to_numeric(present.str.replace(",", ".", regex=False), errors="coerce")
-    if numbers.isna().any() or not np.isfinite(numbers.to_numpy(dtype=float)).all():
+    if not present.str.fullmatch(_NUMBER).all():
+        if not (decimal_comma and present.str.fullmatch(_DECIMAL_COMMA_NUMBER).all()):
+            return column
+        present = present.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(present)
+    if numbers.dtype.kind not in "if" or not np.isfinite(numbers.to_numpy()).all():
         return column
     return numbers.reindex(column.index)

@@ -42,6 +42,12 @@ _FORMAT_BY_SUFFIX = {
 }
 _MAGIC = {b"PK\x03\x04": "excel", b"PAR1": "parquet", b"\xd0\xcf\x11\xe0": "ole2"}
 _MISMATCH = {"excel": "an Excel workbook or another zip archive", "parquet": "a Parquet file"}
+_UNUSABLE_TYPES = (
+    pa.types.is_nested,
+    pa.types.is_binary,
+    pa.types.is_large_binary,
+    pa.types.is_fixed_size_binary,
+)
 _BAD_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError)
 _BAD_WORKBOOK += (TypeError, IndexError, SyntaxError, EOFError)
 
@@ -55,7 +61,7 @@ def load_table(
 
     Columns come back with canonical names; text columns as strings with NaN for missing cells;
     the index is a fresh ``RangeIndex`` (row 0 is the first data row). Rows with no value at all
-    are dropped. Without ``filename``, an upload's format is recognised from its content.
+    are dropped. A source without a file extension is recognised from its content.
     """
     limits = limits or TableLimits()
     raw, name = _read_source(source, filename, limits)
@@ -103,24 +109,27 @@ def _read_source(source, filename: str | None, limits: TableLimits) -> tuple[byt
 
 
 def _file_format(raw: bytes, name: str | None, label: str) -> str:
-    """``text``, ``excel`` or ``parquet``: by extension, refusing content of another kind."""
+    """``text``, ``excel`` or ``parquet``: by extension, refusing content of another kind.
+
+    A name without extension (an upload saved to a temporary file) is recognised by content.
+    """
     content = next((kind for magic, kind in _MAGIC.items() if raw.startswith(magic)), "text")
-    suffix = Path(name).suffix.lower() if name else None
+    suffix = Path(name).suffix.lower() if name else ""
     if content == "ole2" or suffix == ".xls":
         raise DataError(
             f"{label} is an old-style (.xls) or password-protected Office file: save it as an "
             "unprotected .xlsx workbook or as CSV."
         )
-    if suffix is None:
+    if not suffix:
         return content
     if suffix not in _FORMAT_BY_SUFFIX:
         raise DataError(
-            f"{label} is not a format Segmenta reads ({suffix or 'no extension'}): save the "
-            f"table as {ACCEPTED_FORMATS}."
+            f"{label} is not a format Segmenta reads ({suffix}): save the table as "
+            f"{ACCEPTED_FORMATS}."
         )
     expected = _FORMAT_BY_SUFFIX[suffix]
     if content != expected:
-        found = _MISMATCH.get(content, "not one (its content does not match the extension)")
+        found = _MISMATCH.get(content, f"something else (it does not start like a {suffix} file)")
         raise DataError(
             f"{label} is named like a {suffix} file but is {found}: export the table again as "
             f"{ACCEPTED_FORMATS}, with the matching extension."
@@ -160,7 +169,11 @@ def _first_sheet_table(workbook, label: str, limits: TableLimits) -> pd.DataFram
     limits.check_rows(len(records), len(header), label)
     width = max([len(header), *map(len, records)])
     cells = pd.DataFrame(
-        [[None if value is None else str(value) for value in record] for record in records],
+        [
+            [None if value is None else str(value) for value in record]
+            + [None] * (width - len(record))
+            for record in records
+        ],
         columns=range(width),
         dtype="str",
     )
@@ -185,7 +198,7 @@ def _read_parquet(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
         raise _bad_parquet(label) from error
     limits.check_columns(len(schema), label)
     for field in schema:
-        if pa.types.is_nested(field.type) or pa.types.is_binary(field.type):
+        if any(is_unusable(field.type) for is_unusable in _UNUSABLE_TYPES):
             raise DataError(
                 f"{label} has a column {field.name!r} of {field.type} values, which cannot be "
                 "clustered: flatten it into plain columns or drop it, and save again."

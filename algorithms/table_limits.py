@@ -44,8 +44,8 @@ class TableLimits:
                 "a subset of the customers."
             )
         raise DataError(
-            f"{source} has more than {self.max_cells:,} cells ({n_columns:,} columns x "
-            f"{n_rows:,}+ rows), the limit: drop columns you do not need or load fewer rows."
+            f"{source} has more than {self.max_cells:,} cells ({n_columns:,} columns, at least "
+            f"{n_rows:,} rows), the limit: drop columns you do not need or load fewer rows."
         )
 
 

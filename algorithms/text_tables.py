@@ -30,7 +30,8 @@ def read_text_table(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame
     text = _decode(raw, label)
     if not text.strip():
         raise empty_file_error(label)
-    delimiter = _sniff_delimiter(text[:_SAMPLE_CHARS])
+    text, delimiter = _declared_delimiter(text)
+    delimiter = delimiter or _sniff_delimiter(text[:_SAMPLE_CHARS])
     header = _parse_csv(text, delimiter, label, rows=1).iloc[0].tolist()
     limits.check_columns(len(header), label)
     cells = _parse_csv(text, delimiter, label, rows=limits.allowed_rows(len(header)) + 2)
@@ -61,6 +62,13 @@ def _decode(raw: bytes, label: str) -> str:
 
 def _binary(label: str) -> DataError:
     return DataError(f"{label} holds binary data, not text: export the table as CSV and load that.")
+
+
+def _declared_delimiter(text: str) -> tuple[str, str | None]:
+    """Excel's ``sep=;`` first line, if present: the delimiter it names and the text after it."""
+    first_line, _, rest = text.partition("\n")
+    declared = re.fullmatch(r"sep=(.)\r?", first_line)
+    return (rest, declared.group(1)) if declared else (text, None)
 
 
 def _sniff_delimiter(sample: str) -> str:
