@@ -10,6 +10,7 @@ from algorithms.threads import limit_compute_threads
 from dashboard.access import protect
 from dashboard.analysis import View
 from dashboard.api import register_api
+from dashboard.api_datasets import register_dataset_api
 from dashboard.background import background_manager
 from dashboard.config import REPO_ROOT, Config
 from dashboard.health import register_health
@@ -52,6 +53,7 @@ def create_app(config: Config | None = None) -> Dash:
     register_health(app.server, services)
     app.server.before_request(redirect_root)
     register_api(app.server, services)
+    register_dataset_api(app.server, services)
     register_shell_callbacks(app, services)
     app.layout = shell(default_view(services).as_store())
     return app

@@ -1,5 +1,6 @@
 """One JSON line per request (method, path, status, duration, user, worker pid), so logs of
-several gunicorn workers can be searched and aggregated."""
+several gunicorn workers can be searched and aggregated; the worker's pid also goes out in an
+``X-Segmenta-Worker`` header, to tell which worker served a request."""
 
 import json
 import logging
@@ -30,4 +31,5 @@ def register_request_log(server: Flask, config) -> None:
             "pid": os.getpid(),
         }
         log.info(json.dumps(record))
+        response.headers["X-Segmenta-Worker"] = str(os.getpid())
         return response

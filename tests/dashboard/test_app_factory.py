@@ -1,0 +1,138 @@
+"""create_app: routes, health, sign-in, request log, the dataset API and the result cache."""
+
+import base64
+import io
+import json
+import logging
+
+import pytest
+import redis
+
+from dashboard.app import create_app
+from dashboard.config import Config
+from dashboard.results import ResultCache, result_key
+from dashboard.services import cache_settings
+
+REDIS_URL = "redis://127.0.0.1:6379/5"
+
+
+def redis_available() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+needs_redis = pytest.mark.skipif(not redis_available(), reason="no Redis at 127.0.0.1:6379")
+
+
+def test_root_redirects_to_compare(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/compare")
+
+
+@pytest.mark.parametrize("path", ["/compare", "/data", "/diagnostics", "/personas"])
+def test_every_page_is_served(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_layout_starts_on_the_sample_with_income_and_spending(client, services):
+    layout = json.dumps(client.get("/_dash-layout").json)
+    assert services.sample.dataset_id in layout
+    assert "Spending Score (1-100)" in layout
+
+
+def test_healthz_ok_with_database_and_cache(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_healthz_reports_an_unreachable_cache(tmp_path):
+    config = Config(instance_path=tmp_path, cache_redis_url="redis://127.0.0.1:1/0")
+    response = create_app(config).server.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "degraded"
+    assert response.json["database"] == "ok"
+    assert "127.0.0.1:1" in response.json["cache"]
+
+
+def test_unreachable_cache_still_computes(tmp_path):
+    config = Config(instance_path=tmp_path, cache_redis_url="redis://127.0.0.1:1/0")
+    services = create_app(config).server.extensions["segmenta"]
+    assert services.results.get_or_compute("k", lambda: 41 + 1) == 42
+    assert services.results.healthy is False
+
+
+def test_basic_auth_refuses_strangers_and_records_the_user(tmp_path, caplog):
+    app = create_app(Config(instance_path=tmp_path, auth_users={"ana": "s3cret"}))
+    client = app.server.test_client()
+    assert client.get("/compare").status_code == 401
+    wrong = base64.b64encode(b"ana:wrong").decode()
+    assert client.get("/compare", headers={"Authorization": f"Basic {wrong}"}).status_code == 401
+    assert client.get("/healthz").status_code == 200
+    good = base64.b64encode(b"ana:s3cret").decode()
+    with caplog.at_level(logging.INFO, logger="segmenta.requests"):
+        assert client.get("/compare", headers={"Authorization": f"Basic {good}"}).status_code == 200
+    record = json.loads(caplog.records[-1].getMessage())
+    assert record["user"] == "ana" and record["path"] == "/compare" and record["status"] == 200
+
+
+def test_trusted_proxy_header(tmp_path):
+    app = create_app(Config(instance_path=tmp_path, trusted_user_header="X-Forwarded-User"))
+    client = app.server.test_client()
+    assert client.get("/data").status_code == 401
+    assert client.get("/data", headers={"X-Forwarded-User": "bob"}).status_code == 200
+
+
+def test_config_reads_users_and_limits_from_the_environment(monkeypatch, tmp_path):
+    users = tmp_path / "users"
+    users.write_text("carl:pw1\n")
+    monkeypatch.setenv("SEGMENTA_USERS", "ana:pw2,bob:pw3")
+    monkeypatch.setenv("SEGMENTA_USERS_FILE", str(users))
+    monkeypatch.setenv("SEGMENTA_UPLOAD_MAX_MB", "7")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/test")
+    config = Config.from_env()
+    assert config.auth_users == {"carl": "pw1", "ana": "pw2", "bob": "pw3"}
+    assert config.table_limits.max_bytes == 7 * 1024 * 1024
+    assert config.database == "postgresql://postgres@127.0.0.1/test"
+
+
+def test_dataset_api_upload_list_and_errors(client, shared_data):
+    with open(shared_data / "Mall_Customers.csv", "rb") as handle:
+        response = client.post("/api/datasets", data={"file": (handle, "Mall_Customers.csv")})
+    assert response.status_code == 201
+    uploaded = response.json
+    assert uploaded["n_rows"] == 200 and "Gender" in uploaded["columns"]
+    assert (
+        client.get(f"/api/datasets/{uploaded['dataset_id']}").json["name"] == "Mall_Customers.csv"
+    )
+    assert uploaded["dataset_id"] in {d["dataset_id"] for d in client.get("/api/datasets").json}
+    empty = client.post("/api/datasets", data={"file": (io.BytesIO(b""), "empty.csv")})
+    assert empty.status_code == 400 and "empty" in empty.json["error"]
+    assert client.get("/api/datasets/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert client.get("/api/datasets/abcdef0123456789").status_code == 404
+
+
+def test_result_cache_computes_once_on_the_filesystem(services):
+    key = result_key("test", services.sample.dataset_id, k=3)
+    calls = []
+    first = services.results.get_or_compute(key, lambda: calls.append(1) or {"k": 3})
+    second = services.results.get_or_compute(key, lambda: calls.append(1) or {"k": 3})
+    assert first == second == {"k": 3}
+    assert len(calls) == 1
+
+
+@needs_redis
+def test_two_workers_share_results_through_redis(tmp_path):
+    """Two caches on the same Redis stand for two gunicorn workers."""
+    from flask import Flask
+    from flask_caching import Cache
+
+    config = Config(instance_path=tmp_path, cache_redis_url=REDIS_URL)
+    workers = [ResultCache(Cache(Flask(f"w{i}"), config=cache_settings(config))) for i in (1, 2)]
+    key = result_key("shared", tmp_path.name)
+    assert workers[0].get_or_compute(key, lambda: [1, 2, 3]) == [1, 2, 3]
+    assert workers[1].get_or_compute(key, lambda: pytest.fail("recomputed")) == [1, 2, 3]
+    assert (workers[0].computations, workers[1].computations) == (1, 0)
