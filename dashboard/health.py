@@ -14,8 +14,7 @@ def health_report(services) -> dict[str, str]:
     """{"database": "ok" | reason, "cache": "ok" | reason}."""
     report = {}
     try:
-        create_schema(services.engine)
-        check_database(services.engine)
+        _check_or_create_schema(services.engine)
         report["database"] = "ok"
     except Exception as error:  # noqa: BLE001  (any failure is reported, not raised)
         report["database"] = _first_line(error)
@@ -49,6 +48,15 @@ def register_health(server: Flask, services) -> None:
         healthy = all(value == "ok" for value in report.values())
         body = {"status": "ok" if healthy else "degraded", **report}
         return jsonify(body), 200 if healthy else 503
+
+
+def _check_or_create_schema(engine) -> None:
+    """Tables missing after a database outage at start-up are created once it is back."""
+    try:
+        check_database(engine)
+    except Exception:  # noqa: BLE001
+        create_schema(engine)
+        check_database(engine)
 
 
 def _first_line(error: Exception) -> str:

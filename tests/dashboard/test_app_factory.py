@@ -4,6 +4,7 @@ import base64
 import io
 import json
 import logging
+import uuid
 
 import pytest
 import redis
@@ -111,7 +112,8 @@ def test_dataset_api_upload_list_and_errors(client, shared_data):
     assert uploaded["dataset_id"] in {d["dataset_id"] for d in client.get("/api/datasets").json}
     empty = client.post("/api/datasets", data={"file": (io.BytesIO(b""), "empty.csv")})
     assert empty.status_code == 400 and "empty" in empty.json["error"]
-    assert client.get("/api/datasets/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    traversal = client.get("/api/datasets/..")
+    assert traversal.status_code == 404 and "error" in traversal.json
     assert client.get("/api/datasets/abcdef0123456789").status_code == 404
 
 
@@ -132,7 +134,7 @@ def test_two_workers_share_results_through_redis(tmp_path):
 
     config = Config(instance_path=tmp_path, cache_redis_url=REDIS_URL)
     workers = [ResultCache(Cache(Flask(f"w{i}"), config=cache_settings(config))) for i in (1, 2)]
-    key = result_key("shared", tmp_path.name)
+    key = result_key("shared", uuid.uuid4().hex)
     assert workers[0].get_or_compute(key, lambda: [1, 2, 3]) == [1, 2, 3]
     assert workers[1].get_or_compute(key, lambda: pytest.fail("recomputed")) == [1, 2, 3]
     assert (workers[0].computations, workers[1].computations) == (1, 0)
