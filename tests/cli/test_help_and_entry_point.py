@@ -1,0 +1,79 @@
+"""``--help`` of every command, ``columns``, and the installed ``segmenta`` script itself."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from algorithms.loading import load_table
+from dashboard.cli import COMMANDS
+from tests.cli.conftest import INCOME, SCORE
+
+SCRIPT = Path(sys.executable).with_name("segmenta")
+
+
+@pytest.mark.parametrize("command", ["segment", "diagnose", "assign", "columns"])
+def test_every_command_has_help(segmenta, command):
+    run = segmenta(command, "--help")
+    assert run.code == 0 and run.err == ""
+    assert run.out.startswith(f"usage: segmenta {command}")
+    assert COMMANDS[command].help in run.out
+
+
+def test_top_level_help_lists_the_commands(segmenta):
+    run = segmenta("--help")
+    assert run.code == 0
+    for name, registered in COMMANDS.items():
+        assert name in run.out and registered.help in run.out
+
+
+def test_segment_help_documents_each_method_parameter(segmenta):
+    out = segmenta("segment", "--help").out
+    for flag in ("--k", "--eps", "--min-samples", "--linkage", "--distance-threshold", "--init"):
+        assert flag in out
+    assert "kmeans/hierarchical" in out and "default 5" in out
+
+
+def test_columns_says_which_columns_can_be_features(segmenta, shared_data):
+    run = segmenta("columns", shared_data / "Mall_Customers.csv")
+    assert run.code == 0, run.err
+    rows = {line.split()[0]: line for line in run.out.splitlines()[3:]}
+    assert rows["Age"].split()[1:4] == ["int64", "0", "51"] and rows["Age"].endswith("feature")
+    assert "--encode (2 categories)" in rows["Gender"]
+    assert "identifier" in rows["CustomerID"]
+    assert len(run.out.splitlines()) == 3 + 5
+
+
+def run_script(*args):
+    if not SCRIPT.exists():
+        pytest.skip(f"the segmenta script is not installed at {SCRIPT} (run make)")
+    return subprocess.run(
+        [str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_installed_script_segments_a_file(sample_path, tmp_path):
+    out = tmp_path / "segments.csv"
+    done = run_script(
+        "segment", sample_path, "--features", INCOME, SCORE, "--algorithm", "kmeans",
+        "--out", out,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert load_table(out)["Cluster"].nunique() == 5
+
+
+def test_installed_script_reports_bad_input_on_one_line(tmp_path):
+    done = run_script(
+        "diagnose", tmp_path / "missing.csv", "--features", INCOME, "--json", tmp_path / "d.json"
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        f"segmenta: error: No file at '{tmp_path / 'missing.csv'}': check the path and the "
+        "file name."
+    ]
+
+
+def test_installed_script_help():
+    done = run_script("assign", "--help")
+    assert done.returncode == 0 and "usage: segmenta assign" in done.stdout
