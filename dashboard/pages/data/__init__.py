@@ -1,0 +1,124 @@
+"""Data page: choose or upload the customer table, look at it, and choose the feature set.
+
+The page writes the shared view (``ids.VIEW``: dataset, features, scaling, one-hot column);
+every other page reads it. ``view`` holds the callback that owns the view and its controls,
+``overview`` the panels that follow it, ``components`` the layout's building blocks.
+"""
+
+import dash
+from dash import Input, Output, State
+
+from dashboard import ids as shared_ids
+from dashboard.feedback import error_alert
+from dashboard.ids import data as ids
+from dashboard.pages.data.components import layout
+from dashboard.pages.data.overview import OVERVIEW_OUTPUTS, box_outputs, overview_outputs
+from dashboard.pages.data.view import SCALING_NOTES, VIEW_OUTPUTS, view_controls
+
+__all__ = ["PAGE", "layout", "register_callbacks"]
+
+PAGE = {"path": "/data", "name": "Data", "title": "Segmenta · Data", "order": 0}
+
+
+def upload_hint(services) -> tuple[str, int]:
+    """(the text under the upload area, the size the browser refuses above, in bytes)."""
+    limit = services.config.upload_max_mb
+    return f"CSV, Excel (.xlsx) or Parquet, up to {limit} MB", limit * 1024 * 1024
+
+
+SIZE_GUARD = """
+function (maxSize, uploadId, rejectedId) {
+    const root = document.getElementById(uploadId);
+    if (!root || !maxSize) { return window.dash_clientside.no_update; }
+    root.dataset.maxSize = maxSize;
+    if (!root.dataset.sizeGuard) {
+        root.dataset.sizeGuard = "on";
+        const check = (files) => {
+            const big = Array.from(files || []).find((f) => f.size > Number(root.dataset.maxSize));
+            if (big) {
+                window.dash_clientside.set_props(rejectedId, {
+                    data: {filename: big.name, size: big.size, at: Date.now()}
+                });
+            }
+        };
+        root.addEventListener("drop", (e) => check(e.dataTransfer && e.dataTransfer.files), true);
+        root.addEventListener("change", (e) => check(e.target.files), true);
+    }
+    return window.dash_clientside.no_update;
+}
+"""
+
+
+def register_callbacks(app, services) -> None:
+    @app.callback(
+        *VIEW_OUTPUTS,
+        Input(shared_ids.VIEW, "data"),
+        Input(ids.UPLOAD, "contents"),
+        Input(ids.UPLOAD_REJECTED, "data"),
+        Input(ids.DATASET, "value"),
+        Input(ids.FEATURES, "value"),
+        Input(ids.SCALING, "value"),
+        Input(ids.CATEGORICAL, "value"),
+        Input(ids.PRESET_TWO, "n_clicks"),
+        Input(ids.PRESET_THREE, "n_clicks"),
+        State(ids.UPLOAD, "filename"),
+    )
+    def update_view(
+        view, contents, rejected, dataset, features, scaling, categorical, _two, _three, filename
+    ):
+        try:
+            controls = view_controls(
+                services,
+                dash.ctx.triggered_id,
+                view,
+                contents=contents,
+                filename=filename,
+                rejected=rejected,
+                dataset=dataset,
+                features=features,
+                scaling=scaling,
+                categorical=categorical,
+            )
+        except Exception as error:  # noqa: BLE001  (the stored view itself is unreadable)
+            alert = error_alert(error, "the customer table")
+            return (dash.no_update,) * 2 + (alert,) + (dash.no_update,) * (len(VIEW_OUTPUTS) - 3)
+        return controls.outputs()
+
+    @app.callback(Output(ids.SCALING_NOTE, "children"), Input(ids.SCALING, "value"))
+    def explain_scaling(scaling):
+        return SCALING_NOTES.get(scaling, "")
+
+    @app.callback(
+        Output(ids.UPLOAD_HINT, "children"),
+        Output(ids.UPLOAD, "max_size"),
+        Input(ids.UPLOAD_HINT, "id"),
+    )
+    def show_upload_limit(_):
+        return upload_hint(services)
+
+    app.clientside_callback(
+        SIZE_GUARD,
+        Output(ids.UPLOAD_HINT, "title"),
+        Input(ids.UPLOAD, "max_size"),
+        State(ids.UPLOAD, "id"),
+        State(ids.UPLOAD_REJECTED, "id"),
+    )
+
+    @app.callback(
+        *OVERVIEW_OUTPUTS,
+        Input(shared_ids.VIEW, "data"),
+        State(ids.BOX_VALUE, "value"),
+        State(ids.BOX_GROUP, "value"),
+    )
+    def show_overview(view, box_value, box_group):
+        return overview_outputs(services, view, box_value, box_group).outputs()
+
+    @app.callback(
+        Output(ids.BOX_PLOT, "figure"),
+        Output(ids.BOX_ALERT, "children"),
+        Input(shared_ids.VIEW, "data"),
+        Input(ids.BOX_VALUE, "value"),
+        Input(ids.BOX_GROUP, "value"),
+    )
+    def show_box(view, value, group):
+        return box_outputs(services, view, value, group)

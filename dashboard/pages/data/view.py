@@ -1,0 +1,332 @@
+"""The shared view and the controls that edit it: defaults, validation, uploads.
+
+One callback owns the view store and every control that edits it (dataset, features, scaling,
+one-hot column, presets, uploads), so they cannot disagree: coming back to the page shows the
+stored choice, and a choice that fails validation is explained and never stored. Each trigger
+has its function here, returning a ``ViewControls``; tests call them with the ``services``.
+"""
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+import dash
+import numpy as np
+import pandas as pd
+from dash import Output, html
+
+from algorithms.errors import DataError, FeatureError
+from algorithms.loading import load_table
+from algorithms.preprocessing import (
+    FeaturePreprocessor,
+    PreparedFeatures,
+    categorical_candidates,
+    numeric_feature_candidates,
+)
+from dashboard import ids as shared_ids
+from dashboard.analysis import View
+from dashboard.feedback import error_alert, info_alert
+from dashboard.figures import data as figures
+from dashboard.ids import data as ids
+from dashboard.results import result_key
+
+INCOME, SPENDING, AGE, GENDER = "Annual Income (k$)", "Spending Score (1-100)", "Age", "Gender"
+PRESETS = {ids.PRESET_TWO: (INCOME, SPENDING), ids.PRESET_THREE: (AGE, INCOME, SPENDING)}
+MIN_FEATURES = 2
+DRAWN_FEATURES = 3
+MAX_CODE_VALUES = 10
+
+SCALING_NOTES = {
+    "none": "Raw values: a column with a wider range (income in k$ against age) weighs more.",
+    "standard": "Each feature to mean 0 and standard deviation 1: equal weight, the usual choice.",
+    "minmax": "Each feature to the 0–1 range: one extreme value squeezes all the others.",
+    "robust": "Centred on the median and scaled by the interquartile range: outliers pull less.",
+}
+SCALING_LABELS = {"none": "None", "standard": "Standard", "minmax": "Min–max", "robust": "Robust"}
+_ID_NAME = re.compile(r"(?i:(^|[\s_])id([\s_]|$))|ID$")
+
+
+@dataclass(frozen=True)
+class ColumnRoles:
+    """What each column of a stored table can be used for; computed once per dataset."""
+
+    numeric: list[str]
+    categorical: list[str]
+    missing: dict[str, int]
+    rows_with_missing: int
+
+
+def column_roles(services, dataset_id: str) -> ColumnRoles:
+    def compute() -> ColumnRoles:
+        table = services.analysis.table(dataset_id)
+        return ColumnRoles(
+            numeric=numeric_feature_candidates(table),
+            categorical=categorical_candidates(table),
+            missing={column: int(n) for column, n in table.isna().sum().items()},
+            rows_with_missing=int(table.isna().any(axis=1).sum()),
+        )
+
+    return services.results.get_or_compute(result_key("data-roles", dataset_id), compute)
+
+
+def _looks_like_code(values: pd.Series, name: str) -> bool:
+    """An identifier (unique integers named like an id) or a code with few values (Region)."""
+    distinct = values.nunique(dropna=True)
+    if distinct <= MAX_CODE_VALUES:
+        return True
+    whole = bool((values.dropna() % 1 == 0).all())
+    return bool(_ID_NAME.search(name)) and whole and distinct == values.notna().sum()
+
+
+def default_features(table: pd.DataFrame) -> tuple[str, ...]:
+    """Income × Spending for the classic mall columns, else the first two numeric columns that
+    are measurements rather than identifiers or codes."""
+    candidates = numeric_feature_candidates(table)
+    if INCOME in candidates and SPENDING in candidates:
+        return (INCOME, SPENDING)
+    measures = [column for column in candidates if not _looks_like_code(table[column], column)]
+    return tuple((measures + [c for c in candidates if c not in measures])[:MIN_FEATURES])
+
+
+def default_view(services, dataset_id: str) -> View:
+    return View(
+        dataset_id=dataset_id, features=default_features(services.analysis.table(dataset_id))
+    )
+
+
+def check_view(table: pd.DataFrame, view: View) -> PreparedFeatures:
+    """The view's prepared features; a SegmentaError saying what to change when it is unusable."""
+    if len(view.features) < MIN_FEATURES:
+        raise FeatureError(
+            "Choose at least two numeric features: segments are found and drawn in two or more "
+            "dimensions."
+        )
+    preprocessor = FeaturePreprocessor(list(view.features), view.scaling, view.categorical)
+    return preprocessor.fit_transform(table)
+
+
+def read_upload(contents: str, filename: str | None, limits) -> pd.DataFrame:
+    """The uploaded table, refused with a specific message when it cannot be segmented."""
+    name = filename or "upload"
+    try:
+        raw = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error) as error:
+        raise DataError(
+            f"'{name}' arrived damaged (not a complete upload): upload it again."
+        ) from error
+    table = load_table(raw, name, limits=limits)
+    numeric = numeric_feature_candidates(table)
+    if not numeric:
+        raise DataError(
+            f"'{name}' has no numeric column that varies (its columns: "
+            f"{', '.join(map(str, table.columns[:10]))}): segments need at least two numeric "
+            "columns such as age, income or spending score. Add them or choose another file."
+        )
+    if len(numeric) < MIN_FEATURES:
+        raise DataError(
+            f"'{name}' has only one numeric column that varies ({numeric[0]!r}): segments need at "
+            "least two, such as age, income or spending score. Add one or choose another file."
+        )
+    return table
+
+
+@dataclass
+class ViewControls:
+    """The view store and every control that edits it, in the order of ``VIEW_OUTPUTS``."""
+
+    store: Any
+    upload_contents: Any
+    alert: Any
+    dataset_options: list
+    dataset: str
+    feature_options: list
+    features: list
+    scaling: str
+    categorical_options: list
+    categorical: str | None
+    preset_two_disabled: bool
+    preset_three_disabled: bool
+    feature_note: Any
+
+    def outputs(self) -> tuple:
+        return tuple(getattr(self, field.name) for field in fields(self))
+
+
+VIEW_OUTPUTS = [
+    Output(shared_ids.VIEW, "data"),
+    Output(ids.UPLOAD, "contents"),
+    Output(ids.ALERT, "children"),
+    Output(ids.DATASET, "options"),
+    Output(ids.DATASET, "value"),
+    Output(ids.FEATURES, "options"),
+    Output(ids.FEATURES, "value"),
+    Output(ids.SCALING, "value"),
+    Output(ids.CATEGORICAL, "options"),
+    Output(ids.CATEGORICAL, "value"),
+    Output(ids.PRESET_TWO, "disabled"),
+    Output(ids.PRESET_THREE, "disabled"),
+    Output(ids.FEATURE_NOTE, "children"),
+]
+
+
+def dataset_options(services) -> list[dict]:
+    """Every stored table, the sample first, then the most recently stored."""
+    infos = services.datasets.list()
+    infos.sort(key=lambda info: info.dataset_id != services.sample.dataset_id)
+    return [
+        {
+            "label": f"{info.name} · {info.n_rows:,} rows × {info.n_columns} columns",
+            "value": info.dataset_id,
+        }
+        for info in infos
+    ]
+
+
+def feature_note(table: pd.DataFrame, view: View, prepared: PreparedFeatures) -> list:
+    """How many customers the chosen columns leave out, and a warning above three features."""
+    total = len(table)
+    if prepared.n_dropped:
+        columns = list(view.features) + ([view.categorical] if view.categorical else [])
+        missing = {c: int(np.isnan(figures.numeric_values(table, c)).sum()) for c in view.features}
+        if view.categorical:
+            missing[view.categorical] = int(table[view.categorical].isna().sum())
+        detail = ", ".join(f"{c}: {missing[c]:,}" for c in columns if missing[c])
+        notes = [
+            html.P(
+                f"{prepared.n_dropped:,} of {total:,} customers have a missing value in the "
+                f"chosen columns ({detail}) and are left out of the segmentation.",
+                className="text-warning-emphasis mb-1",
+            )
+        ]
+    else:
+        notes = [
+            html.P(
+                f"All {total:,} customers have a value in every chosen column.", className="mb-1"
+            )
+        ]
+    if len(view.features) > DRAWN_FEATURES:
+        notes.append(
+            html.P(
+                f"Segments use all {len(view.features)} features, but scatter plots draw only "
+                "two or three of them: check the segments on the profiles as well.",
+                className="text-warning-emphasis mb-1",
+            )
+        )
+    return notes
+
+
+def _controls(
+    services, view: View, *, store: Any = dash.no_update, alert: Any = None, prepared=None
+) -> ViewControls:
+    roles = column_roles(services, view.dataset_id)
+    available = set(roles.numeric)
+    table = services.analysis.table(view.dataset_id)
+    categorical_counts = {c: table[c].nunique(dropna=True) for c in roles.categorical}
+    return ViewControls(
+        store=store,
+        upload_contents=dash.no_update,
+        alert=alert,
+        dataset_options=dataset_options(services),
+        dataset=view.dataset_id,
+        feature_options=[{"label": column, "value": column} for column in roles.numeric],
+        features=list(view.features),
+        scaling=view.scaling,
+        categorical_options=[
+            {"label": f"{c} ({n} values)", "value": c} for c, n in categorical_counts.items()
+        ],
+        categorical=view.categorical,
+        preset_two_disabled=not available.issuperset(PRESETS[ids.PRESET_TWO]),
+        preset_three_disabled=not available.issuperset(PRESETS[ids.PRESET_THREE]),
+        feature_note=feature_note(table, view, prepared) if prepared else None,
+    )
+
+
+def _write(services, view: View, alert: Any = None) -> ViewControls:
+    """Controls for a new view, and the view written to the store."""
+    prepared = check_view(services.analysis.table(view.dataset_id), view)
+    return _controls(services, view, store=view.as_store(), alert=alert, prepared=prepared)
+
+
+def stored_controls(services, view_data: dict | None) -> ViewControls:
+    """The controls showing the stored view; the sample when that table is gone."""
+    try:
+        view = View.from_store(view_data)
+        if services.datasets.exists(view.dataset_id):
+            return _controls(
+                services, view, prepared=check_view(services.analysis.table(view.dataset_id), view)
+            )
+    except (DataError, FeatureError, KeyError, TypeError):
+        pass
+    note = info_alert("The table chosen earlier is no longer on the server: showing the sample.")
+    return _write(services, default_view(services, services.sample.dataset_id), alert=note)
+
+
+def upload_controls(services, view_data, contents: str, filename: str | None) -> ViewControls:
+    """Store the uploaded table and switch the view to it with its default features."""
+    table = read_upload(contents, filename, services.config.table_limits)
+    view = View(dataset_id="", features=default_features(table))
+    check_view(table, view)
+    info = services.datasets.put(table, filename or "upload")
+    view = View(dataset_id=info.dataset_id, features=view.features)
+    message = f"Loaded '{info.name}': {info.n_rows:,} customers, {info.n_columns} columns."
+    if filename and info.name != filename:
+        message = f"'{filename}' holds the same table as '{info.name}', already loaded: using it."
+    controls = _write(services, view, alert=info_alert(message))
+    controls.upload_contents = None
+    return controls
+
+
+def rejected_controls(services, view_data, rejected: dict) -> ViewControls:
+    """A file the browser refused to send because it is over the size limit."""
+    name = f"'{rejected.get('filename') or 'The file'}'"
+    services.config.table_limits.check_bytes(int(rejected.get("size") or 0), name)
+    return stored_controls(services, view_data)
+
+
+def choice_controls(services, view_data, features, scaling, categorical) -> ViewControls:
+    """Validate the user's feature choice; store it, or explain why not and keep the old view."""
+    current = View.from_store(view_data)
+    view = View(
+        current.dataset_id, tuple(features or ()), scaling or "standard", categorical or None
+    )
+    if view == current:
+        return stored_controls(services, view_data)
+    try:
+        return _write(services, view)
+    except (DataError, FeatureError) as error:
+        return _controls(services, view, alert=error_alert(error))
+
+
+def view_controls(
+    services,
+    trigger: str | None,
+    view_data: dict | None,
+    *,
+    contents: str | None = None,
+    filename: str | None = None,
+    rejected: dict | None = None,
+    dataset: str | None = None,
+    features: list | None = None,
+    scaling: str | None = None,
+    categorical: str | None = None,
+) -> ViewControls:
+    """What the page's view callback returns for the control that triggered it."""
+    try:
+        if trigger == ids.UPLOAD and contents:
+            return upload_controls(services, view_data, contents, filename)
+        if trigger == ids.UPLOAD_REJECTED and rejected:
+            return rejected_controls(services, view_data, rejected)
+        if trigger == ids.DATASET and dataset:
+            return _write(services, default_view(services, dataset))
+        if trigger in PRESETS:
+            return choice_controls(services, view_data, PRESETS[trigger], scaling, categorical)
+        if trigger in (ids.FEATURES, ids.SCALING, ids.CATEGORICAL):
+            return choice_controls(services, view_data, features, scaling, categorical)
+        return stored_controls(services, view_data)
+    except Exception as error:  # noqa: BLE001  (shown on the page, the old view kept)
+        controls = stored_controls(services, view_data)
+        controls.alert = error_alert(error, "the customer table")
+        controls.upload_contents = None if trigger == ids.UPLOAD else dash.no_update
+        return controls
