@@ -532,7 +532,7 @@ def has_control_characters(table: pd.DataFrame) -> bool:
     return any(ord(char) < 32 and char not in "\t\n\r\f\v" or ord(char) == 127 for char in text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     tables(),
     st.sampled_from([",", ";", "\t", "|"]),
