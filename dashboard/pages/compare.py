@@ -1,13 +1,280 @@
-"""Compare page (placeholder until its issue builds it)."""
+"""Compare page: K-Means, DBSCAN and hierarchical clustering side by side on the current view,
+each with its own parameters, then their metrics and agreement, to choose a segmentation.
 
-from dash import html
+Each panel has its own callbacks (changing k never refits DBSCAN); corresponding segments
+share a colour across panels; ``/compare?method=dbscan&eps=0.42`` opens with that panel set.
+The callback bodies live in ``compare_panels`` and ``compare_metrics``.
+"""
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html
+
+from algorithms.methods import METHODS
+from dashboard import feedback
+from dashboard import ids as shared_ids
+from dashboard.figures.scatter import empty_figure, graph_config
+from dashboard.ids import compare as ids
+from dashboard.links import parse_result_query
+from dashboard.pages.compare_controls import (
+    CONTROLS,
+    CUT_BY_HEIGHT,
+    PANEL_TEXT,
+    initial_values,
+    link_values,
+    panel_controls,
+)
+from dashboard.pages.compare_metrics import crosstab_output, metrics_outputs
+from dashboard.pages.compare_panels import (
+    REFERENCE_METHOD,
+    cancelled_view,
+    cut_height_default,
+    eps_defaults,
+    fit_in_background,
+    panel_request,
+    panel_view,
+)
 
 PAGE = {"path": "/compare", "name": "Compare", "title": "Segmenta · Compare", "order": 1}
 
+RUNNING = {"display": "flex"}
+IDLE = {"display": "none"}
 
-def layout(**_query):
-    return html.Div(html.H3("Compare"))
+
+def layout(**query):
+    link = parse_result_query(query)
+    return html.Div(
+        [
+            html.H3("Compare segmentations"),
+            html.P(
+                "Three methods on the same customers. Tune each panel, check the metrics and "
+                "how far the methods agree, then use the segmentation you can act on.",
+                className="text-muted",
+            ),
+            _link_note(link),
+            dbc.Row(
+                [dbc.Col(_panel(method, link), lg=4, className="mb-3") for method in METHODS],
+                className="g-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(_metrics_panel(), lg=6, className="mb-3"),
+                    dbc.Col(_agreement_panel(), lg=6, className="mb-3"),
+                ],
+                className="g-3",
+            ),
+        ],
+        className="compare-page",
+    )
+
+
+def _link_note(link):
+    if link is None:
+        return html.Div(id=ids.LINK_NOTE)
+    method, params = link
+    settings = ", ".join(f"{name} {params[name]}" for name in CONTROLS[method] if params[name])
+    return html.Div(
+        feedback.info_alert(f"{METHODS[method].label} set from the link: {settings}."),
+        id=ids.LINK_NOTE,
+    )
+
+
+def _panel(method: str, link) -> html.Div:
+    panel = ids.PANELS[method]
+    values = initial_values(method, link_values(link, method))
+    return html.Div(
+        [
+            html.H5(METHODS[method].label),
+            html.P(PANEL_TEXT[method], className="small-note mb-2"),
+            panel_controls(method, values),
+            html.Div(id=ids.EPS_HINT, className="small-note mb-2") if method == "dbscan" else None,
+            html.Div(id=panel.alert),
+            html.Div(
+                [
+                    dbc.Spinner(size="sm", color="primary"),
+                    html.Span("Fitting on the full table…", className="mx-2 small"),
+                    dbc.Button(
+                        "Cancel", id=panel.cancel, size="sm", color="secondary", outline=True
+                    ),
+                ],
+                id=panel.running,
+                style=IDLE,
+                className="align-items-center mb-2",
+            ),
+            dcc.Loading(
+                dcc.Graph(
+                    id=panel.figure,
+                    figure=empty_figure(),
+                    config=graph_config(f"segmenta-{method}"),
+                ),
+                delay_show=300,
+            ),
+            html.Div(id=panel.note, className="small-note mb-2"),
+            html.Div(id=panel.profile),
+            dbc.Button(
+                "Use this segmentation →",
+                id=panel.use,
+                href="/personas",
+                disabled=True,
+                color="primary",
+                size="sm",
+            ),
+            dcc.Store(id=panel.request),
+            dcc.Store(id=panel.background_request),
+            dcc.Store(id=panel.fitted),
+            dcc.Store(id=panel.shown),
+        ],
+        className="segmenta-panel compare-panel",
+        id=f"compare-{method}-panel",
+    )
+
+
+def _metrics_panel() -> html.Div:
+    return html.Div(
+        [
+            html.H5("Which segmentation?"),
+            html.Div(id=ids.METRICS),
+            html.P(id=ids.METRICS_VERDICT, className="mt-2 mb-0 fw-semibold"),
+        ],
+        className="segmenta-panel",
+    )
+
+
+def _agreement_panel() -> html.Div:
+    options = [{"label": m.label, "value": name} for name, m in METHODS.items()]
+    return html.Div(
+        [
+            html.H5("Do they agree?"),
+            html.Div(id=ids.AGREEMENT),
+            dbc.Row(
+                [
+                    dbc.Col(dbc.Label("Cross-tab rows", html_for=ids.CROSSTAB_ROWS), width="auto"),
+                    dbc.Col(
+                        dbc.Select(id=ids.CROSSTAB_ROWS, options=options, value="kmeans", size="sm")
+                    ),
+                    dbc.Col(dbc.Label("columns", html_for=ids.CROSSTAB_COLUMNS), width="auto"),
+                    dbc.Col(
+                        dbc.Select(
+                            id=ids.CROSSTAB_COLUMNS,
+                            options=options,
+                            value="hierarchical",
+                            size="sm",
+                        )
+                    ),
+                ],
+                className="g-2 align-items-center mt-2",
+            ),
+            dcc.Graph(
+                id=ids.CROSSTAB,
+                figure=empty_figure(),
+                config=graph_config("segmenta-crosstab"),
+            ),
+        ],
+        className="segmenta-panel",
+    )
 
 
 def register_callbacks(app, services) -> None:
-    """This page has no callbacks yet."""
+    for method in METHODS:
+        _register_panel(app, services, method)
+    _register_suggestions(app, services)
+    shown = [Input(panel.shown, "data") for panel in ids.PANELS.values()]
+
+    @app.callback(
+        Output(ids.METRICS, "children"),
+        Output(ids.METRICS_VERDICT, "children"),
+        Output(ids.AGREEMENT, "children"),
+        *shown,
+    )
+    def show_metrics(*requests):
+        return metrics_outputs(services, dict(zip(METHODS, requests, strict=True)))
+
+    @app.callback(
+        Output(ids.CROSSTAB, "figure"),
+        *shown,
+        Input(ids.CROSSTAB_ROWS, "value"),
+        Input(ids.CROSSTAB_COLUMNS, "value"),
+    )
+    def show_crosstab(*args):
+        requests, rows, columns = args[:-2], args[-2], args[-1]
+        return crosstab_output(services, dict(zip(METHODS, requests, strict=True)), rows, columns)
+
+
+def _register_panel(app, services, method: str) -> None:
+    """The three callbacks of one panel: controls → request, (large tables) background fit,
+    request → panel."""
+    panel = ids.PANELS[method]
+    names = CONTROLS[method]
+    cut_by = [Input(ids.CUT_BY, "value")] if method == "hierarchical" else []
+
+    @app.callback(
+        Output(panel.request, "data"),
+        Output(panel.background_request, "data"),
+        Input(shared_ids.VIEW, "data"),
+        *[Input(panel.control(name), "value") for name in names],
+        *cut_by,
+    )
+    def make_request(view, *values):
+        controls = dict(zip(names, values[: len(names)], strict=True))
+        cut = values[len(names)] if cut_by else None
+        return panel_request(services, view, method, controls, cut)
+
+    @app.callback(
+        Output(panel.fitted, "data"),
+        Input(panel.background_request, "data"),
+        background=True,
+        running=[(Output(panel.running, "style"), RUNNING, IDLE)],
+        cancel=[Input(panel.cancel, "n_clicks")],
+        prevent_initial_call=True,
+    )
+    def fit(request):
+        return fit_in_background(services, request)
+
+    reference = [] if method == REFERENCE_METHOD else [Input(ids.KMEANS.shown, "data")]
+
+    @app.callback(
+        Output(panel.figure, "figure"),
+        Output(panel.note, "children"),
+        Output(panel.alert, "children"),
+        Output(panel.profile, "children"),
+        Output(panel.use, "href"),
+        Output(panel.use, "disabled"),
+        Output(panel.shown, "data"),
+        Input(panel.request, "data"),
+        Input(panel.fitted, "data"),
+        Input(panel.cancel, "n_clicks"),
+        *reference,
+    )
+    def show_panel(request, fitted, _cancel, reference=None):
+        if dash.ctx.triggered_id == panel.cancel:
+            return cancelled_view().outputs()
+        return panel_view(services, request, fitted, reference).outputs()
+
+
+def _register_suggestions(app, services) -> None:
+    """eps suggested for the view (DBSCAN); cut height taken from the current cut (tree)."""
+    eps = ids.DBSCAN.control("eps")
+
+    @app.callback(
+        Output(eps, "value"),
+        Output(ids.EPS_HINT, "children"),
+        Input(shared_ids.VIEW, "data"),
+        Input(ids.DBSCAN.control("min_samples"), "value"),
+        State(eps, "value"),
+    )
+    def suggest_eps(view, min_samples, current):
+        return eps_defaults(services, view, min_samples, current)
+
+    height = ids.HIERARCHICAL.control("distance_threshold")
+
+    @app.callback(
+        Output(height, "value"),
+        Output(height, "disabled"),
+        Output(ids.HIERARCHICAL.control("n_clusters"), "disabled"),
+        Input(ids.CUT_BY, "value"),
+        State(height, "value"),
+        State(ids.HIERARCHICAL.shown, "data"),
+    )
+    def cut_by(choice, current, shown):
+        by_height = choice == CUT_BY_HEIGHT
+        return cut_height_default(services, choice, current, shown), not by_height, by_height

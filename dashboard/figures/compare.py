@@ -1,0 +1,69 @@
+"""Figures of the Compare page: colours shared by corresponding segments, the cross-tab."""
+
+from itertools import count
+
+import numpy as np
+import plotly.graph_objects as go
+
+from algorithms.diagnostics import Agreement
+from algorithms.matching import match_by_overlap
+from algorithms.methods.base import NOISE
+from dashboard.figures.colors import cluster_color, cluster_name
+
+CROSSTAB_HEIGHT = 380
+
+
+def matched_colors(reference: np.ndarray | None, labels: np.ndarray) -> dict[int, str]:
+    """A colour per segment of ``labels``: the colour of the ``reference`` segment that shares
+    most of its customers (K-Means colours by its own labels), the next free palette colours
+    for segments without a partner. Noise keeps its grey (not in the mapping)."""
+    labels = np.asarray(labels)
+    clusters = sorted(set(labels.tolist()) - {NOISE})
+    if reference is None or len(reference) != len(labels):
+        return {c: cluster_color(c) for c in clusters}
+    partners = match_by_overlap(reference, labels)
+    taken = set(np.unique(reference).tolist()) | set(partners.values())
+    free = (i for i in count() if i not in taken)
+    return {c: cluster_color(partners[c] if c in partners else next(free)) for c in clusters}
+
+
+def crosstab_figure(
+    agreement: Agreement,
+    row_names: dict[int, str],
+    column_names: dict[int, str],
+    row_title: str,
+    column_title: str,
+) -> go.Figure:
+    """Customers in each pair of segments (rows: one method, columns: the other);
+    hover gives the share of the row's segment."""
+    table = agreement.contingency
+    counts = table.to_numpy()
+    row_share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    figure = go.Figure(
+        go.Heatmap(
+            z=counts,
+            x=[_name(c, column_names) for c in table.columns],
+            y=[_name(c, row_names) for c in table.index],
+            customdata=np.round(row_share * 100, 1),
+            text=counts,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            showscale=False,
+            hovertemplate=(
+                f"{row_title}: %{{y}}<br>{column_title}: %{{x}}<br>"
+                "%{z} customers (%{customdata}% of the row)<extra></extra>"
+            ),
+        )
+    )
+    figure.update_layout(
+        template="plotly_white",
+        height=CROSSTAB_HEIGHT,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": {"text": column_title}, "side": "top", "type": "category"},
+        yaxis={"title": {"text": row_title}, "autorange": "reversed", "type": "category"},
+    )
+    return figure
+
+
+def _name(cluster, names: dict[int, str]) -> str:
+    return cluster_name(int(cluster), names)

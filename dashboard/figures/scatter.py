@@ -1,0 +1,271 @@
+"""The cluster scatter every page draws: customers in feature space, coloured by segment.
+
+Two features give a 2D ``Scattergl``, three a rotatable ``Scatter3d`` (more: the first three,
+said in the note), one a strip chart. One trace per segment, so clicking a legend entry hides
+it; noise is small and grey; centroids are big X markers; hovering a customer shows its row of
+the table. Above ``max_points`` customers a sample stratified by segment is drawn, so small
+segments stay visible, and the note says how many are shown.
+
+``segmentation_scatter(result, table, features)`` draws a ``SegmentationResult``;
+``cluster_scatter`` is the same drawing for any points and labels.
+"""
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from algorithms.methods.base import NOISE
+from algorithms.sampling import stratified_sample
+from dashboard.figures.colors import cluster_color, cluster_name
+
+GRAPH_HEIGHT = 420
+MAX_AXES = 3
+MAX_HOVER_COLUMNS = 20
+MAX_HOVER_CELLS = 200_000  # hover text travels to the browser with every point
+MISSING = "–"
+
+
+@dataclass(frozen=True)
+class ScatterView:
+    figure: go.Figure
+    note: str
+
+
+def graph_config(filename: str) -> dict:
+    """``dcc.Graph(config=...)``: the camera button downloads a PNG named after the view."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+    }
+
+
+def segment_names(profile: pd.DataFrame) -> dict[int, str]:
+    """Legend names: the drafted persona label of each segment, 'Noise' for noise."""
+    names = dict(zip(profile["cluster"].astype(int), profile["label"], strict=True))
+    names.pop(NOISE, None)
+    return names
+
+
+def display_rows(labels: np.ndarray, max_points: int, seed: int = 0) -> tuple[np.ndarray, str]:
+    """(positions to draw, note): every row, or a sample stratified by segment above the cap."""
+    rows = stratified_sample(np.asarray(labels), max_points, seed)
+    if len(rows) == len(labels):
+        return rows, ""
+    return rows, f"showing {len(rows):,} of {len(labels):,} customers"
+
+
+def plotted_axes(features: Sequence[str]) -> tuple[list[str], str]:
+    """The features drawn as axes (at most three) and a note naming those left out."""
+    axes = list(features)[:MAX_AXES]
+    if len(features) <= MAX_AXES:
+        return axes, ""
+    return axes, f"axes: the first {MAX_AXES} of {len(features)} features"
+
+
+def hover_table(rows: pd.DataFrame, keep: Sequence[str]) -> pd.DataFrame:
+    """The rows' columns as display text, for hovering; ``keep`` columns always included,
+    the others while the text stays small enough to send (``MAX_HOVER_CELLS``)."""
+    budget = max(len(keep), min(MAX_HOVER_COLUMNS, MAX_HOVER_CELLS // max(len(rows), 1)))
+    others = [c for c in rows.columns if c not in keep]
+    columns = [c for c in rows.columns if c in keep or c in others[: budget - len(keep)]]
+    return pd.DataFrame({column: _as_text(rows[column]) for column in columns}, index=rows.index)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_float_dtype(values):
+        text = values.map(lambda v: f"{v:,.2f}".rstrip("0").rstrip("."), na_action="ignore")
+    else:
+        text = values.astype("string")
+    return text.fillna(MISSING).astype(str)
+
+
+def cluster_scatter(
+    points: pd.DataFrame,
+    labels: np.ndarray,
+    *,
+    names: dict[int, str] | None = None,
+    colors: dict[int, str] | None = None,
+    hover: pd.DataFrame | None = None,
+    centroids: pd.DataFrame | None = None,
+    uirevision: str | None = None,
+    height: int = GRAPH_HEIGHT,
+) -> go.Figure:
+    """Points (one to three columns, the axes, in the table's units) coloured by ``labels``.
+
+    ``names``/``colors`` override the segment names and colours; ``hover`` holds per-point
+    text columns shown on hover (default: the axes); ``centroids`` (indexed by segment, the
+    axes among its columns) are marked with X.
+    """
+    axes = list(points.columns)
+    labels = np.asarray(labels)
+    hover = points if hover is None else hover
+    template = _hover_template(hover.columns)
+    clusters = sorted(set(labels.tolist()) - {NOISE}) + ([NOISE] if (labels == NOISE).any() else [])
+    figure = go.Figure()
+    for rank, cluster in enumerate(clusters):
+        members = labels == cluster
+        figure.add_trace(
+            _points_trace(
+                points[members],
+                axes,
+                name=cluster_name(cluster, names),
+                color=cluster_color(cluster, colors),
+                noise=cluster == NOISE,
+                customdata=hover[members].to_numpy(),
+                hovertemplate=template,
+                meta={"cluster": int(cluster)},
+                legendrank=rank + 1,
+                y_position=rank,
+            )
+        )
+    if centroids is not None and len(centroids) and len(axes) > 1:
+        figure.add_trace(_centroid_trace(centroids, axes, names, colors))
+    _lay_out(figure, axes, clusters, names, uirevision, height)
+    return figure
+
+
+def segmentation_scatter(
+    result,
+    table: pd.DataFrame,
+    features: Sequence[str],
+    *,
+    names: dict[int, str] | None = None,
+    colors: dict[int, str] | None = None,
+    max_points: int = 20_000,
+    show_centroids: bool = False,
+    uirevision: str | None = None,
+    seed: int = 0,
+) -> ScatterView:
+    """A ``SegmentationResult``'s customers over ``features`` (the view's numeric features):
+    hover shows each customer's row of ``table``, names default to the drafted labels."""
+    axes, axes_note = plotted_axes(features)
+    kept = table[np.asarray(result.row_mask, dtype=bool)]
+    rows, sample_note = display_rows(result.labels, max_points, seed)
+    shown = kept.iloc[rows]
+    points = shown[axes].apply(pd.to_numeric, errors="coerce")
+    centroids = result.centroids if show_centroids else None
+    figure = cluster_scatter(
+        points,
+        result.labels[rows],
+        names=names if names is not None else segment_names(result.profile),
+        colors=colors,
+        hover=hover_table(shown, keep=_key_columns(table, features)),
+        centroids=centroids,
+        uirevision=uirevision,
+    )
+    return ScatterView(figure, "; ".join(filter(None, [sample_note, axes_note])))
+
+
+def empty_figure(message: str = "", height: int = GRAPH_HEIGHT) -> go.Figure:
+    """A blank plot area with a centred message (while fitting, after an error)."""
+    figure = go.Figure()
+    figure.update_layout(
+        template="plotly_white",
+        height=height,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        annotations=[
+            {
+                "text": html.escape(message),
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "font": {"color": "#6c757d"},
+            }
+        ]
+        if message
+        else [],
+    )
+    return figure
+
+
+def _key_columns(table: pd.DataFrame, features: Sequence[str]) -> list[str]:
+    """Columns hover must show however wide the table: the first (the customer's id) and
+    the features."""
+    first = list(table.columns[:1])
+    return list(dict.fromkeys(first + [f for f in features if f in table.columns]))
+
+
+def _hover_template(columns: Sequence[str]) -> str:
+    lines = [f"{html.escape(str(c))}: %{{customdata[{i}]}}" for i, c in enumerate(columns)]
+    return "<b>%{fullData.name}</b><br>" + "<br>".join(lines) + "<extra></extra>"
+
+
+def _points_trace(points, axes, *, name, color, noise, y_position, **common):
+    marker = {"color": color, "size": 4 if noise else 7, "opacity": 0.55 if noise else 0.85}
+    if len(axes) == 3:
+        marker["size"] = 2 if noise else 3.5
+        x, y, z = (points[a].to_numpy() for a in axes)
+        return go.Scatter3d(x=x, y=y, z=z, mode="markers", name=name, marker=marker, **common)
+    if len(axes) == 2:
+        x, y = (points[a].to_numpy() for a in axes)
+    else:
+        x = points[axes[0]].to_numpy()
+        jitter = np.random.default_rng(y_position).uniform(-0.3, 0.3, len(x))
+        y = y_position + jitter
+    return go.Scattergl(x=x, y=y, mode="markers", name=name, marker=marker, **common)
+
+
+def _centroid_trace(centroids, axes, names, colors):
+    clusters = [int(c) for c in centroids.index]
+    colours = [cluster_color(c, colors) for c in clusters]
+    text = [cluster_name(c, names) for c in clusters]
+    coordinates = {key: centroids[a].to_numpy() for key, a in zip("xyz", axes, strict=False)}
+    values = "<br>".join(
+        f"{html.escape(a)}: %{{{key}:,.2f}}" for key, a in zip("xyz", axes, strict=False)
+    )
+    common = {
+        "mode": "markers",
+        "name": "Centroids",
+        "text": text,
+        "hovertemplate": f"<b>Centre of %{{text}}</b><br>{values}<extra></extra>",
+        "legendrank": 1000,
+        "meta": {"cluster": "centroids"},
+    }
+    if len(axes) == 3:
+        marker = {"symbol": "x", "size": 9, "color": colours, "line": {"width": 1}}
+        return go.Scatter3d(**coordinates, marker=marker, **common)
+    marker = {
+        "symbol": "x",
+        "size": 18,
+        "color": colours,
+        "line": {"width": 1.5, "color": "#212529"},
+    }
+    return go.Scattergl(**coordinates, marker=marker, **common)
+
+
+def _lay_out(figure, axes, clusters, names, uirevision, height):
+    figure.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 11}},
+        uirevision=uirevision,
+        hoverlabel={"align": "left"},
+    )
+    if len(axes) == 3:
+        figure.update_layout(
+            scene={
+                "xaxis": {"title": {"text": axes[0]}},
+                "yaxis": {"title": {"text": axes[1]}},
+                "zaxis": {"title": {"text": axes[2]}},
+            },
+            legend={"y": 0},
+        )
+    elif len(axes) == 2:
+        figure.update_xaxes(title={"text": axes[0]})
+        figure.update_yaxes(title={"text": axes[1]})
+    else:
+        figure.update_xaxes(title={"text": axes[0]})
+        figure.update_yaxes(
+            tickvals=list(range(len(clusters))),
+            ticktext=[cluster_name(c, names) for c in clusters],
+            showgrid=False,
+        )

@@ -1,0 +1,87 @@
+"""Component ids of the Compare page.
+
+Each method's panel has the same parts, so a panel's ids are one ``PanelIds`` built from the
+method's name (``KMEANS.figure == "compare-kmeans-figure"``); plain strings, because
+background callbacks do not accept pattern-matching ids.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PanelIds:
+    method: str
+
+    def _id(self, part: str) -> str:
+        return f"compare-{self.method}-{part}"
+
+    @property
+    def request(self) -> str:
+        """Store: the view, method and parameters the panel should show."""
+        return self._id("request")
+
+    @property
+    def background_request(self) -> str:
+        """Store: a request too large to fit inside a web request, for the background fit."""
+        return self._id("background-request")
+
+    @property
+    def fitted(self) -> str:
+        """Store: written by the background fit when its result is in the cache."""
+        return self._id("fitted")
+
+    @property
+    def shown(self) -> str:
+        """Store: the request whose result the panel shows (None while there is none)."""
+        return self._id("shown")
+
+    @property
+    def alert(self) -> str:
+        return self._id("alert")
+
+    @property
+    def running(self) -> str:
+        return self._id("running")
+
+    @property
+    def cancel(self) -> str:
+        return self._id("cancel")
+
+    @property
+    def figure(self) -> str:
+        return self._id("figure")
+
+    @property
+    def note(self) -> str:
+        return self._id("note")
+
+    @property
+    def profile(self) -> str:
+        return self._id("profile")
+
+    @property
+    def use(self) -> str:
+        return self._id("use")
+
+    def control(self, param: str) -> str:
+        return self._id(f"param-{param}")
+
+    def help(self, param: str) -> str:
+        return self._id(f"help-{param}")
+
+
+KMEANS = PanelIds("kmeans")
+DBSCAN = PanelIds("dbscan")
+HIERARCHICAL = PanelIds("hierarchical")
+PANELS = {panel.method: panel for panel in (KMEANS, DBSCAN, HIERARCHICAL)}
+
+EPS_HINT = "compare-dbscan-eps-hint"
+CUT_BY = "compare-hierarchical-cut-by"
+LINK_NOTE = "compare-link-note"
+
+METRICS = "compare-metrics"
+METRICS_VERDICT = "compare-metrics-verdict"
+AGREEMENT = "compare-agreement"
+CROSSTAB_ROWS = "compare-crosstab-rows"
+CROSSTAB_COLUMNS = "compare-crosstab-columns"
+CROSSTAB = "compare-crosstab"

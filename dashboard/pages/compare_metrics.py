@@ -1,0 +1,258 @@
+"""The three shown results side by side: quality metrics with the best marked and a verdict,
+and how far the segmentations agree (adjusted Rand / AMI per pair, a cross-tab of two).
+
+Results are read back from the cache through the requests the panels show, so this never
+fits anything itself; a panel without a result shows as '–'.
+"""
+
+import logging
+from collections import Counter
+
+import dash_bootstrap_components as dbc
+import numpy as np
+from dash import html
+from sklearn.metrics import adjusted_rand_score
+
+from algorithms.diagnostics import agreement
+from algorithms.methods import METHODS
+from algorithms.methods.base import NOISE
+from dashboard.figures.compare import crosstab_figure
+from dashboard.figures.scatter import empty_figure, segment_names
+from dashboard.pages.compare_panels import segmentation
+
+log = logging.getLogger("segmenta")
+
+METHOD_ORDER = tuple(METHODS)
+QUALITY = {  # metric: (table label, in a sentence, which end is best)
+    "silhouette": ("Silhouette", "silhouette", max),
+    "calinski_harabasz": ("Calinski-Harabasz", "Calinski-Harabasz", max),
+    "davies_bouldin": ("Davies-Bouldin", "Davies-Bouldin", min),
+}
+MISSING = "–"
+
+
+def shown_results(services, shown: dict[str, dict | None]) -> dict:
+    """{method: SegmentationResult} for the panels that show one (read from the cache)."""
+    results = {}
+    for method in METHOD_ORDER:
+        request = shown.get(method)
+        if not request:
+            continue
+        try:
+            results[method] = segmentation(services, request)
+        except Exception as error:  # noqa: BLE001  (the panel itself shows the error)
+            log.info("no %s result to compare: %s", method, error)
+    return results
+
+
+def best_methods(results: dict, metric: str) -> set[str]:
+    """The methods with the best value of a quality metric (ties all count)."""
+    values = {m: r.scores[metric] for m, r in results.items() if r.scores[metric] is not None}
+    if not values:
+        return set()
+    best = QUALITY[metric][2](values.values())
+    return {m for m, v in values.items() if np.isclose(v, best, rtol=1e-9, atol=0)}
+
+
+def metrics_outputs(services, shown: dict[str, dict | None]) -> tuple:
+    """(metrics table, verdict sentence, agreement table) for the shown results."""
+    results = shown_results(services, shown)
+    return metrics_table(results), verdict(results), agreement_table(results)
+
+
+def metrics_table(results: dict) -> html.Div:
+    best = {metric: best_methods(results, metric) for metric in QUALITY}
+    header = html.Tr([html.Th("")] + [html.Th(METHODS[m].label) for m in METHOD_ORDER])
+    rows = [
+        _row("n_clusters", "Segments", results, lambda r: f"{r.scores['n_clusters']:,}"),
+        _row("noise_share", "Noise", results, _noise_text),
+    ]
+    for metric, (label, _, direction) in QUALITY.items():
+        arrow = "higher" if direction is max else "lower"
+        rows.append(
+            _row(
+                metric,
+                f"{label} ({arrow} is better)",
+                results,
+                lambda r, metric=metric: _score_text(metric, r.scores[metric]),
+                best[metric],
+            )
+        )
+    rows.append(_row("sizes", "Segment sizes", results, lambda r: sizes_text(r.sizes)))
+    rows.append(_row("fit_seconds", "Fit time", results, lambda r: f"{r.fit_seconds:.2f} s"))
+    notes = [
+        f"{METHODS[m].label}: {r.scores['note']}"
+        for m, r in results.items()
+        if r.scores.get("note")
+    ]
+    return html.Div(
+        [
+            dbc.Table(
+                [html.Thead(header), html.Tbody(rows)],
+                size="sm",
+                bordered=False,
+                className="metrics-table mb-1",
+            ),
+            html.Div("; ".join(notes), className="small-note") if notes else None,
+        ],
+        className="table-responsive",
+    )
+
+
+def _row(metric, label, results, text, best=frozenset()) -> html.Tr:
+    cells = [html.Th(label, scope="row", className="fw-normal")]
+    for method in METHOD_ORDER:
+        result = results.get(method)
+        cells.append(
+            html.Td(
+                text(result) if result is not None else MISSING,
+                className="metric-best" if method in best else None,
+                **{"data-metric": metric, "data-method": method},
+            )
+        )
+    return html.Tr(cells)
+
+
+def _score_text(metric: str, value: float | None) -> str:
+    if value is None:
+        return MISSING
+    return f"{value:,.1f}" if metric == "calinski_harabasz" else f"{value:.3f}"
+
+
+def _noise_text(result) -> str:
+    n_noise = result.scores["n_noise"]
+    return f"{n_noise:,} ({share_text(result.scores['noise_share'])})" if n_noise else "none"
+
+
+def share_text(share: float) -> str:
+    return "<1%" if 0 < share < 0.01 else f"{share:.0%}"
+
+
+def sizes_text(sizes: dict, max_shown: int = 8) -> str:
+    """'40 · 39 · 35 · 23 · 22 (+ 12 noise)': segment sizes, largest first."""
+    clustered = [n for c, n in sorted(sizes.items()) if c != NOISE]
+    text = " · ".join(f"{n:,}" for n in clustered[:max_shown])
+    if len(clustered) > max_shown:
+        text += f" · … {len(clustered) - max_shown} more"
+    if sizes.get(NOISE):
+        text += f" (+ {sizes[NOISE]:,} noise)"
+    return text or MISSING
+
+
+def verdict(results: dict) -> str:
+    """Which method the quality metrics favour, and by which metrics."""
+    wins = {metric: best_methods(results, metric) for metric in QUALITY}
+    tally = Counter(method for best in wins.values() for method in best)
+    if not tally:
+        return "No method has two or more segments yet, so there is nothing to score."
+    top = max(tally.values())
+    leaders = [m for m in METHOD_ORDER if tally[m] == top]
+    head = f"The metrics favour {_join([METHODS[m].label for m in leaders])}"
+    if len(leaders) > 1:
+        head += " equally" + (" (they find the same segments)" if _same(results, leaders) else "")
+    sentence = f"{head}: {'; '.join(_reasons(wins, tally))}."
+    dbscan = results.get("dbscan")
+    if tally["dbscan"] and dbscan.scores["n_noise"]:
+        sentence += (
+            f" DBSCAN's scores leave out the {share_text(dbscan.scores['noise_share'])} "
+            "of customers it calls noise."
+        )
+    return sentence
+
+
+def _reasons(wins: dict, tally: Counter) -> list[str]:
+    """'K-Means and Hierarchical have the best silhouette and Davies-Bouldin', one phrase per
+    group of methods winning the same metrics."""
+    groups: dict[tuple, list[str]] = {}
+    for method in METHOD_ORDER:
+        if tally[method]:
+            metrics = tuple(QUALITY[q][1] for q in QUALITY if method in wins[q])
+            groups.setdefault(metrics, []).append(METHODS[method].label)
+    return [
+        f"{_join(labels)} {'has' if len(labels) == 1 else 'have'} the best {_join(list(metrics))}"
+        for metrics, labels in groups.items()
+    ]
+
+
+def _same(results: dict, methods: list[str]) -> bool:
+    first = results[methods[0]]
+    return all(
+        np.array_equal(first.row_mask, results[m].row_mask)
+        and adjusted_rand_score(first.labels, results[m].labels) == 1.0
+        for m in methods[1:]
+    )
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def agreement_table(results: dict) -> html.Div:
+    """Adjusted Rand and adjusted mutual information for each pair of shown results."""
+    rows = []
+    for i, first in enumerate(METHOD_ORDER):
+        for second in METHOD_ORDER[i + 1 :]:
+            pair = _agreement(results, first, second)
+            if pair is None:
+                continue
+            rows.append(
+                html.Tr(
+                    [
+                        html.Td(f"{METHODS[first].label} · {METHODS[second].label}"),
+                        html.Td(f"{pair.adjusted_rand:.2f}", **{"data-pair": f"{first}-{second}"}),
+                        html.Td(f"{pair.adjusted_mutual_info:.2f}"),
+                        html.Td(agreement_words(pair.adjusted_rand), className="small"),
+                    ]
+                )
+            )
+    if not rows:
+        return html.Div("Two results are needed to compare them.", className="small-note")
+    header = html.Tr(
+        [html.Th("Pair"), html.Th("Adjusted Rand"), html.Th("Adjusted MI"), html.Th("")]
+    )
+    return html.Div(
+        [
+            dbc.Table([html.Thead(header), html.Tbody(rows)], size="sm", className="mb-1"),
+            html.Div(
+                "1 = the same segments, 0 = no more alike than chance; noise counts as a group.",
+                className="small-note",
+            ),
+        ],
+        className="table-responsive",
+    )
+
+
+def agreement_words(adjusted_rand: float) -> str:
+    """Adjusted Rand in the words an analyst would use."""
+    if adjusted_rand >= 0.9:
+        return "almost the same segments"
+    if adjusted_rand >= 0.7:
+        return "largely agree"
+    if adjusted_rand >= 0.4:
+        return "partly agree"
+    return "different segmentations"
+
+
+def _agreement(results: dict, first: str, second: str):
+    a, b = results.get(first), results.get(second)
+    if a is None or b is None or not np.array_equal(a.row_mask, b.row_mask):
+        return None
+    return agreement(a.labels, b.labels)
+
+
+def crosstab_output(services, shown: dict[str, dict | None], rows: str, columns: str):
+    """The cross-tab figure of two shown results (customers in each pair of segments)."""
+    results = shown_results(services, shown)
+    missing = [METHODS[m].label for m in (rows, columns) if m not in results]
+    if missing:
+        return empty_figure(f"{' and '.join(dict.fromkeys(missing))}: no result to compare yet")
+    pair = _agreement(results, rows, columns)
+    if pair is None:
+        return empty_figure("The two results are on different views")
+    return crosstab_figure(
+        pair,
+        segment_names(results[rows].profile),
+        segment_names(results[columns].profile),
+        METHODS[rows].label,
+        METHODS[columns].label,
+    )

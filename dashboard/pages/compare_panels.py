@@ -1,0 +1,289 @@
+"""What each Compare panel shows, as functions of ``services`` the callbacks call.
+
+A panel works in two steps, so that one slow fit never freezes the page: its controls become a
+*request* (view, method, parameters); the request becomes the panel (scatter, profile table,
+notes, alerts). Tables of ``BACKGROUND_MIN_ROWS`` customers or more are fitted by a background
+callback first, which leaves the result in the shared cache; the panel is then drawn from the
+cache. Errors stay inside their panel as an alert that says what to change.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import dash
+import dash_bootstrap_components as dbc
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from algorithms.errors import SegmentaError
+from algorithms.methods import get_method
+from algorithms.methods.base import NOISE
+from algorithms.profiling import short_name
+from dashboard import feedback
+from dashboard.analysis import View
+from dashboard.figures.colors import cluster_color, cluster_name
+from dashboard.figures.compare import matched_colors
+from dashboard.figures.scatter import empty_figure, segment_names, segmentation_scatter
+from dashboard.links import result_href
+from dashboard.pages.compare_controls import CUT_BY_HEIGHT, DEFAULT_EPS, params_from_controls
+
+log = logging.getLogger("segmenta")
+
+BACKGROUND_MIN_ROWS = 20_000
+SEED = 0
+REFERENCE_METHOD = "kmeans"
+MAX_PROFILE_FEATURES = 6
+
+
+@dataclass(frozen=True)
+class PanelView:
+    figure: go.Figure
+    note: str
+    alert: object
+    profile: object
+    href: str | None
+    shown: dict | None
+
+    def outputs(self) -> tuple:
+        """In the order of the panel callback's outputs."""
+        return (
+            self.figure,
+            self.note,
+            self.alert,
+            self.profile,
+            self.href,
+            self.href is None,
+            self.shown,
+        )
+
+
+def panel_request(
+    services, view_data: dict, method: str, values: dict, cut_by: str | None = None
+) -> tuple[dict, object]:
+    """(request, background request): what the panel should show, and the same request
+    again when the table is large enough to fit in the background (else ``no_update``)."""
+    request = {"view": view_data, "method": method}
+    try:
+        request["params"] = params_from_controls(method, values, cut_by)
+        n_rows = services.datasets.info(view_data["dataset_id"]).n_rows
+    except Exception as error:  # noqa: BLE001  (shown in the panel, never raised to Dash)
+        return request | _error_record(error, method), dash.no_update
+    request["background"] = n_rows >= BACKGROUND_MIN_ROWS
+    return request, request if request["background"] else dash.no_update
+
+
+def fit_in_background(services, request: dict) -> dict:
+    """Fit the request (in a background process) so its result lands in the shared cache."""
+    try:
+        segmentation(services, request)
+    except Exception as error:  # noqa: BLE001
+        return {"request": request} | _error_record(error, request["method"])
+    return {"request": request}
+
+
+def segmentation(services, request: dict):
+    view = View.from_store(request["view"])
+    return services.analysis.segmentation(view, request["method"], request["params"], SEED)
+
+
+def panel_view(
+    services, request: dict | None, fitted: dict | None = None, reference: dict | None = None
+) -> PanelView:
+    """The panel for ``request``; ``fitted`` is the background fit's report, ``reference``
+    the request shown in the K-Means panel, whose colours corresponding segments take."""
+    if not request:
+        return _blank(empty_figure())
+    method_label = get_method(request["method"]).label
+    if "error" in request:
+        return _blank(empty_figure(), _record_alert(request, method_label))
+    if request.get("background") and (not fitted or fitted.get("request") != request):
+        n_rows = services.datasets.info(request["view"]["dataset_id"]).n_rows
+        return _blank(empty_figure(f"Fitting {method_label} on {n_rows:,} customers…"))
+    if fitted and "error" in fitted:
+        return _blank(empty_figure(), _record_alert(fitted, method_label))
+    try:
+        return _drawn(services, request, reference)
+    except Exception as error:  # noqa: BLE001
+        return _blank(empty_figure(), feedback.error_alert(error, f"the {method_label} panel"))
+
+
+def cancelled_view() -> PanelView:
+    return _blank(
+        empty_figure(),
+        feedback.info_alert("Fit cancelled: change a parameter to fit again."),
+    )
+
+
+def _drawn(services, request: dict, reference: dict | None) -> PanelView:
+    result = segmentation(services, request)
+    view = View.from_store(request["view"])
+    colors = _colors(services, request, result, reference)
+    names = segment_names(result.profile)
+    scatter = segmentation_scatter(
+        result,
+        services.analysis.table(view.dataset_id),
+        view.features,
+        names=names,
+        colors=colors,
+        max_points=services.config.display_points,
+        show_centroids=request["method"] == "kmeans",
+        uirevision=f"{view.dataset_id}:{'|'.join(view.features)}",
+        seed=SEED,
+    )
+    n_clusters = result.scores["n_clusters"]
+    href = result_href("/personas", request["method"], result.spec["params"])
+    return PanelView(
+        figure=scatter.figure,
+        note=_note(result, scatter.note),
+        alert=_warnings(services, request, result),
+        profile=profile_table(result.profile, view.features, names, colors),
+        href=href if n_clusters else None,
+        shown=request,
+    )
+
+
+def _colors(services, request: dict, result, reference: dict | None) -> dict[int, str] | None:
+    """K-Means colours its segments by number; the others take the colour of the K-Means
+    segment they share most customers with (when both panels show the same view)."""
+    if request["method"] == REFERENCE_METHOD:
+        return None
+    if not reference or reference.get("view") != request["view"]:
+        return matched_colors(None, result.labels)
+    reference_labels = segmentation(services, reference).labels
+    return matched_colors(reference_labels, result.labels)
+
+
+def _note(result, scatter_note: str) -> str:
+    scores = result.scores
+    parts = [_count(scores["n_clusters"], "segment")]
+    if result.spec["method"] == "dbscan":
+        parts.append(f"{scores['n_noise']:,} noise ({scores['noise_share']:.0%})")
+    parts.append(f"fitted in {result.fit_seconds:.2f} s")
+    dropped = int((~np.asarray(result.row_mask)).sum())
+    if dropped:
+        parts.append(f"{_count(dropped, 'customer')} with missing values left out")
+    parts += [result.note, scatter_note]
+    return " · ".join(filter(None, parts))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _warnings(services, request: dict, result):
+    """Alerts for results that fit but are no use as they are, with what to change."""
+    n_clusters = result.scores["n_clusters"]
+    if n_clusters == 0:
+        eps = suggested_eps(services, request["view"], request["params"]["min_samples"])
+        return dbc.Alert(
+            f"Every customer is noise: increase eps (suggested: {eps:.2f}) or lower min_samples.",
+            color="warning",
+            className="mb-2",
+        )
+    if n_clusters == 1:
+        change = {
+            "kmeans": "raise k",
+            "dbscan": "lower eps or raise min_samples",
+            "hierarchical": "lower the cut height or choose a number of segments",
+        }[request["method"]]
+        return feedback.info_alert(f"Only one segment: {change} to split the customers.")
+    return None
+
+
+def suggested_eps(services, view_data: dict, min_samples: int) -> float:
+    """eps at the knee of the k-distance curve for ``min_samples``, 2 decimals; the declared
+    default where the curve has no knee."""
+    result = services.analysis.k_distance(View.from_store(view_data), int(min_samples), SEED)
+    if result.suggested_eps is None:
+        return DEFAULT_EPS
+    return max(round(result.suggested_eps, 2), 0.01)
+
+
+def eps_defaults(services, view_data: dict, min_samples, eps) -> tuple[object, str]:
+    """(eps value, hint): the suggestion fills an empty eps; the hint always shows it."""
+    if min_samples is None or not view_data:
+        return dash.no_update, ""
+    try:
+        suggestion = suggested_eps(services, view_data, min_samples)
+    except Exception as error:  # noqa: BLE001  (the panel's own fit will show the error)
+        log.info("no eps suggestion: %s", error)
+        return (DEFAULT_EPS if eps is None else dash.no_update), ""
+    hint = f"Suggested eps for min_samples={min_samples}: {suggestion:.2f} (k-distance knee)"
+    return (suggestion if eps is None else dash.no_update), hint
+
+
+def cut_height_default(services, cut_by: str, height, shown: dict | None) -> object:
+    """When the tree is first cut by height, start from the height of the current cut."""
+    if cut_by != CUT_BY_HEIGHT or height is not None or not shown:
+        return dash.no_update
+    try:
+        cut = segmentation(services, shown).cut_height
+    except Exception:  # noqa: BLE001  (the user types a height instead)
+        return dash.no_update
+    return dash.no_update if cut is None else round(cut, 2)
+
+
+def profile_table(
+    profile: pd.DataFrame,
+    features,
+    names: dict[int, str],
+    colors: dict[int, str] | None,
+) -> html.Div:
+    """Size, share and feature means (the table's units) of each segment, with its colour and
+    drafted label; noise last."""
+    shown = [f for f in features if f"mean {f}" in profile.columns][:MAX_PROFILE_FEATURES]
+    header = html.Tr(
+        [html.Th("Segment"), html.Th("Size"), html.Th("Share")]
+        + [html.Th(f"{short_name(f)} (mean)", title=f) for f in shown]
+    )
+    rows = [_profile_row(row, shown, names, colors) for _, row in profile.iterrows()]
+    return html.Div(
+        dbc.Table(
+            [html.Thead(header), html.Tbody(rows)],
+            size="sm",
+            hover=True,
+            className="profile-table mb-2",
+        ),
+        className="table-responsive",
+    )
+
+
+def _profile_row(row, features, names, colors) -> html.Tr:
+    cluster = int(row["cluster"])
+    swatch = html.Span(
+        className="segment-swatch", style={"background": cluster_color(cluster, colors)}
+    )
+    return html.Tr(
+        [
+            html.Td([swatch, cluster_name(cluster, names)]),
+            html.Td(f"{int(row['size']):,}"),
+            html.Td(f"{row['share']:.0%}"),
+        ]
+        + [html.Td(f"{row[f'mean {f}']:,.1f}") for f in features],
+        className="text-muted" if cluster == NOISE else None,
+    )
+
+
+def _error_record(error: Exception, method: str) -> dict:
+    """An error as stored data: its message, and whether it is the user's to fix."""
+    if isinstance(error, SegmentaError):
+        return {"error": str(error), "expected": True}
+    log.error("unexpected error in the %s panel", method, exc_info=error)
+    return {"error": type(error).__name__, "expected": False}
+
+
+def _record_alert(record: dict, method_label: str):
+    if record.get("expected"):
+        return feedback.error_alert(SegmentaError(record["error"]))
+    return dbc.Alert(
+        f"Segmenta could not fit {method_label} ({record['error']}). The error was logged; "
+        "try other settings or reload the page.",
+        color="danger",
+        className="mb-2",
+    )
+
+
+def _blank(figure: go.Figure, alert=None) -> PanelView:
+    return PanelView(figure=figure, note="", alert=alert, profile=None, href=None, shown=None)
