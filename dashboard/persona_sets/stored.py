@@ -4,7 +4,7 @@ report's figure, and every export format, for the API and ``segmenta personas ex
 import pandas as pd
 import plotly.graph_objects as go
 
-from algorithms.errors import SegmentaError
+from algorithms.errors import DataError, SegmentaError
 from algorithms.preprocessing import FeaturePreprocessor
 from dashboard.exports import (
     csv_bytes,
@@ -25,6 +25,11 @@ def saved_rows(datasets: DatasetStore, version: PersonaSetVersion):
 
     Raises ``DataError`` when the dataset is no longer stored.
     """
+    if not datasets.exists(version.dataset_hash):
+        raise DataError(
+            f"the table ‘{version.dataset_name}’ ({version.dataset_hash}) is no longer stored "
+            "on the server: upload it again to work with its customers"
+        )
     table = datasets.get(version.dataset_hash)
     segmentation = version.segmentation
     prepared = FeaturePreprocessor(
