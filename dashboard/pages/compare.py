@@ -134,7 +134,7 @@ def _metrics_panel() -> html.Div:
         [
             html.H5("Which segmentation?"),
             html.Div(id=ids.METRICS),
-            html.P(id=ids.METRICS_VERDICT, className="mt-2 mb-0 fw-semibold"),
+            html.P(id=ids.METRICS_VERDICT, className="compare-verdict mt-2 mb-0"),
         ],
         className="segmenta-panel",
     )

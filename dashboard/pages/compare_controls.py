@@ -89,7 +89,7 @@ def params_from_controls(method: str, values: dict, cut_by: str | None = None) -
 
 def _field(panel, param, widget) -> dbc.Col:
     label = html.Label(
-        [LABELS[param.name], html.Span(" ⓘ", className="text-muted")],
+        [LABELS[param.name], html.Span("?", className="help-mark")],
         id=panel.help(param.name),
         htmlFor=panel.control(param.name),
         className="form-label small mb-1",

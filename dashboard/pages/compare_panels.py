@@ -236,18 +236,28 @@ def profile_table(
     shown = [f for f in features if f"mean {f}" in profile.columns][:MAX_PROFILE_FEATURES]
     header = html.Tr(
         [html.Th("Segment"), html.Th("Size"), html.Th("Share")]
-        + [html.Th(f"{short_name(f)} (mean)", title=f) for f in shown]
+        + [html.Th(short_name(f), title=f"mean {f}") for f in shown]
     )
     rows = [_profile_row(row, shown, names, colors) for _, row in profile.iterrows()]
     return html.Div(
-        dbc.Table(
-            [html.Thead(header), html.Tbody(rows)],
-            size="sm",
-            hover=True,
-            className="profile-table mb-2",
-        ),
+        [
+            dbc.Table(
+                [html.Thead(header), html.Tbody(rows)],
+                size="sm",
+                hover=True,
+                className="profile-table mb-0",
+            ),
+            html.Div(_profile_caption(features, shown), className="small-note mb-2"),
+        ],
         className="table-responsive",
     )
+
+
+def _profile_caption(features, shown) -> str:
+    caption = "Feature columns: segment means, in the table's units"
+    if len(shown) < len(features):
+        caption += f" (the first {len(shown)} of {len(features)} features)"
+    return caption + "."
 
 
 def _profile_row(row, features, names, colors) -> html.Tr:
