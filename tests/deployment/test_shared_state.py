@@ -1,0 +1,172 @@
+"""Three gunicorn workers on one PostgreSQL schema, one Redis database and one data folder:
+whatever one worker stores, the next request sees, whichever worker serves it.
+
+Every request goes out on a fresh connection, so gunicorn hands it to any of its workers; the
+``X-Segmenta-Worker`` header says which one answered.
+"""
+
+import io
+
+import pandas as pd
+import pytest
+
+from dashboard import ids as shared_ids
+from dashboard.app import default_view
+from dashboard.ids import compare as compare_ids
+from dashboard.storage.db import make_engine
+from dashboard.storage.personas import PersonaStore
+from tests.conftest import SHARED_DATA
+from tests.deployment.dash_http import call
+from tests.deployment.servers import AppServer, app_env
+
+pytestmark = pytest.mark.services
+
+WORKERS = 3
+ATTEMPTS = 30
+
+
+@pytest.fixture(scope="module")
+def server(module_dir, database_url, cache_redis_url):
+    env = app_env(
+        DATABASE_URL=database_url,
+        CACHE_REDIS_URL=cache_redis_url,
+        SEGMENTA_INSTANCE=module_dir / "instance",
+    )
+    server = AppServer.gunicorn(env, WORKERS, module_dir / "gunicorn.log")
+    try:
+        server.wait_ready(workers=WORKERS)
+        yield server
+    finally:
+        server.stop()
+
+
+def test_gunicorn_runs_the_configured_number_of_workers(server):
+    pids = {server.get("/healthz").headers["X-Segmenta-Worker"] for _ in range(ATTEMPTS)}
+    assert 2 <= len(pids) <= WORKERS
+    assert server.get("/healthz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_an_upload_is_readable_on_the_next_request_whichever_worker_serves_it(server):
+    if not (SHARED_DATA / "Mall_Customers.csv").exists():
+        pytest.skip(f"the shared datasets are not at {SHARED_DATA}")
+    with open(SHARED_DATA / "Mall_Customers.csv", "rb") as handle:
+        uploaded = server.post(
+            "/api/datasets", files={"file": ("Mall_Customers.csv", handle)}, data={"name": "Mall"}
+        )
+    assert uploaded.status_code == 201, uploaded.text
+    dataset = uploaded.json()
+    uploader = uploaded.headers["X-Segmenta-Worker"]
+
+    readers = set()
+    for _ in range(ATTEMPTS):
+        response = server.get(f"/api/datasets/{dataset['dataset_id']}")
+        assert response.status_code == 200, response.text
+        assert response.json() == dataset
+        readers.add(response.headers["X-Segmenta-Worker"])
+    assert len(readers) >= 2, f"every read was served by worker {readers}"
+    assert readers - {uploader}, "no other worker than the uploader read the dataset"
+    listed = server.get("/api/datasets").json()
+    assert dataset["dataset_id"] in {d["dataset_id"] for d in listed}
+
+
+def test_a_persona_set_saved_in_the_database_is_served_by_every_worker(
+    server, local_app, database_url
+):
+    """A persona set saved with the PersonaStore on the servers' database, then read over the
+    persona API from at least two workers: the list, the set, and its customers with their
+    persona (joined with the sample in the shared data folder)."""
+    services = local_app.server.extensions["segmenta"]
+    view = default_view(services)
+    result = services.analysis.segmentation(view, "kmeans", {"n_clusters": 3}, seed=0)
+    info = services.datasets.info(view.dataset_id)
+    engine = make_engine(database_url)
+    try:
+        saved = PersonaStore(engine).create(
+            name="Deployment check",
+            dataset_name=info.name,
+            dataset_hash=info.dataset_id,
+            segmentation=result.summary
+            | {"dataset_id": info.dataset_id, "dataset_name": info.name},
+            personas=[{"cluster": c, "name": f"Persona {c}"} for c in range(3)],
+            labels=result.labels,
+            author="ana",
+        )
+    finally:
+        engine.dispose()
+
+    readers = set()
+    for _ in range(ATTEMPTS):
+        listed = server.get("/api/persona-sets")
+        assert listed.status_code == 200, listed.text
+        assert saved.set_id in {s["id"] for s in listed.json()["persona_sets"]}
+        record = server.get(f"/api/persona-sets/{saved.set_id}")
+        assert record.status_code == 200, record.text
+        assert [p["name"] for p in record.json()["personas"]] == [
+            "Persona 0",
+            "Persona 1",
+            "Persona 2",
+        ]
+        readers |= {r.headers["X-Segmenta-Worker"] for r in (listed, record)}
+        if len(readers) >= 2:
+            break
+    assert len(readers) >= 2, f"every read was served by worker {readers}"
+
+    customers = server.get(f"/api/persona-sets/{saved.set_id}/customers.csv")
+    assert customers.status_code == 200, customers.text
+    table = pd.read_csv(io.StringIO(customers.text))
+    assert len(table) == info.n_rows
+    assert table["Cluster"].tolist() == result.labels.tolist()
+    assert set(table["Persona"]) == {"Persona 0", "Persona 1", "Persona 2"}
+
+
+def test_a_kmeans_result_computed_by_one_worker_is_served_from_redis_by_another(
+    server, local_app, cache_redis
+):
+    """The Compare page's K-Means panel, driven over HTTP as the browser does: controls →
+    request, request → panel. The first worker fits and stores the result in Redis; its TTL
+    is then removed (PERSIST), so a worker that recomputed would write the key again with a
+    TTL. Other workers must answer the same panel without adding or rewriting any key."""
+    panel = compare_ids.KMEANS
+    view = default_view(local_app.server.extensions["segmenta"]).as_store()
+    made = call(
+        server,
+        local_app,
+        f"{panel.request}.data",
+        {
+            f"{shared_ids.VIEW}.data": view,
+            f"{panel.control('n_clusters')}.value": 6,
+            f"{panel.control('init')}.value": "k-means++",
+            f"{panel.control('n_init')}.value": 3,
+        },
+    )
+    assert made.status_code == 200, made.text
+    request = made.json()["response"][panel.request]["data"]
+    assert request["params"]["n_clusters"] == 6 and not request["background"]
+
+    def show_panel():
+        response = call(
+            server, local_app, f"{panel.figure}.figure", {f"{panel.request}.data": request}
+        )
+        assert response.status_code == 200, response.text
+        outputs = response.json()["response"]
+        assert outputs[panel.alert]["children"] is None, outputs[panel.alert]
+        return response.headers["X-Segmenta-Worker"], outputs
+
+    before = set(cache_redis.scan_iter("*segmentation*"))
+    first_worker, first = show_panel()
+    computed = set(cache_redis.scan_iter("*segmentation*")) - before
+    assert len(computed) == 1, f"expected one new segmentation key, got {computed}"
+    assert "6 segments" in str(first[panel.note]["children"])
+    for key in computed:
+        assert cache_redis.persist(key)
+
+    other_workers = set()
+    for _ in range(ATTEMPTS):
+        worker, outputs = show_panel()
+        assert outputs == first
+        if worker != first_worker:
+            other_workers.add(worker)
+            break
+    assert other_workers, f"every request was served by worker {first_worker}"
+    assert set(cache_redis.scan_iter("*segmentation*")) == before | computed
+    assert [cache_redis.ttl(key) for key in computed] == [-1] * len(computed)
