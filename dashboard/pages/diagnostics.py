@@ -1,6 +1,26 @@
-"""Diagnostics page (placeholder until its issue builds it)."""
+"""Diagnostics page: how many segments (elbow, scores against k, a recommended k), how well
+each customer fits (silhouette plot), DBSCAN's eps (k-distance curve) and the hierarchical
+tree's cut (dendrogram), all on the current view.
 
-from dash import html
+The elbow sweep fits K-Means up to twenty times, so it runs as a background callback with a
+progress bar and a cancel button: on a large table the page stays usable meanwhile. A link
+such as ``/diagnostics?method=dbscan&eps=0.4&min_samples=8`` (from Compare) preselects the
+silhouette panel.
+"""
+
+from dash import Input, Output
+
+from dashboard import ids as shared_ids
+from dashboard.ids import diagnostics as ids
+from dashboard.links import parse_result_query
+from dashboard.pages import diagnostics_layout
+from dashboard.pages.diagnostics_layout import HIDDEN, SHOWN
+from dashboard.pages.diagnostics_panels import (
+    dendrogram_outputs,
+    k_distance_outputs,
+    silhouette_outputs,
+    sweep_outputs,
+)
 
 PAGE = {
     "path": "/diagnostics",
@@ -8,11 +28,92 @@ PAGE = {
     "title": "Segmenta · Diagnostics",
     "order": 2,
 }
+DEFAULT_RESULT = ("kmeans", {"n_clusters": 5})
 
 
-def layout(**_query):
-    return html.Div(html.H3("Diagnostics"))
+def layout(**query):
+    method, params = parse_result_query(query) or DEFAULT_RESULT
+    return diagnostics_layout.page(method, params)
+
+
+def silhouette_param_styles(method: str) -> tuple[dict, dict, dict, dict]:
+    """Which inputs the chosen method takes: (k, eps, min_samples, linkage) visibility."""
+    return (
+        SHOWN if method in ("kmeans", "hierarchical") else HIDDEN,
+        SHOWN if method == "dbscan" else HIDDEN,
+        SHOWN if method == "dbscan" else HIDDEN,
+        SHOWN if method == "hierarchical" else HIDDEN,
+    )
 
 
 def register_callbacks(app, services) -> None:
-    """This page has no callbacks yet."""
+    @app.callback(
+        Output(ids.SWEEP_ALERT, "children"),
+        Output(ids.ELBOW_GRAPH, "figure"),
+        Output(ids.SCORES_GRAPH, "figure"),
+        Output(ids.RECOMMENDATION, "children"),
+        Input(shared_ids.VIEW, "data"),
+        Input(ids.K_RANGE, "value"),
+        background=True,
+        progress=[
+            Output(ids.SWEEP_PROGRESS, "value"),
+            Output(ids.SWEEP_PROGRESS_LABEL, "children"),
+        ],
+        progress_default=[0, ""],
+        running=[
+            (Output(ids.SWEEP_STATUS, "style"), SHOWN, HIDDEN),
+            (Output(ids.SWEEP_CANCEL, "disabled"), False, True),
+        ],
+        cancel=[Input(ids.SWEEP_CANCEL, "n_clicks")],
+    )
+    def run_sweep(set_progress, view_data, k_range):
+        return sweep_outputs(services, view_data, k_range, set_progress)
+
+    @app.callback(
+        Output(ids.SIL_K_GROUP, "style"),
+        Output(ids.SIL_EPS_GROUP, "style"),
+        Output(ids.SIL_MIN_SAMPLES_GROUP, "style"),
+        Output(ids.SIL_LINKAGE_GROUP, "style"),
+        Input(ids.SIL_METHOD, "value"),
+    )
+    def show_method_inputs(method):
+        return silhouette_param_styles(method)
+
+    @app.callback(
+        Output(ids.SIL_ALERT, "children"),
+        Output(ids.SIL_GRAPH, "figure"),
+        Output(ids.SIL_SUMMARY, "children"),
+        Input(shared_ids.VIEW, "data"),
+        Input(ids.SIL_METHOD, "value"),
+        Input(ids.SIL_K, "value"),
+        Input(ids.SIL_EPS, "value"),
+        Input(ids.SIL_MIN_SAMPLES, "value"),
+        Input(ids.SIL_LINKAGE, "value"),
+    )
+    def show_silhouettes(view_data, method, k, eps, min_samples, linkage):
+        return silhouette_outputs(services, view_data, method, k, eps, min_samples, linkage)
+
+    @app.callback(
+        Output(ids.KDIST_ALERT, "children"),
+        Output(ids.KDIST_GRAPH, "figure"),
+        Output(ids.KDIST_USE_EPS, "children"),
+        Output(ids.KDIST_USE_EPS, "href"),
+        Output(ids.KDIST_USE_EPS, "disabled"),
+        Output(ids.KDIST_NOTE, "children"),
+        Input(shared_ids.VIEW, "data"),
+        Input(ids.KDIST_MIN_SAMPLES, "value"),
+    )
+    def show_k_distances(view_data, min_samples):
+        return k_distance_outputs(services, view_data, min_samples)
+
+    @app.callback(
+        Output(ids.TREE_ALERT, "children"),
+        Output(ids.TREE_GRAPH, "figure"),
+        Output(ids.TREE_NOTE, "children"),
+        Input(shared_ids.VIEW, "data"),
+        Input(ids.TREE_LINKAGE, "value"),
+        Input(ids.TREE_K, "value"),
+        Input(ids.TREE_HEIGHT, "value"),
+    )
+    def show_dendrogram(view_data, linkage, k, height):
+        return dendrogram_outputs(services, view_data, linkage, k, height)

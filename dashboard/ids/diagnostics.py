@@ -1,0 +1,41 @@
+"""Component ids of the Diagnostics page (``dashboard.pages.diagnostics``)."""
+
+# How many segments: the K-Means sweep (elbow, scores against k, recommendation)
+K_RANGE = "diag-k-range"
+SWEEP_ALERT = "diag-sweep-alert"
+SWEEP_STATUS = "diag-sweep-status"
+SWEEP_PROGRESS = "diag-sweep-progress"
+SWEEP_PROGRESS_LABEL = "diag-sweep-progress-label"
+SWEEP_CANCEL = "diag-sweep-cancel"
+ELBOW_GRAPH = "diag-elbow-graph"
+SCORES_GRAPH = "diag-scores-graph"
+RECOMMENDATION = "diag-recommendation"
+
+# Silhouette plot of one chosen result
+SIL_METHOD = "diag-sil-method"
+SIL_K = "diag-sil-k"
+SIL_EPS = "diag-sil-eps"
+SIL_MIN_SAMPLES = "diag-sil-min-samples"
+SIL_LINKAGE = "diag-sil-linkage"
+SIL_K_GROUP = "diag-sil-k-group"
+SIL_EPS_GROUP = "diag-sil-eps-group"
+SIL_MIN_SAMPLES_GROUP = "diag-sil-min-samples-group"
+SIL_LINKAGE_GROUP = "diag-sil-linkage-group"
+SIL_ALERT = "diag-sil-alert"
+SIL_GRAPH = "diag-sil-graph"
+SIL_SUMMARY = "diag-sil-summary"
+
+# k-distance curve for DBSCAN's eps
+KDIST_MIN_SAMPLES = "diag-kdist-min-samples"
+KDIST_ALERT = "diag-kdist-alert"
+KDIST_GRAPH = "diag-kdist-graph"
+KDIST_USE_EPS = "diag-kdist-use-eps"
+KDIST_NOTE = "diag-kdist-note"
+
+# Dendrogram of hierarchical clustering
+TREE_LINKAGE = "diag-tree-linkage"
+TREE_K = "diag-tree-k"
+TREE_HEIGHT = "diag-tree-height"
+TREE_ALERT = "diag-tree-alert"
+TREE_GRAPH = "diag-tree-graph"
+TREE_NOTE = "diag-tree-note"

@@ -1,0 +1,256 @@
+"""The Diagnostics page's controls and empty panels (no data is read here)."""
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from algorithms.methods import METHODS
+from dashboard.figures.diagnostics import message_figure
+from dashboard.ids import diagnostics as ids
+
+HIDDEN = {"display": "none"}
+SHOWN = {"display": "block"}
+LINKAGES = ("ward", "complete", "average", "single")
+
+
+def graph(graph_id: str, filename: str) -> dcc.Graph:
+    """A chart whose modebar camera button downloads a PNG named after the panel."""
+    return dcc.Graph(
+        id=graph_id,
+        figure=message_figure("Computing…"),
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        },
+    )
+
+
+def labelled(label: str, control, width: int = 3, **col) -> dbc.Col:
+    return dbc.Col(
+        [dbc.Label(label, html_for=control.id, className="small mb-0"), control], md=width, **col
+    )
+
+
+def number_input(input_id: str, value, low, high=None, step=1) -> dbc.Input:
+    return dbc.Input(
+        id=input_id,
+        type="number",
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        debounce=True,
+        size="sm",
+    )
+
+
+def card(title: str, subtitle: str, body: list) -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [html.Strong(title), html.Span(f" · {subtitle}", className="text-muted")]
+            ),
+            dbc.CardBody(body),
+        ],
+        className="mb-3",
+    )
+
+
+def sweep_card() -> dbc.Card:
+    status = html.Div(
+        [
+            dbc.Progress(
+                id=ids.SWEEP_PROGRESS, value=0, striped=True, animated=True, className="mb-1"
+            ),
+            html.Div(
+                [
+                    html.Small(id=ids.SWEEP_PROGRESS_LABEL, className="text-muted me-2"),
+                    dbc.Button(
+                        "Cancel",
+                        id=ids.SWEEP_CANCEL,
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        disabled=True,
+                    ),
+                ],
+                className="d-flex align-items-center justify-content-between",
+            ),
+        ],
+        id=ids.SWEEP_STATUS,
+        style=HIDDEN,
+    )
+    slider = dcc.RangeSlider(
+        id=ids.K_RANGE,
+        min=1,
+        max=20,
+        step=1,
+        value=[1, 10],
+        pushable=2,
+        allowCross=False,
+        marks={k: str(k) for k in (1, 5, 10, 15, 20)},
+        tooltip={"placement": "bottom"},
+    )
+    return card(
+        "How many segments?",
+        "K-Means fitted for each k on the current features",
+        [
+            dbc.Row(
+                [
+                    dbc.Col([dbc.Label("Range of k", className="small mb-0"), slider], md=8),
+                    dbc.Col(status, md=4),
+                ],
+                className="mb-2",
+            ),
+            html.Div(id=ids.SWEEP_ALERT),
+            dbc.Row(
+                [
+                    dbc.Col(graph(ids.ELBOW_GRAPH, "segmenta-elbow"), lg=7),
+                    dbc.Col(html.Div(id=ids.RECOMMENDATION), lg=5, className="pt-lg-4"),
+                ]
+            ),
+            graph(ids.SCORES_GRAPH, "segmenta-scores-by-k"),
+        ],
+    )
+
+
+def silhouette_card(method: str, params: dict) -> dbc.Card:
+    method_choice = dbc.Select(
+        id=ids.SIL_METHOD,
+        options=[{"label": m.label, "value": name} for name, m in METHODS.items()],
+        value=method,
+        size="sm",
+    )
+    controls = dbc.Row(
+        [
+            labelled("Method", method_choice),
+            labelled(
+                "Segments k",
+                number_input(ids.SIL_K, params.get("n_clusters", 5), 2, 50),
+                id=ids.SIL_K_GROUP,
+            ),
+            labelled(
+                "eps",
+                number_input(ids.SIL_EPS, params.get("eps", 0.3), 0.001, step="any"),
+                id=ids.SIL_EPS_GROUP,
+            ),
+            labelled(
+                "min_samples",
+                number_input(ids.SIL_MIN_SAMPLES, params.get("min_samples", 5), 1, 1000),
+                id=ids.SIL_MIN_SAMPLES_GROUP,
+            ),
+            labelled(
+                "Linkage",
+                linkage_select(ids.SIL_LINKAGE, params.get("linkage", "ward")),
+                id=ids.SIL_LINKAGE_GROUP,
+            ),
+        ],
+        className="mb-2 g-2",
+    )
+    return card(
+        "Silhouette plot",
+        "how well each customer fits its segment",
+        [
+            controls,
+            html.Div(id=ids.SIL_ALERT),
+            dcc.Loading(graph(ids.SIL_GRAPH, "segmenta-silhouette"), type="default"),
+            html.Div(id=ids.SIL_SUMMARY),
+        ],
+    )
+
+
+def linkage_select(select_id: str, value: str) -> dbc.Select:
+    return dbc.Select(
+        id=select_id,
+        options=[{"label": name, "value": name} for name in LINKAGES],
+        value=value,
+        size="sm",
+    )
+
+
+def k_distance_card(min_samples: int) -> dbc.Card:
+    return card(
+        "k-distance curve",
+        "where to set DBSCAN's eps",
+        [
+            dbc.Row(
+                [
+                    labelled(
+                        "min_samples", number_input(ids.KDIST_MIN_SAMPLES, min_samples, 2, 1000)
+                    ),
+                    dbc.Col(
+                        dbc.Button(
+                            "Use eps in Compare",
+                            id=ids.KDIST_USE_EPS,
+                            href="/compare",
+                            color="primary",
+                            size="sm",
+                            disabled=True,
+                        ),
+                        className="d-flex align-items-end",
+                    ),
+                ],
+                className="mb-2 g-2",
+            ),
+            html.Div(id=ids.KDIST_ALERT),
+            dcc.Loading(graph(ids.KDIST_GRAPH, "segmenta-k-distance"), type="default"),
+            html.Div(id=ids.KDIST_NOTE),
+        ],
+    )
+
+
+def dendrogram_card(params: dict) -> dbc.Card:
+    return card(
+        "Dendrogram",
+        "hierarchical clustering and where its tree is cut",
+        [
+            dbc.Row(
+                [
+                    labelled(
+                        "Linkage",
+                        linkage_select(ids.TREE_LINKAGE, params.get("linkage", "ward")),
+                        width=2,
+                    ),
+                    labelled(
+                        "Segments k",
+                        number_input(ids.TREE_K, params.get("n_clusters", 5), 1, 50),
+                        width=2,
+                    ),
+                    labelled(
+                        "or cut at height",
+                        number_input(
+                            ids.TREE_HEIGHT, params.get("distance_threshold"), 0, step="any"
+                        ),
+                        width=2,
+                    ),
+                ],
+                className="mb-2 g-2",
+            ),
+            html.Div(id=ids.TREE_ALERT),
+            dcc.Loading(graph(ids.TREE_GRAPH, "segmenta-dendrogram"), type="default"),
+            html.Div(id=ids.TREE_NOTE),
+        ],
+    )
+
+
+def page(method: str, params: dict) -> html.Div:
+    """The whole page; ``method``/``params`` preselect the silhouette and tree panels."""
+    tree_params = params if method == "hierarchical" else {}
+    return html.Div(
+        [
+            html.H3("Diagnostics"),
+            html.P(
+                "How many segments the data supports, how well each customer fits its "
+                "segment, and where to set DBSCAN's eps and the tree's cut.",
+                className="text-muted",
+            ),
+            sweep_card(),
+            dbc.Row(
+                [
+                    dbc.Col(silhouette_card(method, params), xl=6),
+                    dbc.Col(k_distance_card(params.get("min_samples", 5)), xl=6),
+                ]
+            ),
+            dendrogram_card(tree_params),
+        ],
+        className="diagnostics-page",
+    )

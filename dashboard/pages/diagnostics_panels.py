@@ -1,0 +1,268 @@
+"""What each Diagnostics callback computes and returns, one function per panel.
+
+The callbacks in ``dashboard.pages.diagnostics`` only forward their inputs here, so the tests
+call these with a ``services`` and get exactly what the browser would receive. Every function
+catches its own errors and returns an alert plus a figure that says what went wrong: a panel
+never freezes and never shows a traceback.
+"""
+
+from collections.abc import Callable
+
+import dash_bootstrap_components as dbc
+import numpy as np
+from dash import html
+
+from algorithms.diagnostics import K_DISTANCE_SAMPLE
+from algorithms.errors import ParameterError
+from algorithms.methods import NOISE, Param
+from dashboard.analysis import View
+from dashboard.feedback import error_alert, info_alert
+from dashboard.figures import diagnostics as figures
+from dashboard.links import result_href
+
+K_LIMIT = 20
+K_DISTANCE_MIN_SAMPLES = Param(
+    "min_samples", int, None, "Neighbours (the point included) of a core point.", low=2, high=1000
+)
+CRITERION_BADGES = {
+    "elbow": "Elbow knee",
+    "silhouette": "Silhouette ↑",
+    "calinski_harabasz": "Calinski-Harabasz ↑",
+    "davies_bouldin": "Davies-Bouldin ↓",
+}
+
+
+def k_bounds(k_range) -> tuple[int, int]:
+    """(k_min, k_max) from the range slider, checked against what the sweep allows."""
+    try:
+        k_min, k_max = (int(k) for k in k_range)
+    except (TypeError, ValueError):
+        raise ParameterError(f"The k range must be two whole numbers, not {k_range!r}.") from None
+    if not 1 <= k_min < k_max <= K_LIMIT:
+        raise ParameterError(
+            f"Choose a k range within 1 to {K_LIMIT} with k_min below k_max "
+            f"(got {k_min} to {k_max})."
+        )
+    return k_min, k_max
+
+
+def sweep_progress(set_progress: Callable, k_min: int) -> Callable[[int, int], None]:
+    """The sweep's ``progress(step, total)`` as (percent, label) for the progress bar."""
+
+    def report(step: int, total: int) -> None:
+        set_progress(
+            (round(100 * step / total), f"k = {k_min + step - 1} fitted ({step} of {total})")
+        )
+
+    return report
+
+
+def sweep_outputs(services, view_data: dict, k_range, set_progress=None) -> tuple:
+    """(alerts, elbow figure, scores figure, recommendation) for the K-Means sweep;
+    ``set_progress`` (the background callback's) receives (percent, label) after each k."""
+    try:
+        view = View.from_store(view_data)
+        k_min, k_max = k_bounds(k_range)
+        n_rows = len(services.analysis.prepare(view).matrix)
+        alerts = []
+        if k_min >= n_rows:
+            raise ParameterError(
+                f"This view has {n_rows} customers, so k must stay below {n_rows}: "
+                "lower the k range."
+            )
+        if k_max >= n_rows:
+            alerts.append(
+                info_alert(
+                    f"This view has {n_rows} customers, so the curves stop at k = {n_rows - 1} "
+                    f"instead of {k_max}."
+                )
+            )
+            k_max = n_rows - 1
+        progress = sweep_progress(set_progress, k_min) if set_progress else None
+        result = services.analysis.sweep(view, k_min, k_max, seed=0, progress=progress)
+    except Exception as error:  # noqa: BLE001  (shown as an alert, see dashboard.feedback)
+        message = figures.message_figure("No elbow curve: see the message above.")
+        return error_alert(error, "the k sweep"), message, message, None
+    sweep = result.sweep
+    if sweep.knee is None:
+        alerts.append(info_alert("The elbow curve has no clear knee in this k range."))
+    return (
+        alerts,
+        figures.elbow_figure(sweep),
+        figures.scores_figure(sweep),
+        recommendation_block(result, n_rows),
+    )
+
+
+def recommendation_block(result, n_rows: int) -> html.Div:
+    """The recommended k in large type, the reason, one badge per criterion."""
+    recommendation, sweep = result.recommendation, result.sweep
+    if recommendation is None:
+        return html.Div(
+            "No recommendation: the criteria need at least k = 2 and 3 values of k.",
+            className="text-muted",
+        )
+    k = recommendation.k
+    badges = [
+        dbc.Badge(
+            f"{label}: " + ("no knee" if vote is None else f"k = {vote}"),
+            color="success" if vote == k else "secondary",
+            className="me-1 mb-1",
+        )
+        for criterion, label in CRITERION_BADGES.items()
+        for vote in [recommendation.votes.get(criterion)]
+    ]
+    notes = []
+    if 0 < sweep.silhouette_sample_size < n_rows:
+        notes.append(
+            f"Silhouette estimated on a stratified sample of {sweep.silhouette_sample_size:,} "
+            f"of {n_rows:,} customers at each k; the other scores use every customer."
+        )
+    return html.Div(
+        [
+            html.Div("Recommended number of segments", className="text-muted small"),
+            html.H2(f"k = {k}", className="recommended-k mb-1"),
+            html.P(recommendation.reason, className="mb-2"),
+            html.Div(badges, className="mb-2"),
+            *[html.P(note, className="small-note") for note in notes],
+            dbc.Button(
+                f"Open K-Means with k = {k} in Compare",
+                href=result_href("/compare", "kmeans", {"n_clusters": k}),
+                color="primary",
+                outline=True,
+                size="sm",
+            ),
+        ],
+        className="segmenta-panel",
+    )
+
+
+def method_params(method: str, k, eps, min_samples, linkage) -> dict:
+    """The chosen method's main parameters from the panel's inputs (validated downstream)."""
+    if method == "dbscan":
+        return {"eps": eps, "min_samples": min_samples}
+    if method == "hierarchical":
+        return {"n_clusters": k, "linkage": linkage}
+    return {"n_clusters": k}
+
+
+def silhouette_outputs(
+    services, view_data: dict, method: str, k, eps, min_samples, linkage
+) -> tuple:
+    """(alerts, silhouette figure, summary) for one chosen segmentation."""
+    try:
+        view = View.from_store(view_data)
+        params = method_params(method, k, eps, min_samples, linkage)
+        result = services.analysis.segmentation(view, method, params)
+        rows, labels, values = services.analysis.silhouettes(view, method, params)
+    except Exception as error:  # noqa: BLE001
+        return (
+            error_alert(error, "the silhouette plot"),
+            figures.message_figure("No silhouette plot: see the message above."),
+            None,
+        )
+    if len(values) == 0:
+        message = (
+            f"{result.method_label} found {len(result.sizes)} segment(s) with these parameters; "
+            "a silhouette needs at least 2. Change the parameters."
+        )
+        return info_alert(message), figures.message_figure(message), None
+    return None, figures.silhouette_figure(labels, values), silhouette_summary(result, values)
+
+
+def silhouette_summary(result, values: np.ndarray) -> list:
+    clustered = int((result.labels != NOISE).sum())
+    negative = int((values < 0).sum())
+    lines = [
+        f"Mean silhouette {values.mean():.3f} over {len(values):,} customers "
+        f"({result.method_label}, {len(result.sizes)} segments)."
+    ]
+    if negative:
+        lines.append(
+            f"{customers(negative)} ({negative / len(values):.1%}) with a negative silhouette: "
+            "closer to another segment than to their own."
+        )
+    n_noise = len(result.labels) - clustered
+    if n_noise:
+        lines.append(f"{customers(n_noise)} marked as noise left out: they belong to no segment.")
+    if len(values) < clustered:
+        lines.append(
+            f"Computed on a stratified sample of {len(values):,} of {clustered:,} customers."
+        )
+    return [html.P(line, className="small-note mb-1") for line in lines]
+
+
+def customers(count: int) -> str:
+    return f"{count:,} customer{'' if count == 1 else 's'}"
+
+
+def eps_text(eps: float) -> str:
+    """eps as shown on the button and sent to Compare: 4 significant digits."""
+    return f"{eps:.4g}"
+
+
+def k_distance_outputs(services, view_data: dict, min_samples) -> tuple:
+    """(alerts, k-distance figure, button label, button href, button disabled, note)."""
+    try:
+        view = View.from_store(view_data)
+        m = K_DISTANCE_MIN_SAMPLES.check(min_samples)
+        result = services.analysis.k_distance(view, m)
+    except Exception as error:  # noqa: BLE001
+        return (
+            error_alert(error, "the k-distance curve"),
+            figures.message_figure("No k-distance curve: see the message above."),
+            "Use eps in Compare",
+            "/compare",
+            True,
+            None,
+        )
+    figure = figures.k_distance_figure(result.distances, result.suggested_eps, m)
+    notes = [
+        f"Each customer's distance to its {figures.ordinal(m)} nearest neighbour, counting "
+        "itself as DBSCAN's min_samples does. Below the knee customers sit in dense "
+        "regions; eps at the knee makes them core points."
+    ]
+    n_rows = services.datasets.info(view.dataset_id).n_rows
+    if len(result.distances) == K_DISTANCE_SAMPLE < n_rows:
+        notes.append(
+            f"Curve over a random sample of {K_DISTANCE_SAMPLE:,} of {n_rows:,} customers."
+        )
+    note = [html.P(line, className="small-note mb-1") for line in notes]
+    if result.suggested_eps is None:
+        return (
+            info_alert("The k-distance curve has no clear knee: read eps off the curve."),
+            figure,
+            "No suggested eps",
+            result_href("/compare", "dbscan", {"min_samples": m}),
+            True,
+            note,
+        )
+    eps = eps_text(result.suggested_eps)
+    href = result_href("/compare", "dbscan", {"eps": eps, "min_samples": m})
+    return None, figure, f"Use eps = {eps} in Compare", href, False, note
+
+
+def dendrogram_outputs(services, view_data: dict, linkage: str, k, height) -> tuple:
+    """(alerts, dendrogram figure, note) for hierarchical clustering cut at k or a height."""
+    try:
+        view = View.from_store(view_data)
+        params = {"n_clusters": k, "linkage": linkage, "distance_threshold": height}
+        result = services.analysis.segmentation(view, "hierarchical", params)
+        n_segments = len(result.sizes)
+        figure = figures.dendrogram_figure(
+            result.linkage_matrix,
+            result.cut_height,
+            n_segments,
+            y_title=f"Merge distance ({linkage} linkage, scaled units)",
+        )
+    except Exception as error:  # noqa: BLE001
+        return (
+            error_alert(error, "the dendrogram"),
+            figures.message_figure("No dendrogram: see the message above."),
+            None,
+        )
+    sizes = ", ".join(f"{size:,}" for size in result.sizes.values())
+    lines = [f"Cut at height {result.cut_height:.3g}: {n_segments} segments of {sizes} customers."]
+    if result.note:
+        lines.append(f"Note: {result.note}.")
+    return None, figure, [html.P(line, className="small-note mb-1") for line in lines]
