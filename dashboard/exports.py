@@ -101,7 +101,7 @@ def persona_markdown(record: dict) -> str:
         lines += [f"## {_md(persona['name'])}", ""]
         size = f"{persona['size']:,} customers ({persona['share']:.1%})"
         lines.append(f"- Segment {persona['cluster']}: {size}")
-        lines += [f"- {_md(text)}" for text in _profile_lines(segmentation, persona["cluster"])]
+        lines += [f"- {_md(text)}" for text in profile_lines(segmentation, persona["cluster"])]
         if persona.get("tags"):
             lines.append(f"- Tags: {_md(', '.join(persona['tags']))}")
         for title, key in (("Description", "description"), ("Recommendation", "recommendation")):
@@ -131,7 +131,7 @@ def persona_html(record: dict, figure: go.Figure | None = None) -> str:
 def _persona_html(persona: dict, segmentation: dict) -> str:
     color = html.escape(persona.get("color") or "#777777")
     rows = "".join(
-        f"<li>{html.escape(t)}</li>" for t in _profile_lines(segmentation, persona["cluster"])
+        f"<li>{html.escape(t)}</li>" for t in profile_lines(segmentation, persona["cluster"])
     )
     tags = "".join(
         f"<span class='tag'>{html.escape(tag)}</span>" for tag in persona.get("tags", [])
@@ -168,7 +168,7 @@ def _about(record: dict) -> list[str]:
     return lines
 
 
-def _profile_lines(segmentation: dict, cluster: int) -> list[str]:
+def profile_lines(segmentation: dict, cluster: int) -> list[str]:
     """'Annual Income (k$): 86.5 (everyone 60.6)' per feature, then the gender mix if known."""
     profile = next((p for p in segmentation.get("profiles", []) if p["cluster"] == cluster), None)
     if profile is None:

@@ -10,16 +10,22 @@ import pytest
 from algorithms.loading import load_sample
 from dashboard.analysis import View
 from dashboard.app import default_view
-from dashboard.persona_sets import draft_personas, save_persona_set, set_content
+from dashboard.persona_sets import (
+    draft_personas,
+    live_source,
+    resolve,
+    save_persona_set,
+    set_content,
+)
 
 
 def save_set(services, name, author="ann", view=None, k=4):
     view = view or default_view(services)
-    result = services.analysis.segmentation(view, "kmeans", {"n_clusters": k})
-    personas = draft_personas(result.summary["profiles"])
+    workspace = resolve(services, live_source(view, "kmeans", {"n_clusters": k}))
+    personas = draft_personas(workspace.segmentation["profiles"])
     for persona in personas:
         persona["name"] = f"{name} persona {persona['cluster']}"
-    content = set_content(services, view, "kmeans", {"n_clusters": k}, 0, personas)
+    content = set_content(services, workspace, personas)
     return save_persona_set(services.personas, content, name=name, author=author, base=None)
 
 

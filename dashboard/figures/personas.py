@@ -1,21 +1,25 @@
-"""Figures of the persona editor and its report: the customers coloured by persona, a persona
-against everyone, and the saved centroids when the customers themselves are gone.
+"""Figures of the persona editor and its report: the customers coloured by persona (the shared
+cluster scatter of ``figures.scatter``), a persona against everyone, and the saved centroids
+when the customers themselves are gone.
 
 Persona names are the team's free text; plotly renders a few HTML tags in labels, so every
-name goes through ``label`` (escaped, shown literally). Traces follow the order of the
-``personas`` list, noise last, so the page can restyle trace ``i`` for persona ``i``.
+name goes through ``label`` (escaped, shown literally). Persona traces come in cluster order,
+then noise, then the centroids, so the page can restyle trace ``i`` for persona ``i``.
 """
 
 import html
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from algorithms.methods.base import NOISE
 from algorithms.profiling import short_name
-from algorithms.sampling import stratified_sample
-from dashboard.figures.colors import NOISE_COLOR
+from dashboard.figures.scatter import (
+    cluster_scatter,
+    display_rows,
+    empty_figure,
+    plotted_axes,
+    segmentation_scatter,
+)
 
 PNG_CONFIG = {
     "toImageButtonOptions": {"format": "png", "filename": "segmenta-personas", "scale": 2}
@@ -26,69 +30,6 @@ MINI_CONFIG = {"displayModeBar": False}
 def label(text: str) -> str:
     """Text plotly shows as written (its label markup is HTML-like)."""
     return html.escape(str(text), quote=False)
-
-
-def empty_figure(message: str = "") -> go.Figure:
-    figure = go.Figure()
-    figure.update_layout(
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        annotations=[{"text": label(message), "showarrow": False, "font": {"size": 14}}]
-        if message
-        else [],
-    )
-    return figure
-
-
-def persona_scatter(
-    original: pd.DataFrame,
-    labels: np.ndarray,
-    personas: list[dict],
-    x: str,
-    y: str | None = None,
-    max_points: int = 20_000,
-    seed: int = 0,
-) -> go.Figure:
-    """Customers on two features (or one, spread vertically), one trace per persona."""
-    labels = np.asarray(labels)
-    shown = stratified_sample(labels, max_points, seed)
-    points, point_labels = original.iloc[shown], labels[shown]
-    jitter = np.random.default_rng(seed).uniform(0, 1, len(points))
-    y_values = points[y].to_numpy() if y else jitter
-    figure = go.Figure()
-    groups = [(p["cluster"], p["name"], p["color"]) for p in personas]
-    if (labels == NOISE).any():
-        groups.append((NOISE, "Noise", NOISE_COLOR))
-    for cluster, name, color in groups:
-        members = point_labels == cluster
-        figure.add_trace(
-            go.Scattergl(
-                x=points[x].to_numpy()[members],
-                y=y_values[members],
-                mode="markers",
-                name=label(name),
-                marker={"color": color, "size": 7, "opacity": 0.8},
-                hovertemplate=f"{label(x)}: %{{x}}"
-                + (f"<br>{label(y)}: %{{y}}" if y else "")
-                + "<extra>%{fullData.name}</extra>",
-            )
-        )
-    title = ""
-    if len(shown) < len(labels):
-        title = f"showing {len(shown):,} of {len(labels):,} customers"
-    figure.update_layout(
-        template="plotly_white",
-        title={"text": title, "font": {"size": 12}},
-        xaxis_title=label(x),
-        yaxis_title=label(y) if y else "",
-        yaxis={"showticklabels": bool(y)},
-        legend={"title": {"text": "Persona"}},
-        margin={"l": 50, "r": 10, "t": 40, "b": 50},
-        height=460,
-    )
-    return figure
 
 
 def profile_bars(profile: dict, population: dict, features: list[str], color: str) -> go.Figure:
@@ -159,4 +100,53 @@ def centroid_figure(segmentation: dict, personas: list[dict]) -> go.Figure:
         legend={"title": {"text": "Persona"}},
         height=460,
     )
+    return figure
+
+
+def workspace_scatter(workspace, table: pd.DataFrame | None, personas: list[dict], max_points: int):
+    """(figure, trace map, note) for the persona editor and its report: the customers of a
+    ``persona_sets.Workspace`` coloured by persona (the shared cluster scatter, centroids
+    marked), or the saved centroids when the table is gone (``table`` None).
+
+    The trace map says where each persona's trace and the centroid trace are, so names and
+    colours can be patched without redrawing."""
+    if table is None:
+        shares = {int(k): int(v) for k, v in workspace.segmentation.get("sizes", {}).items()}
+        total = sum(shares.values()) or 1
+        sized = [{**p, "share": shares.get(p["cluster"], 0) / total} for p in personas]
+        figure = centroid_figure(workspace.segmentation, sized)
+        return figure, {"personas": len(personas), "centroids": None}, ""
+    view = segmentation_scatter(
+        workspace.result,
+        table,
+        workspace.view.features,
+        names={p["cluster"]: label(p["name"]) for p in personas},
+        colors={p["cluster"]: p["color"] for p in personas},
+        max_points=max_points,
+        show_centroids=True,
+        uirevision="personas",
+    )
+    has_noise = "-1" in workspace.segmentation.get("sizes", {})
+    has_centroids = len(workspace.view.features) > 1 and len(workspace.result.centroids) > 0
+    centroids = len(personas) + int(has_noise) if has_centroids else None
+    return view.figure, {"personas": len(personas), "centroids": centroids}, view.note
+
+
+def persona_scatter(
+    original: pd.DataFrame, labels, personas: list[dict], max_points: int = 20_000
+) -> go.Figure:
+    """The shared cluster scatter of the features in ``original`` (table units, one row per
+    clustered customer) with the personas' names and colours, for reports of saved sets."""
+    features = [c for c in original.columns if "=" not in str(c)]
+    axes, axes_note = plotted_axes(features)
+    rows, sample_note = display_rows(labels, max_points)
+    figure = cluster_scatter(
+        original[axes].iloc[rows],
+        labels[rows],
+        names={p["cluster"]: label(p["name"]) for p in personas},
+        colors={p["cluster"]: p["color"] for p in personas},
+    )
+    note = "; ".join(filter(None, [sample_note, axes_note]))
+    if note:
+        figure.update_layout(title={"text": note, "font": {"size": 12}})
     return figure

@@ -1,13 +1,243 @@
-"""Personas page (placeholder until its issue builds it)."""
+"""Personas page: name, describe and colour each segment of a chosen segmentation, save the
+set for the team (versioned, conflict-checked), carry names over to a re-run, and export.
 
-from dash import html
+``/personas?method=kmeans&n_clusters=5`` (Compare's "Use this segmentation") opens that
+segmentation of the current view; without a query, K-Means with k=5. The page edits a
+*source* (a fresh segmentation, or a saved set's version) resolved on the server
+(``dashboard.persona_sets.workspace``). Saving, the library and the exports have their own
+modules (``personas_save``, ``personas_library``, ``personas_exports``).
+"""
+
+import dash_bootstrap_components as dbc
+from dash import ALL, MATCH, Input, Output, Patch, State, ctx, dcc, html, no_update
+
+from dashboard import feedback
+from dashboard import ids as shared_ids
+from dashboard.analysis import View
+from dashboard.figures.personas import label, workspace_scatter
+from dashboard.figures.scatter import empty_figure, graph_config
+from dashboard.ids import personas as ids
+from dashboard.links import parse_result_query
+from dashboard.pages.personas_cards import card_style, carry_report, persona_cards
+from dashboard.pages.personas_exports import export_panel, register_export_callbacks
+from dashboard.pages.personas_library import library_panel, register_library_callbacks
+from dashboard.pages.personas_save import register_save_callbacks, save_panel
+from dashboard.persona_sets import (
+    Workspace,
+    carry_over_personas,
+    carry_over_report,
+    live_source,
+    persona_set_record,
+    resolve,
+)
 
 PAGE = {"path": "/personas", "name": "Personas", "title": "Segmenta · Personas", "order": 3}
 
 
-def layout(**_query):
-    return html.Div(html.H3("Personas"))
+def layout(**query):
+    link = parse_result_query(query)
+    return html.Div(
+        [
+            dcc.Store(id=ids.QUERY, data={"method": link[0], "params": link[1]} if link else None),
+            dcc.Store(id=ids.SOURCE),
+            dcc.Store(id=ids.LOADED),
+            dcc.Store(id=ids.TRACES),
+            html.H3("Personas"),
+            html.P(
+                "Give every segment a name, a description and a marketing recommendation, "
+                "save the set for your team, and export it.",
+                className="text-muted",
+            ),
+            html.Div(id=ids.ALERT),
+            dbc.Row(
+                [
+                    dbc.Col(_editor(), xl=9, lg=8),
+                    dbc.Col(library_panel(), xl=3, lg=4),
+                ],
+                className="g-3",
+            ),
+        ],
+        className="personas-page",
+    )
+
+
+def _editor() -> list:
+    carry = html.Div(
+        [
+            dbc.Label("Carry over names from", html_for=ids.CARRY_FROM, className="small mb-0"),
+            dcc.Dropdown(id=ids.CARRY_FROM, placeholder="a saved persona set…", clearable=True),
+            html.Div(
+                "Matches this run's segments to the saved personas by their profiles.",
+                className="small-note",
+            ),
+            html.Div(id=ids.CARRY_REPORT),
+        ],
+        className="segmenta-panel mb-3",
+    )
+    scatter = html.Div(
+        [
+            html.Div(id=ids.SUMMARY, className="small mb-2"),
+            dcc.Loading(
+                dcc.Graph(
+                    id=ids.SCATTER,
+                    figure=empty_figure("Loading…"),
+                    config=graph_config("segmenta-personas"),
+                )
+            ),
+        ],
+        className="segmenta-panel",
+    )
+    return [
+        save_panel(),
+        dbc.Row(
+            [dbc.Col(scatter, lg=8), dbc.Col([carry, export_panel()], lg=4)],
+            className="g-3 mb-3",
+        ),
+        dcc.Loading(dbc.Row(id=ids.CARDS, className="g-3")),
+    ]
 
 
 def register_callbacks(app, services) -> None:
-    """This page has no callbacks yet."""
+    @app.callback(
+        Output(ids.SOURCE, "data"),
+        Output(ids.LOADED, "data"),
+        Input(shared_ids.VIEW, "data"),
+        Input(ids.QUERY, "data"),
+    )
+    def choose_source(view, query):
+        return entry_source(view, query), None
+
+    @app.callback(
+        Output(ids.CARDS, "children"),
+        Output(ids.SCATTER, "figure"),
+        Output(ids.TRACES, "data"),
+        Output(ids.SUMMARY, "children"),
+        Output(ids.CARRY_REPORT, "children"),
+        Output(ids.SET_NAME, "value"),
+        Output(ids.ALERT, "children"),
+        Output(ids.SAVE, "disabled"),
+        Input(ids.SOURCE, "data"),
+        Input(ids.CARRY_FROM, "value"),
+    )
+    def render(source, carry_from):
+        keep_name = ctx.triggered_id == ids.CARRY_FROM
+        return editor_outputs(services, source, carry_from, keep_name=keep_name)
+
+    @app.callback(
+        Output(ids.SCATTER, "figure", allow_duplicate=True),
+        Input({"type": ids.NAME, "cluster": ALL}, "value"),
+        Input({"type": ids.COLOR, "cluster": ALL}, "value"),
+        State(ids.TRACES, "data"),
+        prevent_initial_call=True,
+    )
+    def restyle(names, colors, traces):
+        return restyled_scatter(names, colors, traces)
+
+    @app.callback(
+        Output({"type": ids.CARD, "cluster": MATCH}, "style"),
+        Output({"type": ids.CHART, "cluster": MATCH}, "figure"),
+        Input({"type": ids.COLOR, "cluster": MATCH}, "value"),
+        prevent_initial_call=True,
+    )
+    def recolor_card(color):
+        chart = Patch()
+        chart["data"][0]["marker"]["color"] = color
+        return card_style(color), chart
+
+    register_save_callbacks(app, services)
+    register_library_callbacks(app, services)
+    register_export_callbacks(app, services)
+
+
+def entry_source(view: dict | None, query: dict | None) -> dict | None:
+    """The segmentation the page opens on: the URL's, else the default, of the current view."""
+    if not view:
+        return None
+    if query:
+        return live_source(View.from_store(view), query["method"], query["params"])
+    return live_source(View.from_store(view))
+
+
+def editor_outputs(services, source: dict | None, carry_from, keep_name: bool = False):
+    """(cards, scatter, trace map, summary, carry-over report, set name, alert, save disabled)."""
+    if not source:
+        message = "Choose a table and features on the Data page first."
+        return [], empty_figure(message), None, "", None, "", feedback.info_alert(message), True
+    try:
+        workspace = resolve(services, source)
+    except Exception as error:  # noqa: BLE001  (shown in the page's alert area)
+        alert = feedback.error_alert(error, "this segmentation")
+        return [], empty_figure("No segmentation"), None, "", None, no_update, alert, True
+    alerts = [feedback.info_alert(workspace.note)] if workspace.note else []
+    personas, report = workspace.personas, None
+    if carry_from is not None:
+        try:
+            personas, report = carried(services, workspace, int(carry_from))
+        except Exception as error:  # noqa: BLE001
+            alerts.append(feedback.error_alert(error, "the carried-over names"))
+    figure, traces, note = scatter(services, workspace, personas)
+    return (
+        persona_cards(workspace, personas),
+        figure,
+        traces,
+        summary(workspace, note),
+        report,
+        no_update if keep_name else workspace.default_name(),
+        alerts,
+        workspace.read_only,
+    )
+
+
+def carried(services, workspace: Workspace, set_id: int):
+    """The personas carried over from a saved set, and the table saying what happened."""
+    if workspace.read_only:
+        raise ValueError("a read-only persona set cannot take other names")
+    record = persona_set_record(services.personas.get(set_id))
+    preprocessor = services.analysis.prepare(workspace.view).preprocessor
+    result = workspace.result
+    personas, outcome = carry_over_personas(
+        record, preprocessor, result.centroids, result.sizes, workspace.segmentation["profiles"]
+    )
+    return personas, carry_report(carry_over_report(outcome, record, personas))
+
+
+def scatter(services, workspace: Workspace, personas: list[dict]):
+    """(figure, trace map, note) of the workspace's customers coloured by persona."""
+    table = None if workspace.read_only else services.analysis.table(workspace.view.dataset_id)
+    return workspace_scatter(workspace, table, personas, services.config.display_points)
+
+
+def restyled_scatter(names: list, colors: list, traces: dict | None):
+    """A patch renaming and recolouring the persona traces (and the centroid markers)."""
+    if not traces or len(names) != traces["personas"] or len(colors) != len(names):
+        return no_update
+    patch = Patch()
+    for index, (name, color) in enumerate(zip(names, colors, strict=True)):
+        patch["data"][index]["name"] = label(name or "")
+        patch["data"][index]["marker"]["color"] = color
+    if traces["centroids"] is not None:
+        patch["data"][traces["centroids"]]["marker"]["color"] = list(colors)
+        patch["data"][traces["centroids"]]["text"] = [label(name or "") for name in names]
+    return patch
+
+
+def summary(workspace: Workspace, note: str) -> list:
+    segmentation = workspace.segmentation
+    metrics = segmentation.get("metrics", {})
+    params = ", ".join(f"{k}={v}" for k, v in segmentation["params"].items() if v is not None)
+    parts = [
+        html.Strong(f"{segmentation['method_label']} ({params})"),
+        f" on {segmentation['dataset_name']} · "
+        f"{' × '.join(segmentation['features'])} ({segmentation['scaling']} scaling)",
+    ]
+    if metrics.get("silhouette") is not None:
+        parts.append(f" · silhouette {metrics['silhouette']:.3f}")
+    if segmentation.get("n_dropped_missing"):
+        parts.append(
+            f" · {segmentation['n_dropped_missing']:,} customers left out (missing values)"
+        )
+    if workspace.saved is None:
+        parts += [" · ", dcc.Link("choose another segmentation on Compare", href="/compare")]
+    if note:
+        parts.append(html.Div(note, className="small-note"))
+    return parts

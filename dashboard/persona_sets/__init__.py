@@ -28,7 +28,6 @@ from dashboard.persona_sets.records import (
     population_stats,
     save_as_new_set,
     save_persona_set,
-    set_content,
     split_tags,
 )
 from dashboard.persona_sets.stored import (
@@ -38,9 +37,18 @@ from dashboard.persona_sets.stored import (
     saved_customer_table,
     saved_rows,
 )
+from dashboard.persona_sets.workspace import (
+    Workspace,
+    live_source,
+    resolve,
+    saved_source,
+    segmentation_record,
+    set_content,
+)
 
 __all__ = [
     "EXPORT_FORMATS",
+    "Workspace",
     "ROW_ID_COLUMN",
     "SetContent",
     "carry_over_personas",
@@ -62,4 +70,8 @@ __all__ = [
     "saved_rows",
     "set_content",
     "split_tags",
+    "live_source",
+    "resolve",
+    "saved_source",
+    "segmentation_record",
 ]

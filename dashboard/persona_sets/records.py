@@ -113,33 +113,6 @@ class SetContent:
     row_ids: list[str] | None
 
 
-def set_content(services, view, method: str, params: dict, seed: int, personas) -> SetContent:
-    """The content to save for a segmentation of the view, with the personas of the form."""
-    result = services.analysis.segmentation(view, method, params, seed)
-    table = services.analysis.table(view.dataset_id)
-    info = services.datasets.info(view.dataset_id)
-    prepared = services.analysis.prepare(view)
-    row_ids = None
-    if ROW_ID_COLUMN in table.columns:
-        ids = table.loc[result.row_mask, ROW_ID_COLUMN].astype("string").fillna("")
-        row_ids = ids.tolist()
-    segmentation = {
-        **result.summary,
-        "dataset_id": view.dataset_id,
-        "dataset_name": info.name,
-        "row_id_column": ROW_ID_COLUMN if row_ids is not None else None,
-        "population": population_stats(prepared.original),
-    }
-    return SetContent(
-        view.dataset_id,
-        info.name,
-        segmentation,
-        clean_personas(personas),
-        np.asarray(result.labels),
-        row_ids,
-    )
-
-
 def save_persona_set(
     store: PersonaStore, content: SetContent, *, name: str, author: str, base: dict | None
 ) -> PersonaSetVersion:

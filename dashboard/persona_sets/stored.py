@@ -56,14 +56,7 @@ def report_figure(datasets: DatasetStore, version: PersonaSetVersion, record: di
     if not datasets.exists(version.dataset_hash):
         return centroid_figure(record["segmentation"], record["personas"])
     _, prepared = saved_rows(datasets, version)
-    features = list(version.segmentation["features"])
-    return persona_scatter(
-        prepared.original,
-        version.labels,
-        record["personas"],
-        features[0],
-        (features[1:] or [None])[0],
-    )
+    return persona_scatter(prepared.original, version.labels, record["personas"])
 
 
 EXPORT_FORMATS = ("json", "md", "html", "csv", "xlsx")
