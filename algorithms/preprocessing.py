@@ -20,6 +20,7 @@ SCALERS = {
     "robust": RobustScaler,
 }
 MAX_CATEGORIES = 20
+MAX_MAGNITUDE = 1e100  # squares of larger values overflow float64
 
 
 def numeric_feature_candidates(table: pd.DataFrame) -> list[str]:
@@ -51,6 +52,8 @@ class PreparedFeatures:
     original: pd.DataFrame
     row_mask: np.ndarray
     preprocessor: "FeaturePreprocessor"
+    table_index: pd.Index | None = None
+    """The input table's index (``row_mask`` is positional over it), to label its rows."""
 
     @property
     def n_dropped(self) -> int:
@@ -103,12 +106,19 @@ class FeaturePreprocessor:
             raise DataError("No row has a value in every feature column.")
         numeric = numeric[mask]
         scaled = self.scaler_.transform(numeric) if self.scaler_ else numeric.copy()
+        self._reject_unusable(numeric, scaled)
         encoded = self._one_hot(table.loc[mask])
         original = pd.DataFrame(
             np.hstack([numeric, encoded]), columns=self.columns_, index=table.index[mask]
         )
         matrix = np.ascontiguousarray(np.hstack([scaled, encoded]), dtype=np.float64)
-        return PreparedFeatures(matrix=matrix, original=original, row_mask=mask, preprocessor=self)
+        return PreparedFeatures(
+            matrix=matrix,
+            original=original,
+            row_mask=mask,
+            preprocessor=self,
+            table_index=table.index,
+        )
 
     def fit_transform(self, table: pd.DataFrame) -> PreparedFeatures:
         return self.fit(table).transform(table)
@@ -117,7 +127,7 @@ class FeaturePreprocessor:
         """Map points of the scaled space (e.g. centroids) back to the table's units."""
         matrix = np.array(matrix, dtype=np.float64, ndmin=2)
         n_numeric = len(self.features)
-        if self.scaler_ is not None:
+        if self.scaler_ is not None and len(matrix):
             matrix[:, :n_numeric] = self.scaler_.inverse_transform(matrix[:, :n_numeric])
         return matrix
 
@@ -168,6 +178,19 @@ class FeaturePreprocessor:
             return np.empty((len(table), 0))
         values = table[self.categorical].astype(str).to_numpy()
         return (values[:, None] == np.array(self.categories_)[None, :]).astype(np.float64)
+
+    def _reject_unusable(self, numeric: np.ndarray, scaled: np.ndarray) -> None:
+        """Values so large that scaling or squared distances overflow are corrupt data, and
+        would otherwise surface as NaN deep inside a clustering library."""
+        with np.errstate(invalid="ignore"):
+            usable = np.isfinite(scaled) & (np.abs(scaled) <= MAX_MAGNITUDE)
+        for position, column in enumerate(self.features):
+            if not usable[:, position].all():
+                largest = np.abs(numeric[:, position]).max()
+                raise FeatureError(
+                    f"Column '{column}' holds values too large to compute with (up to "
+                    f"{largest:g}): check it for corrupt values, or rescale it."
+                )
 
     def _reject_constant(self, numeric: np.ndarray) -> None:
         for column, values in zip(self.features, numeric.T, strict=True):
