@@ -18,7 +18,6 @@ from sklearn.metrics import (
     calinski_harabasz_score,
     davies_bouldin_score,
     silhouette_samples,
-    silhouette_score,
 )
 from sklearn.neighbors import NearestNeighbors
 
@@ -59,14 +58,19 @@ def score_labels(
         "noise_share": n_noise / len(labels) if len(labels) else 0.0,
     }
     if not 2 <= n_clusters < len(kept):
-        reason = "every customer is noise" if n_clusters == 0 else "fewer than 2 segments"
+        if n_clusters == 0:
+            note = "scores need at least 2 segments (every customer is noise)"
+        elif n_clusters == 1:
+            note = "scores need at least 2 segments (there is 1)"
+        else:
+            note = "scores need fewer segments than customers (each customer is its own segment)"
         return ClusterScores(
             **base,
             silhouette=None,
             calinski_harabasz=None,
             davies_bouldin=None,
             silhouette_sample_size=0,
-            note=f"scores need at least 2 segments ({reason})",
+            note=note,
         )
     sample = stratified_sample(kept_labels, sample_size, seed)
     note = "noise excluded from the scores" if n_noise else ""
@@ -76,12 +80,22 @@ def score_labels(
         )
     return ClusterScores(
         **base,
-        silhouette=float(silhouette_score(kept[sample], kept_labels[sample])),
+        silhouette=_population_silhouette(kept, kept_labels, sample),
         calinski_harabasz=float(calinski_harabasz_score(kept, kept_labels)),
         davies_bouldin=float(davies_bouldin_score(kept, kept_labels)),
         silhouette_sample_size=len(sample),
         note=note,
     )
+
+
+def _population_silhouette(matrix: np.ndarray, labels: np.ndarray, sample: np.ndarray) -> float:
+    """The mean silhouette of all rows, estimated on a stratified sample: each sampled row
+    stands for the rows of its cluster, so a small cluster kept whole is not over-counted."""
+    values = silhouette_samples(matrix[sample], labels[sample])
+    clusters, population = np.unique(labels, return_counts=True)
+    _, sampled = np.unique(labels[sample], return_counts=True)
+    weights = (population / sampled)[np.searchsorted(clusters, labels[sample])]
+    return float(np.average(values, weights=weights))
 
 
 def silhouette_values(
