@@ -84,7 +84,7 @@ def column_summary(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         values = table[column]
         row = {"Column": column, "Type": _type_name(values), "Missing": int(values.isna().sum())}
         if column in stats.index:
-            row |= stats.loc[column].to_dict()
+            row |= stats.loc[column].to_dict() | {"Distinct": values.nunique()}
         else:
             counts = values.value_counts()
             row |= {
@@ -213,48 +213,51 @@ def scatter_matrix_figure(
     max_points: int,
     seed: int = 0,
 ) -> tuple[go.Figure, str]:
-    """A scatter matrix of the features (at most six), coloured by ``color_by``, and a note
-    saying how many customers are drawn when the table is larger than ``max_points``."""
+    """A scatter matrix of the features (at most six; two features make one scatter plot),
+    coloured by ``color_by``, and a note saying how many customers are drawn when the table
+    is larger than ``max_points`` (a display sample that keeps every group)."""
     drawn = features[:MAX_MATRIX_FEATURES]
     matrix = np.column_stack([numeric_values(table, feature) for feature in drawn])
-    rows = np.flatnonzero(np.isfinite(matrix).all(axis=1))
+    complete = np.flatnonzero(np.isfinite(matrix).all(axis=1))
     groups = group_labels(table, color_by)
-    codes = np.zeros(len(rows), dtype=int)
+    codes, names = np.zeros(len(complete), dtype=int), np.array(["customers"])
     if groups is not None:
-        codes = pd.factorize(groups.to_numpy()[rows], sort=True)[0]
+        codes, names = pd.factorize(groups.to_numpy()[complete], sort=True)
     picked = stratified_sample(codes, max_points, seed=seed)
-    rows, codes = rows[picked], codes[picked]
+    rows, codes = complete[picked], codes[picked]
+    marker = {"size": 5 if len(rows) < 2000 else 3, "opacity": 0.7, "line": {"width": 0}}
     figure = go.Figure()
-    names = sorted(groups.iloc[rows].unique()) if groups is not None else ["customers"]
     for code, name in enumerate(names):
-        members = rows[codes == code]
-        figure.add_trace(
-            go.Splom(
-                dimensions=[
-                    {"label": feature, "values": matrix[members, i]}
-                    for i, feature in enumerate(drawn)
-                ],
-                name=str(name),
-                showlegend=groups is not None,
-                marker={
-                    "color": GROUP_COLORS[code % len(GROUP_COLORS)],
-                    "size": 5 if len(rows) < 2000 else 3,
-                    "opacity": 0.7,
-                    "line": {"width": 0},
-                },
-                diagonal_visible=False,
-                showupperhalf=False,
-            )
-        )
-    size = 180 * max(len(drawn), 2)
+        trace = {
+            "name": str(name),
+            "showlegend": groups is not None,
+            "marker": marker | {"color": GROUP_COLORS[code % len(GROUP_COLORS)]},
+        }
+        values = matrix[rows[codes == code]]
+        figure.add_trace(_points(drawn, values, trace))
     figure.update_layout(
         template="plotly_white",
-        height=size + 80,
+        height=420 if len(drawn) == 2 else 180 * len(drawn) + 80,
         dragmode="select",
         legend_title_text=color_by or None,
         margin=dict(l=60, r=20, t=20, b=60),
     )
-    return figure, _matrix_note(len(rows), int(np.isfinite(matrix).all(axis=1).sum()), features)
+    if len(drawn) == 2:
+        figure.update_layout(xaxis_title=drawn[0], yaxis_title=drawn[1])
+    return figure, _matrix_note(len(rows), len(complete), features)
+
+
+def _points(features: list[str], values: np.ndarray, trace: dict) -> go.Scattergl | go.Splom:
+    """One group's points: a WebGL scatter for two features, a lower-half matrix for more
+    (plotly cannot draw a lower-half matrix of only two dimensions)."""
+    if len(features) == 2:
+        return go.Scattergl(x=values[:, 0], y=values[:, 1], mode="markers", **trace)
+    return go.Splom(
+        dimensions=[{"label": f, "values": values[:, i]} for i, f in enumerate(features)],
+        diagonal_visible=False,
+        showupperhalf=False,
+        **trace,
+    )
 
 
 def _matrix_note(n_drawn: int, n_complete: int, features: list[str]) -> str:

@@ -2,6 +2,7 @@
 
 ALERT = "data-alert"
 PANEL_ALERT = "data-panel-alert"
+SHOWN_VIEW = "data-shown-view"
 
 DATASET = "data-dataset"
 UPLOAD = "data-upload"

@@ -7,9 +7,9 @@ every other page reads it. ``view`` holds the callback that owns the view and it
 
 import dash
 from dash import Input, Output, State
+from dash.exceptions import PreventUpdate
 
 from dashboard import ids as shared_ids
-from dashboard.feedback import error_alert
 from dashboard.ids import data as ids
 from dashboard.pages.data.components import layout
 from dashboard.pages.data.overview import OVERVIEW_OUTPUTS, box_outputs, overview_outputs
@@ -52,7 +52,6 @@ function (maxSize, uploadId, rejectedId) {
 def register_callbacks(app, services) -> None:
     @app.callback(
         *VIEW_OUTPUTS,
-        Input(shared_ids.VIEW, "data"),
         Input(ids.UPLOAD, "contents"),
         Input(ids.UPLOAD_REJECTED, "data"),
         Input(ids.DATASET, "value"),
@@ -62,27 +61,23 @@ def register_callbacks(app, services) -> None:
         Input(ids.PRESET_TWO, "n_clicks"),
         Input(ids.PRESET_THREE, "n_clicks"),
         State(ids.UPLOAD, "filename"),
+        State(shared_ids.VIEW, "data"),
     )
     def update_view(
-        view, contents, rejected, dataset, features, scaling, categorical, _two, _three, filename
+        contents, rejected, dataset, features, scaling, categorical, _two, _three, filename, view
     ):
-        try:
-            controls = view_controls(
-                services,
-                dash.ctx.triggered_id,
-                view,
-                contents=contents,
-                filename=filename,
-                rejected=rejected,
-                dataset=dataset,
-                features=features,
-                scaling=scaling,
-                categorical=categorical,
-            )
-        except Exception as error:  # noqa: BLE001  (the stored view itself is unreadable)
-            alert = error_alert(error, "the customer table")
-            return (dash.no_update,) * 2 + (alert,) + (dash.no_update,) * (len(VIEW_OUTPUTS) - 3)
-        return controls.outputs()
+        return view_controls(
+            services,
+            dash.ctx.triggered_id,
+            view,
+            contents=contents,
+            filename=filename,
+            rejected=rejected,
+            dataset=dataset,
+            features=features,
+            scaling=scaling,
+            categorical=categorical,
+        ).outputs()
 
     @app.callback(Output(ids.SCALING_NOTE, "children"), Input(ids.SCALING, "value"))
     def explain_scaling(scaling):
@@ -106,19 +101,23 @@ def register_callbacks(app, services) -> None:
 
     @app.callback(
         *OVERVIEW_OUTPUTS,
-        Input(shared_ids.VIEW, "data"),
+        Input(ids.SHOWN_VIEW, "data"),
         State(ids.BOX_VALUE, "value"),
         State(ids.BOX_GROUP, "value"),
     )
     def show_overview(view, box_value, box_group):
+        if not view:
+            raise PreventUpdate  # the page has just opened: update_view fills the copy
         return overview_outputs(services, view, box_value, box_group).outputs()
 
     @app.callback(
         Output(ids.BOX_PLOT, "figure"),
         Output(ids.BOX_ALERT, "children"),
-        Input(shared_ids.VIEW, "data"),
+        Input(ids.SHOWN_VIEW, "data"),
         Input(ids.BOX_VALUE, "value"),
         Input(ids.BOX_GROUP, "value"),
     )
     def show_box(view, value, group):
+        if not view:
+            raise PreventUpdate
         return box_outputs(services, view, value, group)

@@ -8,6 +8,7 @@ from dashboard.ids import data as ids
 from dashboard.pages.data.view import SCALING_LABELS
 
 ACCEPTED_FILES = ".csv,.txt,.tsv,.xlsx,.parquet"
+PRESET_STYLE = {"size": "sm", "outline": True, "color": "primary"}
 
 
 def _label(text: str, target: str) -> dbc.Label:
@@ -41,6 +42,7 @@ def _table_controls() -> list:
             className_reject="data-upload-reject",
         ),
         dcc.Store(id=ids.UPLOAD_REJECTED),
+        dcc.Store(id=ids.SHOWN_VIEW),
         dcc.Loading(html.Div(id=ids.ALERT, className="mt-2"), type="dot"),
     ]
 
@@ -49,8 +51,8 @@ def _feature_controls() -> list:
     return [
         html.Div(
             [
-                dbc.Button("Income × Spending", id=ids.PRESET_TWO, size="sm", outline=True),
-                dbc.Button("Age × Income × Spending", id=ids.PRESET_THREE, size="sm", outline=True),
+                dbc.Button("Income × Spending", id=ids.PRESET_TWO, **PRESET_STYLE),
+                dbc.Button("Age × Income × Spending", id=ids.PRESET_THREE, **PRESET_STYLE),
             ],
             className="d-flex gap-2 flex-wrap",
         ),

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from dash import Output, html
 
-from algorithms.errors import DataError, FeatureError
+from algorithms.errors import DataError, FeatureError, SegmentaError
 from algorithms.loading import load_table
 from algorithms.preprocessing import (
     FeaturePreprocessor,
@@ -134,9 +134,16 @@ def read_upload(contents: str, filename: str | None, limits) -> pd.DataFrame:
 
 @dataclass
 class ViewControls:
-    """The view store and every control that edits it, in the order of ``VIEW_OUTPUTS``."""
+    """The view store and every control that edits it, in the order of ``VIEW_OUTPUTS``.
+
+    ``store`` is the shared view (written only when it changes); ``shown`` the valid view the
+    page's panels draw. The panels follow that page-local copy rather than the shell's store:
+    a callback mixing the shell's store with inputs of one page fails while another page is
+    open, and the copy is also written when the page opens, so the panels draw at once.
+    """
 
     store: Any
+    shown: Any
     upload_contents: Any
     alert: Any
     dataset_options: list
@@ -153,9 +160,16 @@ class ViewControls:
     def outputs(self) -> tuple:
         return tuple(getattr(self, field.name) for field in fields(self))
 
+    @classmethod
+    def unchanged(cls, alert: Any) -> "ViewControls":
+        """Every control left as it is, only ``alert`` shown."""
+        names = [field.name for field in fields(cls)]
+        return cls(**dict.fromkeys(names, dash.no_update) | {"alert": alert})
+
 
 VIEW_OUTPUTS = [
     Output(shared_ids.VIEW, "data"),
+    Output(ids.SHOWN_VIEW, "data"),
     Output(ids.UPLOAD, "contents"),
     Output(ids.ALERT, "children"),
     Output(ids.DATASET, "options"),
@@ -226,6 +240,7 @@ def _controls(
     categorical_counts = {c: table[c].nunique(dropna=True) for c in roles.categorical}
     return ViewControls(
         store=store,
+        shown=view.as_store() if prepared else dash.no_update,
         upload_contents=dash.no_update,
         alert=alert,
         dataset_options=dataset_options(services),
@@ -250,17 +265,23 @@ def _write(services, view: View, alert: Any = None) -> ViewControls:
 
 
 def stored_controls(services, view_data: dict | None) -> ViewControls:
-    """The controls showing the stored view; the sample when that table is gone."""
+    """The controls showing the stored view: the sample when its table is gone, the table's
+    default features when the stored ones no longer fit it."""
     try:
         view = View.from_store(view_data)
-        if services.datasets.exists(view.dataset_id):
-            return _controls(
-                services, view, prepared=check_view(services.analysis.table(view.dataset_id), view)
-            )
-    except (DataError, FeatureError, KeyError, TypeError):
-        pass
-    note = info_alert("The table chosen earlier is no longer on the server: showing the sample.")
-    return _write(services, default_view(services, services.sample.dataset_id), alert=note)
+        stored = services.datasets.exists(view.dataset_id)
+    except (DataError, KeyError, TypeError):
+        stored = False
+    if not stored:
+        note = info_alert(
+            "The table chosen earlier is no longer on the server: showing the sample."
+        )
+        return _write(services, default_view(services, services.sample.dataset_id), alert=note)
+    try:
+        prepared = check_view(services.analysis.table(view.dataset_id), view)
+    except SegmentaError as error:
+        return _write(services, default_view(services, view.dataset_id), alert=error_alert(error))
+    return _controls(services, view, prepared=prepared)
 
 
 def upload_controls(services, view_data, contents: str, filename: str | None) -> ViewControls:
@@ -295,7 +316,7 @@ def choice_controls(services, view_data, features, scaling, categorical) -> View
         return stored_controls(services, view_data)
     try:
         return _write(services, view)
-    except (DataError, FeatureError) as error:
+    except SegmentaError as error:
         return _controls(services, view, alert=error_alert(error))
 
 
@@ -326,7 +347,11 @@ def view_controls(
             return choice_controls(services, view_data, features, scaling, categorical)
         return stored_controls(services, view_data)
     except Exception as error:  # noqa: BLE001  (shown on the page, the old view kept)
-        controls = stored_controls(services, view_data)
-        controls.alert = error_alert(error, "the customer table")
+        alert = error_alert(error, "the customer table")
+        try:
+            controls = stored_controls(services, view_data)
+        except Exception:  # noqa: BLE001  (the stored view itself is unreadable)
+            return ViewControls.unchanged(alert)
+        controls.alert = alert
         controls.upload_contents = None if trigger == ids.UPLOAD else dash.no_update
         return controls
