@@ -39,6 +39,7 @@ def profile_clusters(
     overall_mean = original.mean()
     overall_std = original.std(ddof=0).replace(0, np.nan)
     clusters = sorted(set(labels.tolist()) - {NOISE}) + ([NOISE] if (labels == NOISE).any() else [])
+    levels = sorted(categories.dropna().unique()) if categories is not None else []
     rows = []
     for cluster in clusters:
         members = original[labels == cluster]
@@ -49,6 +50,7 @@ def profile_clusters(
             row[f"diff {column}"] = float(members[column].mean() - overall_mean[column])
         if categories is not None:
             mix = categories[labels == cluster].value_counts(normalize=True)
+            mix = mix.reindex(levels, fill_value=0.0)
             for value, share in mix.items():
                 row[f"share {categories.name}={value}"] = float(share)
         zscores = (members.mean() - overall_mean) / overall_std
