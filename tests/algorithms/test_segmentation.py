@@ -5,13 +5,16 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.pandas import column, data_frames, range_indexes
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
-from algorithms.errors import ParameterError
+from algorithms.errors import ParameterError, SegmentaError
 from algorithms.segmentation import SegmentationSpec, fit_prepared, run_segmentation
-from tests.algorithms.helpers import INCOME, SPENDING
+from tests.algorithms.helpers import INCOME, PROPERTY, SPENDING
 
 FEATURES = ("Age", INCOME, SPENDING)
 SPECS = [
@@ -137,3 +140,48 @@ def test_sizes_count_noise_under_minus_one(mall):
     assert sum(sizes.values()) == len(mall)
     assert isinstance(result.summary()["metrics"]["silhouette"], float | type(None))
     assert pd.Series(result.labels).value_counts().to_dict() == sizes
+
+
+def method_specs():
+    return st.one_of(
+        st.builds(lambda k: ("kmeans", {"n_clusters": k, "n_init": 1}), st.integers(1, 6)),
+        st.builds(
+            lambda eps, m: ("dbscan", {"eps": eps, "min_samples": m}),
+            st.floats(0.01, 2.0),
+            st.integers(1, 6),
+        ),
+        st.builds(
+            lambda k, linkage: ("hierarchical", {"n_clusters": k, "linkage": linkage}),
+            st.integers(1, 6),
+            st.sampled_from(["ward", "complete", "average", "single"]),
+        ),
+    )
+
+
+@PROPERTY
+@given(
+    table=data_frames(
+        [
+            column("a", elements=st.one_of(st.floats(-1e6, 1e6), st.just(np.nan))),
+            column("b", elements=st.integers(0, 5).map(float)),
+            column("Gender", elements=st.sampled_from(["Female", "Male", None])),
+        ],
+        index=range_indexes(min_size=0, max_size=30),
+    ),
+    method=method_specs(),
+    scaling=st.sampled_from(["standard", "minmax", "robust", "none"]),
+    categorical=st.sampled_from([None, "Gender"]),
+)
+def test_any_table_gives_a_consistent_run_or_a_segmenta_error(table, method, scaling, categorical):
+    name, params = method
+    spec = SegmentationSpec(("a", "b"), name, params, scaling=scaling, categorical=categorical)
+    try:
+        result = run_segmentation(table, spec)
+    except SegmentaError:
+        return
+    summary = json.loads(json.dumps(result.summary(), allow_nan=False))
+    assert sum(summary["sizes"].values()) == result.prepared.row_mask.sum()
+    assert result.table_labels().notna().sum() == result.prepared.row_mask.sum()
+    assert len(result.profile) == len(summary["sizes"])
+    assert result.profile["label"].is_unique
+    assert len(result.centroids()) == result.model.n_clusters_
