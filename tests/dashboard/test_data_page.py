@@ -397,7 +397,7 @@ def test_a_broken_view_gives_an_alert_not_an_exception(services):
 
 def dash_request(app, first_output: str, values: dict, changed: str) -> dict:
     """The JSON the browser posts for the callback whose first output is ``first_output``."""
-    key = next(k for k in app.callback_map if k.startswith(f"..{first_output}..."))
+    key = next(k for k in app.callback_map if k.startswith(f"..{first_output}"))
     callback = app.callback_map[key]
     return {
         "output": key,
@@ -421,7 +421,7 @@ def test_preset_over_http_writes_the_shared_view(app, client, sample_view):
         f"{ids.SCALING}.value": "standard",
         f"{ids.PRESET_THREE}.n_clicks": 1,
     }
-    payload = dash_request(app, f"{shared_ids.VIEW}.data", values, f"{ids.PRESET_THREE}.n_clicks")
+    payload = dash_request(app, f"{shared_ids.VIEW}.data@", values, f"{ids.PRESET_THREE}.n_clicks")
     response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200
     outputs = response.json["response"]

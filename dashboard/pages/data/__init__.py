@@ -62,6 +62,7 @@ def register_callbacks(app, services) -> None:
         Input(ids.PRESET_THREE, "n_clicks"),
         State(ids.UPLOAD, "filename"),
         State(shared_ids.VIEW, "data"),
+        prevent_initial_call="initial_duplicate",
     )
     def update_view(
         contents, rejected, dataset, features, scaling, categorical, _two, _three, filename, view

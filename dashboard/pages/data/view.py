@@ -167,8 +167,11 @@ class ViewControls:
         return cls(**dict.fromkeys(names, dash.no_update) | {"alert": alert})
 
 
+# The shared view is a duplicate output (with ``prevent_initial_call="initial_duplicate"``):
+# as a plain output, the renderer would hold every callback reading the view at app load
+# until this page's callback ran, which never happens while another page is open.
 VIEW_OUTPUTS = [
-    Output(shared_ids.VIEW, "data"),
+    Output(shared_ids.VIEW, "data", allow_duplicate=True),
     Output(ids.SHOWN_VIEW, "data"),
     Output(ids.UPLOAD, "contents"),
     Output(ids.ALERT, "children"),

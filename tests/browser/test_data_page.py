@@ -1,0 +1,54 @@
+"""The Data page in headless Chromium: upload a table, pick a preset, come back to the page."""
+
+import pandas as pd
+import pytest
+from dash.testing.wait import until
+
+from algorithms.loading import SAMPLE_PATH
+from dashboard.ids import data as ids
+
+pytestmark = pytest.mark.browser
+
+MATRIX_DIMENSIONS = (
+    "const graph = document.querySelector('#{id} .js-plotly-plot');"
+    "if (!graph || !graph.data || !graph.data.length) return 0;"
+    "const trace = graph.data[0];"
+    "return trace.type === 'splom' ? trace.dimensions.length : 2;"
+).format(id=ids.SCATTER_MATRIX)
+
+
+def matrix_dimensions(dash_duo) -> int:
+    return dash_duo.driver.execute_script(MATRIX_DIMENSIONS)
+
+
+def test_upload_preset_and_return(dash_duo, app, tmp_path):
+    sample = pd.read_csv(SAMPLE_PATH, dtype={"CustomerID": str})
+    upload = tmp_path / "first_120_customers.csv"
+    sample.head(120).to_csv(upload, index=False)
+
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/data")
+    dash_duo.wait_for_contains_text(f"#{ids.COUNTS}", "200")
+    dash_duo.wait_for_contains_text("#dataset-badge", "200 customers")
+    dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_HINT}", "up to 100 MB")
+    until(lambda: matrix_dimensions(dash_duo) == 2, timeout=10)
+
+    dash_duo.find_element(f"#{ids.UPLOAD} input[type=file]").send_keys(str(upload))
+    dash_duo.wait_for_contains_text(f"#{ids.ALERT}", "Loaded 'first_120_customers.csv'")
+    dash_duo.wait_for_contains_text("#dataset-badge", "first_120_customers.csv · 120 customers")
+    dash_duo.wait_for_contains_text(f"#{ids.COUNTS}", "120")
+    dash_duo.wait_for_contains_text(f"#{ids.DATASET}", "first_120_customers.csv")
+
+    dash_duo.find_element(f"#{ids.PRESET_THREE}").click()
+    dash_duo.wait_for_contains_text("#dataset-badge", "Age × Income × Spending")
+    until(lambda: matrix_dimensions(dash_duo) == 3, timeout=10)
+
+    dash_duo.find_element("a.nav-link[href='/compare']").click()
+    dash_duo.wait_for_contains_text("h3", "Compare")
+    dash_duo.find_element("a.nav-link[href='/data']").click()
+    dash_duo.wait_for_contains_text(f"#{ids.FEATURES}", "Age")
+    chosen = dash_duo.find_element(f"#{ids.FEATURES}").text
+    assert "Annual Income (k$)" in chosen and "Spending Score (1-100)" in chosen
+    dash_duo.wait_for_contains_text(f"#{ids.DATASET}", "first_120_customers.csv")
+    until(lambda: matrix_dimensions(dash_duo) == 3, timeout=10)
+    assert dash_duo.get_logs() == []
