@@ -52,7 +52,7 @@ class PreparedFeatures:
     original: pd.DataFrame
     row_mask: np.ndarray
     preprocessor: "FeaturePreprocessor"
-    table_index: pd.Index | None = None
+    table_index: pd.Index
     """The input table's index (``row_mask`` is positional over it), to label its rows."""
 
     @property

@@ -64,10 +64,7 @@ class Segmentation:
 
     def table_labels(self) -> pd.Series:
         """Cluster of every row of the input table; <NA> where a value was missing."""
-        index = self.prepared.table_index
-        if index is None:
-            index = pd.RangeIndex(len(self.prepared.row_mask))
-        labels = pd.Series(pd.NA, index=index, dtype="Int64")
+        labels = pd.Series(pd.NA, index=self.prepared.table_index, dtype="Int64")
         labels[self.prepared.row_mask] = self.labels
         return labels
 
