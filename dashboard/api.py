@@ -12,8 +12,8 @@ from flask import Blueprint, Flask, Response, jsonify, request
 
 from algorithms.errors import DataError, SegmentaError
 from dashboard.exports import csv_bytes
-from dashboard.persona_sets import persona_set_record, saved_customer_table
-from dashboard.storage.personas import PersonaSetNotFound, PersonaSetSummary
+from dashboard.persona_sets import persona_set_record, saved_customer_table, summary_record
+from dashboard.storage.personas import PersonaSetNotFound
 
 
 class ApiError(Exception):
@@ -38,7 +38,7 @@ def persona_api(services) -> Blueprint:
     def list_sets():
         query = request.args.get("q", "")
         sets = services.personas.list(query or None)
-        return jsonify({"query": query, "persona_sets": [summary_json(s) for s in sets]})
+        return jsonify({"query": query, "persona_sets": [summary_record(s) for s in sets]})
 
     @api.get("/persona-sets/<set_id>")
     def get_set(set_id: str):
@@ -77,19 +77,3 @@ def find_version(services, set_id: str):
         return services.personas.get(int(set_id), None if version is None else int(version))
     except PersonaSetNotFound as error:
         raise ApiError(404, str(error)) from None
-
-
-def summary_json(summary: PersonaSetSummary) -> dict:
-    return {
-        "id": summary.set_id,
-        "name": summary.name,
-        "dataset": {"id": summary.dataset_hash, "name": summary.dataset_name},
-        "latest_version": summary.latest_version,
-        "latest_author": summary.latest_author,
-        "updated_at": summary.updated_at.isoformat(),
-        "created_at": summary.created_at.isoformat(),
-        "created_by": summary.created_by,
-        "n_personas": summary.n_personas,
-        "url": f"/api/persona-sets/{summary.set_id}",
-        "customers_url": f"/api/persona-sets/{summary.set_id}/customers.csv",
-    }

@@ -62,7 +62,7 @@ def profile_bars(profile: dict, population: dict, features: list[str], color: st
         margin={"l": 10, "r": 10, "t": 4, "b": 30},
         xaxis={"range": [-limit * 1.1, limit * 1.1], "zeroline": True, "zerolinecolor": "#888"},
         xaxis_title={"text": "vs everyone (std. dev.)", "font": {"size": 10}},
-        yaxis={"automargin": True},
+        yaxis={"automargin": True, "autorange": "reversed"},
         showlegend=False,
     )
     return figure

@@ -190,16 +190,20 @@ def carry_report(rows: list[dict]) -> html.Div | None:
     colors = {"disappeared": "danger", "split": "warning", "new": "info"}
     return dbc.Table(
         [
-            html.Thead(html.Tr([html.Th("Persona"), html.Th("What happened"), html.Th("")])),
+            html.Thead(html.Tr([html.Th("Saved persona"), html.Th("In this run")])),
             html.Tbody(
                 [
                     html.Tr(
                         [
-                            html.Td(row["persona"]),
+                            html.Td(row["persona"], className="persona-set-name"),
                             html.Td(
-                                dbc.Badge(row["status"], color=colors.get(row["status"], "success"))
+                                [
+                                    dbc.Badge(
+                                        row["status"], color=colors.get(row["status"], "success")
+                                    ),
+                                    html.Div(row["detail"], className="small-note"),
+                                ]
                             ),
-                            html.Td(row["detail"], className="small"),
                         ]
                     )
                     for row in rows
@@ -207,5 +211,5 @@ def carry_report(rows: list[dict]) -> html.Div | None:
             ),
         ],
         size="sm",
-        className="carry-report mt-2",
+        className="carry-report mt-2 small",
     )

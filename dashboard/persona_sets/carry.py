@@ -112,15 +112,12 @@ def carry_over_report(outcome: CarryOver, record: dict, personas: list[dict]) ->
     for persona, fate in outcome.personas.items():
         name = saved_names.get(persona, f"Segment {persona}")
         if fate.status == DISAPPEARED:
-            detail = f"no segment of this run is near it (was {fate.share_before:.1%})"
+            detail = f"no segment near it now (was {fate.share_before:.1%})"
         elif fate.status == SPLIT:
-            parts = " and ".join(f"‘{new_names.get(c, c)}’" for c in fate.clusters)
-            detail = f"split into {parts} ({fate.share_before:.1%} → {fate.share_after:.1%})"
+            parts = ", ".join(f"‘{new_names.get(c, c)}’" for c in fate.clusters)
+            detail = f"into {parts} ({fate.share_before:.1%} → {fate.share_after:.1%})"
         else:
-            detail = (
-                f"{fate.share_before:.1%} → {fate.share_after:.1%} of customers "
-                f"({fate.change:+.0%})"
-            )
+            detail = f"{fate.share_before:.1%} → {fate.share_after:.1%} ({fate.change:+.0%})"
         rows.append({"persona": name, "status": fate.status, "detail": detail})
     for cluster, origin in outcome.clusters.items():
         if origin.status == NEW:
@@ -128,7 +125,7 @@ def carry_over_report(outcome: CarryOver, record: dict, personas: list[dict]) ->
                 {
                     "persona": new_names.get(cluster, f"Segment {cluster}"),
                     "status": NEW,
-                    "detail": f"segment {cluster} matches no saved persona",
+                    "detail": f"segment {cluster}: no saved persona near it",
                 }
             )
     return rows

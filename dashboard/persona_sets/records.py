@@ -15,7 +15,12 @@ import plotly.colors
 from algorithms.errors import SegmentaError
 from algorithms.methods.base import NOISE
 from dashboard.figures.colors import PALETTE
-from dashboard.storage.personas import PersonaSetNotFound, PersonaSetVersion, PersonaStore
+from dashboard.storage.personas import (
+    PersonaSetNotFound,
+    PersonaSetSummary,
+    PersonaSetVersion,
+    PersonaStore,
+)
 
 ROW_ID_COLUMN = "CustomerID"
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
@@ -238,3 +243,20 @@ def load_persona_record(store: PersonaStore, name_or_file: str) -> dict:
             )
         return record
     return persona_set_record(find_persona_set(store, name_or_file))
+
+
+def summary_record(summary: PersonaSetSummary) -> dict:
+    """One line of the persona library as plain JSON (the API's list, ``personas list``)."""
+    return {
+        "id": summary.set_id,
+        "name": summary.name,
+        "dataset": {"id": summary.dataset_hash, "name": summary.dataset_name},
+        "latest_version": summary.latest_version,
+        "latest_author": summary.latest_author,
+        "updated_at": summary.updated_at.isoformat(),
+        "created_at": summary.created_at.isoformat(),
+        "created_by": summary.created_by,
+        "n_personas": summary.n_personas,
+        "url": f"/api/persona-sets/{summary.set_id}",
+        "customers_url": f"/api/persona-sets/{summary.set_id}/customers.csv",
+    }

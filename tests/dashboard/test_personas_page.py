@@ -88,7 +88,7 @@ def test_carry_over_prefills_names_colours_and_reports(services, view):
     assert len(names) == 6 and not alert
     assert sum(name.startswith("Saved ") for name in names) == 6
     assert sum("(part 2)" in name for name in names) == 1
-    statuses = [row.children[1].children.children for row in report.children[1].children]
+    statuses = [row.children[1].children[0].children for row in report.children[1].children]
     assert statuses.count("split") == 1 and "disappeared" not in statuses
     assert set_name.__class__.__name__ == "NoUpdate"
     carried = [t.marker.color for t in figure.data[:6] if t.name.startswith("Saved ")]
