@@ -15,7 +15,13 @@ from dashboard.analysis import View
 from dashboard.feedback import error_alert
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
-from dashboard.pages.data.view import GENDER, SPENDING, ColumnRoles, column_roles
+from dashboard.pages.data.view import (
+    CACHE_VERSION,
+    GENDER,
+    SPENDING,
+    ColumnRoles,
+    column_roles,
+)
 from dashboard.results import result_key
 
 
@@ -62,7 +68,7 @@ def summary_columns(table: pd.DataFrame, view: View) -> list[str]:
 def column_panel(services, view: View, table: pd.DataFrame, roles: ColumnRoles) -> list:
     shown = summary_columns(table, view)
     summary = services.results.get_or_compute(
-        result_key("data-summary", view.dataset_id, columns=shown),
+        result_key("data-summary", view.dataset_id, columns=shown, version=CACHE_VERSION),
         lambda: figures.column_summary(table, shown),
     )
     panel = [figures.summary_table(summary, list(view.features), len(table))]

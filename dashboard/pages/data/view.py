@@ -45,6 +45,8 @@ SCALING_NOTES = {
     "robust": "Centred on the median and scaled by the interquartile range: outliers pull less.",
 }
 SCALING_LABELS = {"none": "None", "standard": "Standard", "minmax": "Min–max", "robust": "Robust"}
+CACHE_VERSION = 1
+"""Part of this page's cache keys: bump it when what is cached changes shape."""
 _ID_NAME = re.compile(r"(?i:(^|[\s_])id([\s_]|$))|ID$")
 
 
@@ -53,9 +55,14 @@ class ColumnRoles:
     """What each column of a stored table can be used for; computed once per dataset."""
 
     numeric: list[str]
-    categorical: list[str]
+    distinct: dict[str, int]
+    """The categorical candidates and their number of distinct values."""
     missing: dict[str, int]
     rows_with_missing: int
+
+    @property
+    def categorical(self) -> list[str]:
+        return list(self.distinct)
 
 
 def column_roles(services, dataset_id: str) -> ColumnRoles:
@@ -63,12 +70,13 @@ def column_roles(services, dataset_id: str) -> ColumnRoles:
         table = services.analysis.table(dataset_id)
         return ColumnRoles(
             numeric=numeric_feature_candidates(table),
-            categorical=categorical_candidates(table),
+            distinct={c: int(table[c].nunique()) for c in categorical_candidates(table)},
             missing={column: int(n) for column, n in table.isna().sum().items()},
             rows_with_missing=int(table.isna().any(axis=1).sum()),
         )
 
-    return services.results.get_or_compute(result_key("data-roles", dataset_id), compute)
+    key = result_key("data-roles", dataset_id, version=CACHE_VERSION)
+    return services.results.get_or_compute(key, compute)
 
 
 def _looks_like_code(values: pd.Series, name: str) -> bool:
@@ -240,7 +248,6 @@ def _controls(
     roles = column_roles(services, view.dataset_id)
     available = set(roles.numeric)
     table = services.analysis.table(view.dataset_id)
-    categorical_counts = {c: table[c].nunique(dropna=True) for c in roles.categorical}
     return ViewControls(
         store=store,
         shown=view.as_store() if prepared else dash.no_update,
@@ -252,7 +259,7 @@ def _controls(
         features=list(view.features),
         scaling=view.scaling,
         categorical_options=[
-            {"label": f"{c} ({n} values)", "value": c} for c, n in categorical_counts.items()
+            {"label": f"{c} ({n} values)", "value": c} for c, n in roles.distinct.items()
         ],
         categorical=view.categorical,
         preset_two_disabled=not available.issuperset(PRESETS[ids.PRESET_TWO]),
