@@ -27,6 +27,9 @@ MAX_AXES = 3
 MAX_HOVER_COLUMNS = 20
 MAX_HOVER_CELLS = 200_000  # hover text travels to the browser with every point
 MISSING = "–"
+MAX_TRACES = 20
+SMALLER_SEGMENTS = "smaller"
+SMALLER_COLOR = "#8fa3bf"
 
 
 @dataclass(frozen=True)
@@ -103,29 +106,69 @@ def cluster_scatter(
     axes = list(points.columns)
     labels = np.asarray(labels)
     hover = points if hover is None else hover
-    template = _hover_template(hover.columns)
-    clusters = sorted(set(labels.tolist()) - {NOISE}) + ([NOISE] if (labels == NOISE).any() else [])
+    groups = _trace_groups(labels, names, colors)
     figure = go.Figure()
-    for rank, cluster in enumerate(clusters):
-        members = labels == cluster
+    for rank, group in enumerate(groups):
         figure.add_trace(
             _points_trace(
-                points[members],
+                points[group.members],
                 axes,
-                name=cluster_name(cluster, names),
-                color=cluster_color(cluster, colors),
-                noise=cluster == NOISE,
-                customdata=hover[members].to_numpy(),
-                hovertemplate=template,
-                meta={"cluster": int(cluster)},
+                name=group.name,
+                color=group.color,
+                noise=group.key == NOISE,
+                customdata=hover[group.members].to_numpy(),
+                text=group.point_names,
+                hovertemplate=_hover_template(
+                    hover.columns, per_point=group.point_names is not None
+                ),
+                meta={"cluster": group.key},
                 legendrank=rank + 1,
                 y_position=rank,
             )
         )
     if centroids is not None and len(centroids) and len(axes) > 1:
         figure.add_trace(_centroid_trace(centroids, axes, names, colors))
-    _lay_out(figure, axes, clusters, names, uirevision, height)
+    _lay_out(figure, axes, [group.name for group in groups], uirevision, height)
     return figure
+
+
+@dataclass(frozen=True)
+class _TraceGroup:
+    key: int | str
+    members: np.ndarray
+    name: str
+    color: str
+    point_names: np.ndarray | None = None
+
+
+def _trace_groups(labels: np.ndarray, names, colors) -> list[_TraceGroup]:
+    """One trace per segment up to ``MAX_TRACES``; smaller segments share one muted trace
+    (hover still names each point's segment), so a 900-segment DBSCAN stays drawable and
+    legible; noise last."""
+    segments = sorted(set(labels.tolist()) - {NOISE})
+    groups = [
+        _TraceGroup(c, labels == c, cluster_name(c, names), cluster_color(c, colors))
+        for c in segments[:MAX_TRACES]
+    ]
+    rest = segments[MAX_TRACES:]
+    if rest:
+        members = np.isin(labels, rest)
+        point_names = np.array([cluster_name(c, names) for c in labels[members].tolist()])
+        groups.append(
+            _TraceGroup(
+                SMALLER_SEGMENTS,
+                members,
+                f"{len(rest):,} smaller segments",
+                SMALLER_COLOR,
+                point_names,
+            )
+        )
+    if (labels == NOISE).any():
+        noise = labels == NOISE
+        groups.append(
+            _TraceGroup(NOISE, noise, cluster_name(NOISE, names), cluster_color(NOISE, colors))
+        )
+    return groups
 
 
 def segmentation_scatter(
@@ -193,9 +236,11 @@ def _key_columns(table: pd.DataFrame, features: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(first + [f for f in features if f in table.columns]))
 
 
-def _hover_template(columns: Sequence[str]) -> str:
+def _hover_template(columns: Sequence[str], per_point: bool = False) -> str:
+    """The segment's name (the trace's, or each point's ``text``), then the row's columns."""
     lines = [f"{html.escape(str(c))}: %{{customdata[{i}]}}" for i, c in enumerate(columns)]
-    return "<b>%{fullData.name}</b><br>" + "<br>".join(lines) + "<extra></extra>"
+    title = "%{text}" if per_point else "%{fullData.name}"
+    return f"<b>{title}</b><br>" + "<br>".join(lines) + "<extra></extra>"
 
 
 def _points_trace(points, axes, *, name, color, noise, y_position, **common):
@@ -230,7 +275,7 @@ def _centroid_trace(centroids, axes, names, colors):
         "meta": {"cluster": "centroids"},
     }
     if len(axes) == 3:
-        marker = {"symbol": "x", "size": 9, "color": colours, "line": {"width": 1}}
+        marker = {"symbol": "diamond", "size": 9, "color": colours, "line": {"width": 2}}
         return go.Scatter3d(**coordinates, marker=marker, **common)
     marker = {
         "symbol": "x",
@@ -241,7 +286,7 @@ def _centroid_trace(centroids, axes, names, colors):
     return go.Scattergl(**coordinates, marker=marker, **common)
 
 
-def _lay_out(figure, axes, clusters, names, uirevision, height):
+def _lay_out(figure, axes, trace_names, uirevision, height):
     figure.update_layout(
         template="plotly_white",
         height=height,
@@ -265,7 +310,7 @@ def _lay_out(figure, axes, clusters, names, uirevision, height):
     else:
         figure.update_xaxes(title={"text": axes[0]})
         figure.update_yaxes(
-            tickvals=list(range(len(clusters))),
-            ticktext=[cluster_name(c, names) for c in clusters],
+            tickvals=list(range(len(trace_names))),
+            ticktext=trace_names,
             showgrid=False,
         )

@@ -35,6 +35,8 @@ BACKGROUND_MIN_ROWS = 20_000
 SEED = 0
 REFERENCE_METHOD = "kmeans"
 MAX_PROFILE_FEATURES = 6
+MAX_PROFILE_ROWS = 20
+MANY_SEGMENTS = 20
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,8 @@ def _note(result, scatter_note: str) -> str:
     parts = [_count(scores["n_clusters"], "segment")]
     if result.spec["method"] == "dbscan":
         parts.append(f"{scores['n_noise']:,} noise ({scores['noise_share']:.0%})")
+    if result.cut_height is not None:
+        parts.append(f"tree cut at height {result.cut_height:.2f}")
     parts.append(f"fitted in {result.fit_seconds:.2f} s")
     dropped = int((~np.asarray(result.row_mask)).sum())
     if dropped:
@@ -189,6 +193,13 @@ def _warnings(services, request: dict, result):
             "hierarchical": "lower the cut height or choose a number of segments",
         }[request["method"]]
         return feedback.info_alert(f"Only one segment: {change} to split the customers.")
+    if n_clusters > MANY_SEGMENTS:
+        change = {
+            "kmeans": "choose a smaller k",
+            "dbscan": "raise eps, or raise min_samples and use the eps suggested for it",
+            "hierarchical": "raise the cut height or choose a number of segments",
+        }[request["method"]]
+        return feedback.info_alert(f"{n_clusters:,} segments are too many to act on: {change}.")
     return None
 
 
@@ -238,7 +249,22 @@ def profile_table(
         [html.Th("Segment"), html.Th("Size"), html.Th("Share")]
         + [html.Th(short_name(f), title=f"mean {f}") for f in shown]
     )
-    rows = [_profile_row(row, shown, names, colors) for _, row in profile.iterrows()]
+    segments = profile[profile["cluster"] != NOISE]
+    listed = pd.concat([segments.head(MAX_PROFILE_ROWS), profile[profile["cluster"] == NOISE]])
+    rows = [_profile_row(row, shown, names, colors) for _, row in listed.iterrows()]
+    if len(segments) > MAX_PROFILE_ROWS:
+        rest = segments.iloc[MAX_PROFILE_ROWS:]
+        rows.insert(
+            MAX_PROFILE_ROWS,
+            html.Tr(
+                html.Td(
+                    f"… {len(rest):,} smaller segments: {int(rest['size'].sum()):,} customers "
+                    f"({rest['share'].sum():.0%})",
+                    colSpan=3 + len(shown),
+                ),
+                className="text-muted",
+            ),
+        )
     return html.Div(
         [
             dbc.Table(

@@ -18,6 +18,7 @@ from sklearn.preprocessing import StandardScaler
 from algorithms.errors import ParameterError
 from dashboard.app import default_view
 from dashboard.figures.colors import NOISE_COLOR
+from dashboard.figures.scatter import MAX_TRACES, cluster_scatter
 from dashboard.ids import compare as ids
 from dashboard.pages import compare, compare_panels
 from dashboard.pages.compare_controls import initial_values, params_from_controls
@@ -358,3 +359,24 @@ def test_http_round_trip_from_controls_to_panel(app, client, view):
 
 def test_page_is_served_with_a_link_query(client):
     assert client.get("/compare?method=dbscan&eps=0.42&min_samples=5").status_code == 200
+
+
+def test_many_segments_share_one_trace_and_noise_comes_last():
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(-1, 25), 4)
+    points = pd.DataFrame({"x": rng.normal(size=len(labels)), "y": rng.normal(size=len(labels))})
+    figure = cluster_scatter(points, labels)
+    assert len(figure.data) == MAX_TRACES + 2
+    smaller, noise = figure.data[-2], figure.data[-1]
+    assert smaller.name == f"{25 - MAX_TRACES} smaller segments" and len(smaller.x) == 4 * 5
+    assert list(smaller.text[:4]) == ["Segment 20"] * 4
+    assert noise.name == "Noise" and noise.marker.color == NOISE_COLOR
+    assert sum(len(trace.x) for trace in figure.data) == len(labels)
+
+
+def test_one_feature_draws_a_strip_per_segment(services, view):
+    figure = panel_view(
+        services, request_for(services, view | {"features": [INCOME]}, "kmeans")
+    ).figure
+    assert figure.layout.xaxis.title.text == INCOME
+    assert list(figure.layout.yaxis.ticktext) == [trace.name for trace in figure.data]
