@@ -6,6 +6,7 @@ default), so ``workers × SEGMENTA_THREADS`` should not exceed the cores; reques
 """
 
 import os
+from pathlib import Path
 
 bind = os.environ.get("SEGMENTA_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
@@ -17,6 +18,24 @@ accesslog = None  # the app logs one JSON line per request itself
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 preload_app = False  # every worker opens its own database pool and cache connections
+# `gunicornc -s instance/gunicorn.ctl`; one socket per instance folder, so two servers on one
+# machine (a deployment and a test run) do not take over each other's default socket
+control_socket = str(Path(os.environ.get("SEGMENTA_INSTANCE", "instance")) / "gunicorn.ctl")
+
+
+def on_starting(server):
+    """Create the missing tables once, before the workers start, instead of each worker racing
+    the others to (the loser would log a misleading "database not ready")."""
+    from dashboard.config import Config
+    from dashboard.storage.db import create_schema, make_engine
+
+    engine = make_engine(Config.from_env().database)
+    try:
+        create_schema(engine)
+    except Exception as error:  # noqa: BLE001  (workers start anyway; /healthz reports it)
+        server.log.warning("database not ready at start-up: %s", error)
+    finally:
+        engine.dispose()
 
 
 def post_fork(server, worker):

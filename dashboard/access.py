@@ -27,11 +27,16 @@ def parse_users(text: str) -> dict[str, str]:
 
 
 def current_user(config) -> str | None:
-    """The signed-in name for this request, or None when sign-in is off."""
+    """The signed-in name for this request, or None when sign-in is off or failed.
+
+    A basic-auth name counts only with its password: a refused request must not be logged
+    (or a persona edit recorded) under the name it merely claimed.
+    """
     if config.trusted_user_header:
         return request.headers.get(config.trusted_user_header) or None
-    if config.auth_users and request.authorization:
-        return request.authorization.username
+    credentials = request.authorization
+    if config.auth_users and credentials and _password_matches(config.auth_users, credentials):
+        return credentials.username
     return None
 
 

@@ -94,3 +94,12 @@ def module_dir(tmp_path_factory, request) -> Path:
 def local_app(module_dir):
     """The app built in the test process: its callback_map describes the server's callbacks."""
     return create_app(Config(instance_path=module_dir / "local-instance", testing=True))
+
+
+@pytest.fixture(scope="module")
+def broker_redis_url(redis_url):
+    """The Celery broker's database, empty at the start and end of the module."""
+    client = fresh_redis_db(redis_url, BROKER_DB)
+    yield f"{redis_url}/{BROKER_DB}"
+    client.flushdb()
+    client.close()

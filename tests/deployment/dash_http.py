@@ -8,11 +8,14 @@ POST starts the job and returns signed ``cacheKey``/``job`` handles bound to the
 response arrives.
 """
 
+import base64
 import json
 import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from tests.deployment.servers import AppServer
 
@@ -74,10 +77,22 @@ def call(server: AppServer, app, output: str, values: dict[str, Any], **kwargs):
     return server.post(UPDATE, json=payload(app, key, values), **kwargs)
 
 
+def figure_array(value) -> np.ndarray:
+    """A figure's data array as sent to the browser: a list, or plotly's typed-array form
+    ``{"dtype": "f8", "bdata": <base64>, "shape": ...}``."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return array.reshape([int(n) for n in str(shape).split(",")]) if shape else array
+    return np.asarray(value)
+
+
 @dataclass
 class BackgroundRun:
-    """What a background callback run looked like from the client side."""
+    """What a background callback run looked like from the client side: the job (a Celery
+    task id, or a process id with the DiskcacheManager), its outputs, the workers polled."""
 
+    job: str
     outputs: dict[str, Any]
     polls: int
     workers: set[str] = field(default_factory=set)
@@ -103,7 +118,12 @@ def run_background(
     assert started.status_code == 200, started.text[:500]
     handles = started.json()
     assert {"cacheKey", "job"} <= handles.keys(), handles
-    run = BackgroundRun(outputs={}, polls=0, workers={started.headers["X-Segmenta-Worker"]})
+    run = BackgroundRun(
+        job=handles["job"].rpartition("~")[0],  # the signed handle is "<job>~<signature>"
+        outputs={},
+        polls=0,
+        workers={started.headers["X-Segmenta-Worker"]},
+    )
     # the renderer blanks input values on polls: the handles identify the job
     poll_body = body | {
         "inputs": [i | {"value": None} for i in body["inputs"]],

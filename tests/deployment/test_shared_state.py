@@ -10,13 +10,11 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard import ids as shared_ids
 from dashboard.app import default_view
-from dashboard.ids import compare as compare_ids
 from dashboard.storage.db import make_engine
 from dashboard.storage.personas import PersonaStore
 from tests.conftest import SHARED_DATA
-from tests.deployment.dash_http import call
+from tests.deployment.pages import kmeans_panel, kmeans_request
 from tests.deployment.servers import AppServer, app_env
 
 pytestmark = pytest.mark.services
@@ -126,43 +124,18 @@ def test_a_kmeans_result_computed_by_one_worker_is_served_from_redis_by_another(
     request, request → panel. The first worker fits and stores the result in Redis; its TTL
     is then removed (PERSIST), so a worker that recomputed would write the key again with a
     TTL. Other workers must answer the same panel without adding or rewriting any key."""
-    panel = compare_ids.KMEANS
-    view = default_view(local_app.server.extensions["segmenta"]).as_store()
-    made = call(
-        server,
-        local_app,
-        f"{panel.request}.data",
-        {
-            f"{shared_ids.VIEW}.data": view,
-            f"{panel.control('n_clusters')}.value": 6,
-            f"{panel.control('init')}.value": "k-means++",
-            f"{panel.control('n_init')}.value": 3,
-        },
-    )
-    assert made.status_code == 200, made.text
-    request = made.json()["response"][panel.request]["data"]
-    assert request["params"]["n_clusters"] == 6 and not request["background"]
-
-    def show_panel():
-        response = call(
-            server, local_app, f"{panel.figure}.figure", {f"{panel.request}.data": request}
-        )
-        assert response.status_code == 200, response.text
-        outputs = response.json()["response"]
-        assert outputs[panel.alert]["children"] is None, outputs[panel.alert]
-        return response.headers["X-Segmenta-Worker"], outputs
+    request = kmeans_request(server, local_app, 6, n_init=3)
 
     before = set(cache_redis.scan_iter("*segmentation*"))
-    first_worker, first = show_panel()
+    first_worker, first = kmeans_panel(server, local_app, request)
     computed = set(cache_redis.scan_iter("*segmentation*")) - before
     assert len(computed) == 1, f"expected one new segmentation key, got {computed}"
-    assert "6 segments" in str(first[panel.note]["children"])
     for key in computed:
         assert cache_redis.persist(key)
 
     other_workers = set()
     for _ in range(ATTEMPTS):
-        worker, outputs = show_panel()
+        worker, outputs = kmeans_panel(server, local_app, request)
         assert outputs == first
         if worker != first_worker:
             other_workers.add(worker)

@@ -1,0 +1,104 @@
+"""A stopped Redis or an unreachable PostgreSQL under gunicorn: ``/healthz`` says which and
+why (503), the pages are still served, K-Means is computed without the cache, and the page
+shell shows the outage banner.
+
+The shared servers stay up (other test runs use them): the Redis here is a private
+``redis-server`` the test kills, and the unreachable database is a closed port.
+"""
+
+import json
+
+import pytest
+
+from dashboard.health import outage_message
+from tests.deployment.pages import kmeans_panel, kmeans_request, outage_banner
+from tests.deployment.servers import AppServer, app_env, free_port, start_private_redis
+
+pytestmark = pytest.mark.services
+
+PAGES = ("/compare", "/data", "/diagnostics", "/personas")
+ATTEMPTS = 20
+
+
+@pytest.fixture(scope="module")
+def private_redis(module_dir):
+    redis_server, url = start_private_redis(module_dir / "redis.log")
+    yield redis_server, url
+    redis_server.stop()
+
+
+@pytest.fixture(scope="module")
+def server_on_private_redis(module_dir, database_url, private_redis):
+    env = app_env(
+        DATABASE_URL=database_url,
+        CACHE_REDIS_URL=private_redis[1],
+        SEGMENTA_INSTANCE=module_dir / "redis-outage",
+    )
+    server = AppServer.gunicorn(env, 2, module_dir / "gunicorn-redis-outage.log")
+    try:
+        server.wait_ready(workers=2)
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_stopped_redis_is_reported_and_the_app_computes_without_it(
+    server_on_private_redis, private_redis, local_app
+):
+    server, (redis_server, redis_url) = server_on_private_redis, private_redis
+    assert server.get("/healthz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    kmeans_panel(server, local_app, kmeans_request(server, local_app, 4))
+    assert json.loads(outage_banner(server, local_app)) is None
+
+    redis_server.stop()
+
+    port = redis_url.rsplit(":", 1)[1].split("/")[0]
+    reporters = set()
+    for _ in range(ATTEMPTS):
+        health = server.get("/healthz")
+        assert health.status_code == 503
+        body = health.json()
+        assert body["status"] == "degraded" and body["database"] == "ok"
+        assert port in body["cache"] and "refused" in body["cache"].lower(), body
+        reporters.add(health.headers["X-Segmenta-Worker"])
+    assert len(reporters) == 2, "both workers must notice the outage"
+    for path in PAGES:
+        assert server.get(path).status_code == 200, path
+    for k in (4, 5):  # the cached result is gone with Redis: both are computed now
+        kmeans_panel(server, local_app, kmeans_request(server, local_app, k))
+    assert "result cache is unreachable" in outage_banner(server, local_app)
+
+
+@pytest.fixture(scope="module")
+def server_without_database(module_dir, postgres_url, cache_redis_url):
+    closed = f"postgresql://postgres@127.0.0.1:{free_port()}/test"
+    env = app_env(
+        DATABASE_URL=closed,
+        CACHE_REDIS_URL=cache_redis_url,
+        SEGMENTA_INSTANCE=module_dir / "database-outage",
+    )
+    server = AppServer.gunicorn(env, 1, module_dir / "gunicorn-database-outage.log")
+    try:
+        server.wait_ready(workers=1)
+        yield server, closed
+    finally:
+        server.stop()
+
+
+def test_an_unreachable_database_is_reported_and_the_pages_still_work(
+    server_without_database, local_app
+):
+    server, url = server_without_database
+    health = server.get("/healthz")
+    assert health.status_code == 503
+    body = health.json()
+    assert body["status"] == "degraded" and body["cache"] == "ok"
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    assert port in body["database"] and "refused" in body["database"].lower(), body
+
+    for path in PAGES:
+        assert server.get(path).status_code == 200, path
+    kmeans_panel(server, local_app, kmeans_request(server, local_app, 3))
+    expected = outage_message({"database": body["database"], "cache": "ok"})
+    assert expected.startswith("The persona database is unreachable")
+    assert expected in outage_banner(server, local_app)
