@@ -45,7 +45,6 @@ def test_upload_preset_and_return(dash_duo, app, tmp_path):
     dash_duo.find_element(f"#{ids.PRESET_THREE}").click()
     dash_duo.wait_for_contains_text("#dataset-badge", "Age × Income × Spending")
     until(lambda: matrix_dimensions(dash_duo) == 3, timeout=10)
-    dash_duo.driver.save_screenshot("/tmp/datapage/shot_preset.png")
 
     dash_duo.find_element("a.nav-link[href='/compare']").click()
     dash_duo.wait_for_contains_text("h3", "Compare")
@@ -71,6 +70,5 @@ def test_a_file_over_the_size_limit_is_refused_in_the_browser(dash_duo, app_conf
     dash_duo.find_element(f"#{ids.UPLOAD} input[type=file]").send_keys(str(big))
     dash_duo.wait_for_contains_text(f"#{ids.ALERT}", "'big.csv' is 1.")
     assert "over the 1.0 MB limit" in dash_duo.find_element(f"#{ids.ALERT}").text
-    dash_duo.driver.save_screenshot("/tmp/datapage/shot_big.png")
     dash_duo.wait_for_contains_text("#dataset-badge", "Mall customers (sample)")
     assert dash_duo.get_logs() == []

@@ -31,7 +31,9 @@ def _table_controls() -> list:
             id=ids.UPLOAD,
             children=html.Div(
                 [
-                    html.Div(["Drag and drop or ", html.A("choose a file", href="#")]),
+                    html.Div(
+                        ["Drag and drop or ", html.Span("choose a file", className="link-primary")]
+                    ),
                     html.Div(id=ids.UPLOAD_HINT, className="small-note"),
                 ]
             ),

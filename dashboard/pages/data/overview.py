@@ -1,10 +1,11 @@
 """The read-only panels of the Data page: counts, column summary, distributions, groups.
 
-They follow the view store; what is costly on a large table (column roles, the summary) is
-cached per dataset, and every figure is shaped on the server (``dashboard.figures.data``).
+They follow the page's copy of the view (``ids.SHOWN_VIEW``). What is costly on a large
+table (column roles, the summary) is cached per dataset, and every figure is shaped on the
+server (``dashboard.figures.data``).
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -19,6 +20,7 @@ from dashboard.pages.data.view import (
     CACHE_VERSION,
     GENDER,
     SPENDING,
+    CallbackOutputs,
     ColumnRoles,
     column_roles,
 )
@@ -26,7 +28,7 @@ from dashboard.results import result_key
 
 
 @dataclass
-class Overview:
+class Overview(CallbackOutputs):
     """The read-only panels for one view, in the order of ``OVERVIEW_OUTPUTS``."""
 
     counts: Any
@@ -39,9 +41,6 @@ class Overview:
     box_group_options: list
     box_group: str | None
     alert: Any = None
-
-    def outputs(self) -> tuple:
-        return tuple(getattr(self, field.name) for field in fields(self))
 
 
 OVERVIEW_OUTPUTS = [
@@ -148,16 +147,16 @@ def overview_outputs(services, view_data: dict, box_value=None, box_group=None) 
     except Exception as error:  # noqa: BLE001  (shown on the page, never raised to Dash)
         empty = figures.empty_figure("Nothing to draw for this view.")
         return Overview(
-            None,
-            None,
-            empty,
-            empty,
-            "",
-            [],
-            None,
-            [],
-            None,
-            error_alert(error, "the data overview"),
+            counts=None,
+            column_table=None,
+            histograms=empty,
+            scatter_matrix=empty,
+            scatter_note="",
+            box_value_options=[],
+            box_value=None,
+            box_group_options=[],
+            box_group=None,
+            alert=error_alert(error, "the data overview"),
         )
 
 
@@ -170,7 +169,6 @@ def box_outputs(services, view_data: dict, value: str | None, group: str | None)
         value, _ = box_choice(view, roles, value, None)
         group = group if group in roles.categorical else None
         return figures.box_figure(table, value, group), None
-    except Exception as error:  # noqa: BLE001
-        return figures.empty_figure("No box plot for this choice."), error_alert(
-            error, "the box plot"
-        )
+    except Exception as error:  # noqa: BLE001  (shown on the page, never raised to Dash)
+        alert = error_alert(error, "the box plot")
+        return figures.empty_figure("No box plot for this choice."), alert

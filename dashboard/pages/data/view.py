@@ -140,8 +140,15 @@ def read_upload(contents: str, filename: str | None, limits) -> pd.DataFrame:
     return table
 
 
+class CallbackOutputs:
+    """A dataclass whose fields are a callback's outputs, in the order they are declared."""
+
+    def outputs(self) -> tuple:
+        return tuple(getattr(self, field.name) for field in fields(self))
+
+
 @dataclass
-class ViewControls:
+class ViewControls(CallbackOutputs):
     """The view store and every control that edits it, in the order of ``VIEW_OUTPUTS``.
 
     ``store`` is the shared view (written only when it changes); ``shown`` the valid view the
@@ -164,9 +171,6 @@ class ViewControls:
     preset_two_disabled: bool
     preset_three_disabled: bool
     feature_note: Any
-
-    def outputs(self) -> tuple:
-        return tuple(getattr(self, field.name) for field in fields(self))
 
     @classmethod
     def unchanged(cls, alert: Any) -> "ViewControls":
@@ -294,7 +298,7 @@ def stored_controls(services, view_data: dict | None) -> ViewControls:
     return _controls(services, view, prepared=prepared)
 
 
-def upload_controls(services, view_data, contents: str, filename: str | None) -> ViewControls:
+def upload_controls(services, contents: str, filename: str | None) -> ViewControls:
     """Store the uploaded table and switch the view to it with its default features."""
     table = read_upload(contents, filename, services.config.table_limits)
     view = View(dataset_id="", features=default_features(table))
@@ -346,10 +350,10 @@ def view_controls(
     """What the page's view callback returns for the control that triggered it."""
     try:
         if trigger == ids.UPLOAD and contents:
-            return upload_controls(services, view_data, contents, filename)
+            return upload_controls(services, contents, filename)
         if trigger == ids.UPLOAD_REJECTED and rejected:
             return rejected_controls(services, view_data, rejected)
-        if trigger == ids.DATASET and dataset:
+        if trigger == ids.DATASET and dataset and dataset != (view_data or {}).get("dataset_id"):
             return _write(services, default_view(services, dataset))
         if trigger in PRESETS:
             return choice_controls(services, view_data, PRESETS[trigger], scaling, categorical)
