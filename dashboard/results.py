@@ -19,8 +19,12 @@ from flask_caching import Cache
 log = logging.getLogger(__name__)
 
 
+# Bumped whenever a cached result class changes shape, so old pickles are never read back.
+RESULT_FORMAT = 1
+
+
 def result_key(kind: str, dataset_id: str, **parts: Any) -> str:
-    blob = json.dumps([kind, dataset_id, parts], sort_keys=True, default=str)
+    blob = json.dumps([RESULT_FORMAT, kind, dataset_id, parts], sort_keys=True, default=str)
     return f"segmenta:{kind}:{hashlib.sha256(blob.encode()).hexdigest()[:40]}"
 
 
