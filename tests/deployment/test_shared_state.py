@@ -7,13 +7,17 @@ Every request goes out on a fresh connection, so gunicorn hands it to any of its
 
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard import ids as shared_ids
 from dashboard.app import default_view
+from dashboard.ids import diagnostics as diag_ids
 from dashboard.storage.db import make_engine
 from dashboard.storage.personas import PersonaStore
 from tests.conftest import SHARED_DATA
+from tests.deployment.dash_http import figure_array, run_background
 from tests.deployment.pages import kmeans_panel, kmeans_request
 from tests.deployment.servers import AppServer, app_env
 
@@ -143,3 +147,25 @@ def test_a_kmeans_result_computed_by_one_worker_is_served_from_redis_by_another(
     assert other_workers, f"every request was served by worker {first_worker}"
     assert set(cache_redis.scan_iter("*segmentation*")) == before | computed
     assert [cache_redis.ttl(key) for key in computed] == [-1] * len(computed)
+
+
+def test_a_background_sweep_started_on_one_worker_is_collected_through_any_other(server, local_app):
+    """Without Celery, background callbacks run in processes beside the web workers and leave
+    their results in the instance folder's disk cache: the browser's polls may reach any
+    worker and still get the result. Three sweeps, so polls reach several workers."""
+    services = local_app.server.extensions["segmenta"]
+    view = default_view(services)
+    workers = set()
+    for k_max in (5, 6, 7):
+        run = run_background(
+            server,
+            local_app,
+            f"{diag_ids.ELBOW_GRAPH}.figure",
+            {f"{shared_ids.VIEW}.data": view.as_store(), f"{diag_ids.K_RANGE}.value": [1, k_max]},
+            page="/diagnostics",
+        )
+        elbow = run.outputs[f"{diag_ids.ELBOW_GRAPH}.figure"]["data"][0]
+        expected = services.analysis.sweep(view, 1, k_max, seed=0).sweep.table
+        np.testing.assert_allclose(figure_array(elbow["y"]), expected["inertia"], rtol=1e-9)
+        workers |= run.workers
+    assert len(workers) >= 2, f"every request was served by worker {workers}"
