@@ -5,6 +5,7 @@ import pytest
 from sklearn.cluster import DBSCAN
 from sklearn.metrics import adjusted_rand_score
 
+from algorithms.diagnostics import k_distances
 from algorithms.errors import ParameterError
 from algorithms.methods.base import NOISE
 from algorithms.methods.dbscan import DBSCANMethod
@@ -60,6 +61,36 @@ def test_fast_path_counts_points_at_exactly_eps_like_sklearn(eps):
 
     np.testing.assert_array_equal(fast.core_sample_mask_, core_mask(reference, len(grid)))
     np.testing.assert_array_equal(fast.labels_ == NOISE, reference.labels_ == NOISE)
+
+
+@pytest.mark.parametrize("eps", [0.05, 0.1, 0.2])
+def test_fast_path_is_exact_on_two_features_even_where_density_is_borderline(eps):
+    """Uniform points: many customers have close to ``min_samples`` neighbours."""
+    points = np.random.default_rng(9).uniform(0, 5, size=(3000, 2))
+    fast = DBSCANMethod(implementation="fast", eps=eps, min_samples=5).fit(points)
+    reference = DBSCAN(eps=eps, min_samples=5).fit(points)
+
+    np.testing.assert_array_equal(fast.core_sample_mask_, core_mask(reference, len(points)))
+    np.testing.assert_array_equal(fast.labels_ == NOISE, reference.labels_ == NOISE)
+    assert "3 or more features" not in fast.note_
+
+
+@pytest.mark.parametrize("n_features", [3, 4, 6])
+def test_fast_path_on_more_features_only_misses_a_few_core_points(n_features):
+    """The package misses some neighbour pairs close to eps with 3+ features: it may leave a
+    core customer as border or noise, never the reverse, and only a few of them (eps at the
+    median k-distance makes half the customers barely dense, the worst case)."""
+    points, _ = blobs(n_samples=4000, centers=4, cluster_std=1.0, n_features=n_features, seed=7)
+    eps = float(np.quantile(k_distances(points, 8), 0.5))
+    fast = DBSCANMethod(implementation="fast", eps=eps, min_samples=8).fit(points)
+    reference = DBSCAN(eps=eps, min_samples=8).fit(points)
+    exact_core = core_mask(reference, len(points))
+
+    assert not (fast.core_sample_mask_ & ~exact_core).any()
+    assert not ((fast.labels_ != NOISE) & (reference.labels_ == NOISE)).any()
+    assert (exact_core & ~fast.core_sample_mask_).sum() <= 0.03 * exact_core.sum()
+    assert adjusted_rand_score(reference.labels_, fast.labels_) >= 0.95
+    assert "3 or more features" in fast.note_
 
 
 def test_one_feature_falls_back_to_sklearn():
