@@ -24,14 +24,20 @@ MAX_MAGNITUDE = 1e100  # squares of larger values overflow float64
 
 
 def numeric_feature_candidates(table: pd.DataFrame) -> list[str]:
-    """Columns that can serve as features: numeric and not constant."""
+    """Columns that can serve as features: numeric and not constant (min != max is O(n),
+    far cheaper than counting distinct values on a million rows)."""
     return [
         column
         for column in table.columns
         if pd.api.types.is_numeric_dtype(table[column])
         and not pd.api.types.is_bool_dtype(table[column])
-        and table[column].nunique(dropna=True) > 1
+        and _varies(table[column])
     ]
+
+
+def _varies(values: pd.Series) -> bool:
+    low, high = values.min(), values.max()
+    return bool(pd.notna(low) and low != high)
 
 
 def categorical_candidates(table: pd.DataFrame) -> list[str]:
