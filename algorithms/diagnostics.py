@@ -101,10 +101,11 @@ def _population_silhouette(matrix: np.ndarray, labels: np.ndarray, sample: np.nd
 def silhouette_values(
     matrix: np.ndarray, labels: np.ndarray, seed: int = 0, sample_size: int = SILHOUETTE_SAMPLE
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(row indices, silhouette per row) for the clustered rows, stratified above the cap."""
+    """(row indices, silhouette per row) for the clustered rows, stratified above the cap;
+    empty where silhouettes are undefined (as in ``score_labels``)."""
     labels = np.asarray(labels)
     clustered = np.flatnonzero(labels != NOISE)
-    if len(np.unique(labels[clustered])) < 2:
+    if not 2 <= len(np.unique(labels[clustered])) < len(clustered):
         return np.array([], dtype=int), np.array([])
     rows = clustered[stratified_sample(labels[clustered], sample_size, seed)]
     return rows, silhouette_samples(matrix[rows], labels[rows])

@@ -80,6 +80,23 @@ def test_unscorable_labellings_say_why(labels, reason):
     assert reason in scores.note
 
 
+@pytest.mark.parametrize(
+    "labels", [[NOISE] * 6, [0, 0, 0, NOISE, 0, 0], [0, 1, 2, 3, 4, 5], [0, 1, 2, NOISE, 3, 4]]
+)
+def test_no_silhouette_values_where_they_are_undefined(labels):
+    rows, values = silhouette_values(np.arange(12.0).reshape(6, 2), np.array(labels))
+    assert len(rows) == 0 and len(values) == 0
+
+
+def test_silhouette_values_leave_noise_out():
+    points, _ = blobs(n_samples=200, centers=3, seed=31)
+    labels = KMeans(n_clusters=3, n_init=2, random_state=0).fit_predict(points)
+    labels[:10] = NOISE
+    rows, values = silhouette_values(points, labels)
+    np.testing.assert_array_equal(rows, np.arange(10, 200))
+    np.testing.assert_allclose(values, silhouette_samples(points[10:], labels[10:]))
+
+
 def test_stratified_silhouette_keeps_a_tiny_cluster_and_reports_the_sample():
     points, labels = big_and_tiny_clusters()
     scores = score_labels(points, labels, sample_size=500)
