@@ -3,6 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from sklearn.cluster import KMeans
 from sklearn.metrics import (
     adjusted_mutual_info_score,
@@ -27,7 +30,7 @@ from algorithms.diagnostics import (
 )
 from algorithms.methods import NOISE, make_method
 from algorithms.sampling import random_sample, stratified_sample
-from tests.algorithms.helpers import blobs
+from tests.algorithms.helpers import PROPERTY, blobs
 
 
 def big_and_tiny_clusters(seed=0):
@@ -260,3 +263,30 @@ def test_identical_segmentations_up_to_numbering_agree_fully():
     result = agreement(labels, renamed)
     assert result.adjusted_rand == 1.0
     assert result.adjusted_mutual_info == pytest.approx(1.0)
+
+
+@PROPERTY
+@given(
+    data=st.integers(3, 40).flatmap(
+        lambda n: st.tuples(
+            arrays(np.float64, (n, 2), elements=st.integers(-20, 20).map(float)),
+            arrays(np.int64, n, elements=st.integers(-1, 4)),
+        )
+    )
+)
+def test_scores_of_any_labelling_are_sklearns_or_absent(data):
+    points, labels = data
+    kept = labels != NOISE
+    n_clusters = len(np.unique(labels[kept]))
+    scores = score_labels(points, labels)
+
+    assert scores.n_noise == int((~kept).sum())
+    assert scores.n_clusters == n_clusters
+    if not 2 <= n_clusters < kept.sum():
+        assert scores.silhouette is None and scores.note
+        return
+    assert scores.silhouette == pytest.approx(silhouette_score(points[kept], labels[kept]))
+    assert scores.calinski_harabasz == pytest.approx(
+        calinski_harabasz_score(points[kept], labels[kept])
+    )
+    assert scores.davies_bouldin == pytest.approx(davies_bouldin_score(points[kept], labels[kept]))
