@@ -89,8 +89,8 @@ def label_table(
     Existing ``Cluster``/``Persona`` columns (a table labelled before) are replaced; every other
     column is left as it was.
     """
-    labels = pd.Series(labels, index=table.index, dtype="Int64")
-    personas = labels.map(lambda cluster: persona_of(cluster, cluster_names), na_action="ignore")
+    labels = pd.Series(pd.array(labels, dtype="Int64"), index=table.index)
+    personas = labels.map({c: persona_of(c, cluster_names) for c in labels.dropna().unique()})
     labelled = table.drop(columns=[CLUSTER_COLUMN, PERSONA_COLUMN], errors="ignore")
     labelled[CLUSTER_COLUMN] = labels
     labelled[PERSONA_COLUMN] = personas.astype("str")

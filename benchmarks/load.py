@@ -1,0 +1,322 @@
+"""Load: ``make serve`` (gunicorn, 4 workers) against ``make run`` (one process) under the same
+simulated team, like a locust run but in plain Python threads (locust is not a dependency).
+
+55 users for a fixed time on loopback, each with its own keep-alive connection and a think
+time between actions, as browsers have:
+- 50 *browsing* users open pages (the HTML, ``/_dash-layout``, ``/_dash-dependencies`` and the
+  shell's callbacks, as the renderer loads a page) and look at the Compare page's K-Means
+  panel for one of a few fixed parameter sets, computed once before the run (cached views);
+- 5 *fitting* users ask the K-Means panel for a new segmentation: random k, initialisation,
+  restarts, scaling and feature set on the sample, so nearly every request is a real fit.
+Both servers use the same backends (a private ``redis-server`` as the result cache when one is
+installed, SQLite in a fresh instance folder), so the difference is the process model. The
+load generator shares the machine's cores with the server it measures.
+"""
+
+import random
+import statistics
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from benchmarks.harness import Options, Section, markdown_table
+from dashboard import ids as shared_ids
+from dashboard.app import create_app, default_view
+from dashboard.config import Config
+from dashboard.ids import compare as compare_ids
+from tests.deployment.dash_http import UPDATE, callback_key, payload
+from tests.deployment.servers import AppServer, app_env, start_private_redis
+
+TITLE = "Load: gunicorn (make serve) against one process (make run)"
+DURATION_S = 20
+WARMUP_S = 3
+BROWSERS = 50
+FITTERS = 5
+SERVE_WORKERS = 4
+THINK_S = (0.2, 1.0)
+MAX_REQUESTS = 200_000  # a bound on the whole run, far above what 20 s can reach
+TIMEOUT_S = 30
+PAGES = ("/compare", "/data", "/diagnostics", "/personas")
+CACHED_K = (3, 4, 5, 6)
+FEATURE_SETS = (
+    ("Annual Income (k$)", "Spending Score (1-100)"),
+    ("Age", "Spending Score (1-100)"),
+    ("Age", "Annual Income (k$)", "Spending Score (1-100)"),
+)
+SCALINGS = ("standard", "minmax", "robust", "none")
+KMEANS = compare_ids.KMEANS
+
+
+@dataclass
+class Tally:
+    """Latencies (s) by kind of request and errors, shared by the user threads."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"view": [], "fit": []})
+    errors: list[str] = field(default_factory=list)
+    fits: set = field(default_factory=set)
+    recording: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def count(self) -> int:
+        return sum(len(values) for values in self.latencies.values()) + len(self.errors)
+
+
+class Callbacks:
+    """Request bodies of the callbacks the simulated browsers send, from a local app."""
+
+    def __init__(self, instance: Path):
+        self.app = create_app(Config(instance_path=instance))
+        self.view = default_view(self.app.server.extensions["segmenta"]).as_store()
+
+    def body(self, output: str, values: dict) -> dict:
+        return payload(self.app, callback_key(self.app, output), values)
+
+    def kmeans_request(self, view: dict, k: int, init: str, n_init: int) -> dict:
+        return self.body(
+            f"{KMEANS.request}.data",
+            {
+                f"{shared_ids.VIEW}.data": view,
+                f"{KMEANS.control('n_clusters')}.value": k,
+                f"{KMEANS.control('init')}.value": init,
+                f"{KMEANS.control('n_init')}.value": n_init,
+            },
+        )
+
+    def kmeans_panel(self, request: dict) -> dict:
+        return self.body(f"{KMEANS.figure}.figure", {f"{KMEANS.request}.data": request})
+
+    def shell(self, path: str) -> list[dict]:
+        return [
+            self.body(f"{shared_ids.OUTAGE_BANNER}.children", {f"{shared_ids.URL}.pathname": path}),
+            self.body(
+                f"{shared_ids.DATASET_BADGE}.children", {f"{shared_ids.VIEW}.data": self.view}
+            ),
+        ]
+
+
+class User:
+    """One simulated browser: a keep-alive session, a think time, a random stream of actions."""
+
+    def __init__(self, url: str, callbacks: Callbacks, tally: Tally, seed: int):
+        self.url = url
+        self.callbacks = callbacks
+        self.tally = tally
+        self.random = random.Random(seed)
+        self.session = requests.Session()
+
+    def send(self, kind: str, method: str, path: str, body: dict | None = None):
+        started = time.perf_counter()
+        try:
+            response = self.session.request(method, self.url + path, json=body, timeout=TIMEOUT_S)
+            elapsed = time.perf_counter() - started
+            error = None if response.ok else f"{response.status_code} {path}"
+        except requests.RequestException as exc:
+            response, elapsed, error = None, time.perf_counter() - started, type(exc).__name__
+        if self.tally.recording:
+            with self.tally.lock:
+                if error:
+                    self.tally.errors.append(error)
+                else:
+                    self.tally.latencies[kind].append(elapsed)
+        return response if error is None else None
+
+    def page_view(self) -> None:
+        path = self.random.choice(PAGES)
+        for resource in (path, "/_dash-layout", "/_dash-dependencies"):
+            self.send("view", "GET", resource)
+        for body in self.callbacks.shell(path):
+            self.send("view", "POST", UPDATE, body)
+
+    def kmeans(self, kind: str, view: dict, k: int, init: str, n_init: int) -> None:
+        made = self.send(
+            "view", "POST", UPDATE, self.callbacks.kmeans_request(view, k, init, n_init)
+        )
+        if made is not None:
+            request = made.json()["response"][KMEANS.request]["data"]
+            self.send(kind, "POST", UPDATE, self.callbacks.kmeans_panel(request))
+
+    def browse(self) -> None:
+        if self.random.random() < 0.5:
+            self.page_view()
+        else:
+            self.kmeans("view", self.callbacks.view, self.random.choice(CACHED_K), "k-means++", 10)
+
+    def fit(self) -> None:
+        features = self.random.choice(FEATURE_SETS)
+        scaling = self.random.choice(SCALINGS)
+        k, init = self.random.randint(2, 15), self.random.choice(("k-means++", "random"))
+        n_init = self.random.randint(1, 20)
+        with self.tally.lock:
+            self.tally.fits.add((features, scaling, k, init, n_init))
+        view = self.callbacks.view | {"features": list(features), "scaling": scaling}
+        self.kmeans("fit", view, k, init, n_init)
+
+    def loop(self, action, stop: threading.Event) -> None:
+        while not stop.is_set() and self.tally.count < MAX_REQUESTS:
+            action()
+            stop.wait(self.random.uniform(*THINK_S))
+        self.session.close()
+
+
+def measure(server: AppServer, callbacks: Callbacks, seed: int) -> dict:
+    """Warm the cached views, then run every user for WARMUP_S + DURATION_S seconds."""
+    warm = User(server.url, callbacks, Tally(), seed)
+    for k in CACHED_K:
+        warm.kmeans("view", callbacks.view, k, "k-means++", 10)
+    tally, stop = Tally(), threading.Event()
+    users = [(User(server.url, callbacks, tally, seed + i), "browse") for i in range(BROWSERS)]
+    users += [(User(server.url, callbacks, tally, seed + 1000 + i), "fit") for i in range(FITTERS)]
+    threads = [
+        threading.Thread(target=user.loop, args=(getattr(user, action), stop), daemon=True)
+        for user, action in users
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(WARMUP_S)
+    tally.recording = True
+    started = time.perf_counter()
+    time.sleep(DURATION_S)
+    tally.recording = False
+    elapsed = time.perf_counter() - started
+    stop.set()
+    for thread in threads:
+        thread.join(TIMEOUT_S + 5)
+    return summary(tally, elapsed)
+
+
+def summary(tally: Tally, elapsed: float) -> dict:
+    every = tally.latencies["view"] + tally.latencies["fit"]
+    result = {
+        "requests": len(every),
+        "rps": len(every) / elapsed,
+        "errors": len(tally.errors),
+        "error_kinds": sorted(set(tally.errors))[:5],
+        "fits": len(tally.latencies["fit"]),
+        "distinct_fits": len(tally.fits),
+    }
+    for name, values in (
+        ("all", every),
+        ("view", tally.latencies["view"]),
+        ("fit", tally.latencies["fit"]),
+    ):
+        result[name] = percentiles(values)
+    return result
+
+
+def percentiles(values: list[float]) -> dict[str, float | None]:
+    if len(values) < 2:
+        return {"p50": values[0] if values else None, "p95": None, "p99": None}
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
+
+
+def run(options: Options) -> Section:
+    with tempfile.TemporaryDirectory(prefix="segmenta-load-") as folder:
+        root = Path(folder)
+        callbacks = Callbacks(root / "local")
+        redis_server, cache_url = _private_redis(root)
+        try:
+            results = {}
+            setups = {
+                f"make serve (gunicorn, {SERVE_WORKERS} workers)": lambda env: AppServer.gunicorn(
+                    env, SERVE_WORKERS, root / "serve.log"
+                ),
+                "make run (python -m dashboard)": lambda env: AppServer.single_process(
+                    env, root / "run.log"
+                ),
+            }
+            for index, (name, start) in enumerate(setups.items()):
+                cache = f"{cache_url.rsplit('/', 1)[0]}/{index}" if cache_url else ""
+                env = app_env(SEGMENTA_INSTANCE=root / f"instance-{index}", CACHE_REDIS_URL=cache)
+                server = start(env)
+                try:
+                    server.wait_ready(workers=SERVE_WORKERS if "gunicorn" in name else 1)
+                    results[name] = measure(server, callbacks, options.seed)
+                finally:
+                    server.stop()
+        finally:
+            if redis_server is not None:
+                redis_server.stop()
+    return Section(TITLE, report(results, bool(cache_url)), findings(results))
+
+
+def _private_redis(root: Path):
+    try:
+        return start_private_redis(root / "redis.log")
+    except (OSError, RuntimeError):
+        return None, ""
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value * 1000:.0f} ms"
+
+
+def report(results: dict, redis: bool) -> str:
+    header = [
+        "setup",
+        "requests/s",
+        "p50",
+        "p95",
+        "p99",
+        "errors",
+        "K-Means views p95",
+        "new fits",
+        "new fit p50",
+        "new fit p95",
+    ]
+    rows = [
+        [
+            name,
+            f"{r['rps']:.1f}",
+            _ms(r["all"]["p50"]),
+            _ms(r["all"]["p95"]),
+            _ms(r["all"]["p99"]),
+            f"{r['errors']}" + (f" ({', '.join(r['error_kinds'])})" if r["errors"] else ""),
+            _ms(r["view"]["p95"]),
+            f"{r['fits']} ({r['distinct_fits']} distinct)",
+            _ms(r["fit"]["p50"]),
+            _ms(r["fit"]["p95"]),
+        ]
+        for name, r in results.items()
+    ]
+    serve, single = results.values()
+    ratio_rows = [
+        ["requests/s", f"{serve['rps'] / single['rps']:.2f}"],
+        *[
+            [f"{p} latency", f"{serve['all'][p] / single['all'][p]:.2f}"]
+            for p in ("p50", "p95", "p99")
+            if serve["all"][p] and single["all"][p]
+        ],
+    ]
+    backend = "a private redis-server" if redis else "the filesystem cache (no redis-server found)"
+    return (
+        f"{BROWSERS} browsing users (pages, cached K-Means views) and {FITTERS} users fitting new "
+        f"K-Means segmentations on the 200-row sample, think time {THINK_S[0]}–{THINK_S[1]} s, "
+        f"{DURATION_S} s measured after {WARMUP_S} s of warm-up, on loopback; results cached in "
+        f"{backend}, SQLite; the load generator runs on the same cores. Latency is per HTTP "
+        "request (a page view is 5 requests, a K-Means view 2).\n\n"
+        + markdown_table(header, rows)
+        + "\n\nmake serve / make run:\n\n"
+        + markdown_table(["measure", "ratio"], ratio_rows)
+    )
+
+
+def findings(results: dict) -> list[str]:
+    serve, single = results.values()
+    ratio = serve["rps"] / single["rps"]
+    verdict = (
+        "`make serve` is the way to run Segmenta for a team"
+        if ratio > 1 and serve["all"]["p95"] <= single["all"]["p95"]
+        else "on this machine the worker pool did not pay off: check cores and load"
+    )
+    return [
+        f"Under {BROWSERS + FITTERS} simulated users, gunicorn with {SERVE_WORKERS} workers served "
+        f"{ratio:.2f}× the requests/s of the single process, p95 latency "
+        f"{_ms(serve['all']['p95'])} against {_ms(single['all']['p95'])}, errors "
+        f"{serve['errors']} against {single['errors']}: {verdict}."
+    ]
