@@ -8,6 +8,7 @@ such as ``/diagnostics?method=dbscan&eps=0.4&min_samples=8`` (from Compare) pres
 silhouette panel.
 """
 
+import flask
 from dash import Input, Output
 
 from dashboard import ids as shared_ids
@@ -46,6 +47,19 @@ def silhouette_param_styles(method: str) -> tuple[dict, dict, dict, dict]:
     )
 
 
+def serving_app_services(fallback):
+    """The services of the app that received the request.
+
+    Dash registers background callbacks process-wide, keyed by their source code, so when a
+    process holds two apps (tests do) the closure registered last runs for both. The job is
+    forked from the request, so the request's Flask app is still current there; a Celery
+    worker has no request and a single app, whose closure (``fallback``) is the right one.
+    """
+    if flask.has_app_context():
+        return flask.current_app.extensions["segmenta"]
+    return fallback
+
+
 def register_callbacks(app, services) -> None:
     @app.callback(
         Output(ids.SWEEP_ALERT, "children"),
@@ -67,7 +81,7 @@ def register_callbacks(app, services) -> None:
         cancel=[Input(ids.SWEEP_CANCEL, "n_clicks")],
     )
     def run_sweep(set_progress, view_data, k_range):
-        return sweep_outputs(services, view_data, k_range, set_progress)
+        return sweep_outputs(serving_app_services(services), view_data, k_range, set_progress)
 
     @app.callback(
         Output(ids.SIL_K_GROUP, "style"),

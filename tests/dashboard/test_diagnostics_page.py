@@ -23,7 +23,8 @@ from algorithms.diagnostics import (
     sweep_k,
 )
 from algorithms.methods import make_method
-from dashboard.app import default_view
+from dashboard.app import create_app, default_view
+from dashboard.config import Config
 from dashboard.figures.colors import cluster_color
 from dashboard.figures.diagnostics import ABOVE_CUT_COLOR, node_segments
 from dashboard.ids import diagnostics as ids
@@ -374,7 +375,7 @@ def test_page_is_served(client):
     assert response.status_code == 200
 
 
-def test_k_distance_over_http(app, client, services, view, matrix):
+def test_k_distance_over_http(app, client, view, matrix):
     response = dash_post(
         client,
         callback_key(app, ids.KDIST_ALERT),
@@ -392,15 +393,16 @@ def test_k_distance_over_http(app, client, services, view, matrix):
     assert outputs[ids.KDIST_GRAPH]["figure"]["data"]
 
 
-def test_sweep_runs_as_a_background_job_over_http(app, client, view, matrix):
+def background_sweep(app, view: dict, k_range: list[int]) -> dict:
     """The browser's protocol: the first request starts a job and gets signed handles, then
     it polls with them until the result is there."""
+    client = app.server.test_client()
     page_html = client.get("/diagnostics").get_data(as_text=True)
     config = json.loads(re.search(r'id="_dash-config"[^>]*>(.*?)</script>', page_html).group(1))
     key = callback_key(app, ids.SWEEP_ALERT)
     inputs = [
         {"id": "view", "property": "data", "value": view},
-        {"id": ids.K_RANGE, "property": "value", "value": [1, 10]},
+        {"id": ids.K_RANGE, "property": "value", "value": k_range},
     ]
     end_id = f"?endId={config['end_id']}"
     handles = dash_post(client, key, inputs, end_id).json
@@ -410,14 +412,30 @@ def test_sweep_runs_as_a_background_job_over_http(app, client, view, matrix):
     while time.monotonic() < deadline:
         body = dash_post(client, key, inputs, poll).json
         if "response" in body:
-            break
+            return body["response"]
         time.sleep(0.2)
-    else:
-        pytest.fail("the background sweep did not finish within 60 s")
-    outputs = body["response"]
+    pytest.fail("the background sweep did not finish within 60 s")
+
+
+def test_sweep_runs_as_a_background_job_over_http(app, view, matrix):
+    outputs = background_sweep(app, view, [1, 10])
     knee = next(
         t for t in outputs[ids.ELBOW_GRAPH]["figure"]["data"] if t["name"].startswith("Knee")
     )
     expected = recommend_k(sweep_k(matrix, 1, 10, seed=0))
     assert knee["x"] == [expected.votes["elbow"]]
+    assert f"k = {expected.k}" in json.dumps(outputs[ids.RECOMMENDATION]["children"])
+
+
+def test_background_sweep_uses_its_own_apps_data_when_a_process_has_two_apps(
+    app, services, tmp_path
+):
+    table = pd.DataFrame(
+        {"x": [1.0, 2, 3, 10, 11, 12, 20, 21, 22], "y": [1.0, 2, 1, 9, 8, 9, 1, 2, 1]}
+    )
+    only_here = custom_view(services, table, ["x", "y"])
+    create_app(Config(instance_path=tmp_path / "second", testing=True))
+    outputs = background_sweep(app, only_here, [1, 6])
+    assert outputs[ids.SWEEP_ALERT]["children"] == []
+    expected = recommend_k(sweep_k(StandardScaler().fit_transform(table), 1, 6, seed=0))
     assert f"k = {expected.k}" in json.dumps(outputs[ids.RECOMMENDATION]["children"])
