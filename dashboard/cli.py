@@ -33,7 +33,14 @@ from algorithms.diagnostics import (
 from algorithms.errors import DataError, ParameterError, SegmentaError
 from algorithms.loading import canonical_column_name, load_table
 from algorithms.methods import METHODS, NOISE, Param
-from algorithms.model_io import SegmentModel, label_table, load_model, save_model
+from algorithms.model_io import (
+    CLUSTER_COLUMN,
+    PERSONA_COLUMN,
+    SegmentModel,
+    label_table,
+    load_model,
+    save_model,
+)
 from algorithms.preprocessing import (
     SCALERS,
     FeaturePreprocessor,
@@ -191,18 +198,20 @@ def aligned(frame: pd.DataFrame, left: tuple[str, ...] = ()) -> str:
 
 def persona_counts(labelled: pd.DataFrame) -> pd.DataFrame:
     """Customers per segment of a labelled table, noise last, unassigned rows left out."""
-    assigned = labelled.dropna(subset=["Cluster"])
-    counts = assigned.groupby(["Cluster", "Persona"]).size().rename("customers").reset_index()
+    assigned = labelled.dropna(subset=[CLUSTER_COLUMN])
+    counts = (
+        assigned.groupby([CLUSTER_COLUMN, PERSONA_COLUMN]).size().rename("customers").reset_index()
+    )
     counts["share"] = (counts["customers"] / len(labelled)).map("{:.1%}".format)
-    counts["order"] = counts["Cluster"].where(
-        counts["Cluster"] != NOISE, counts["Cluster"].max() + 1
+    counts["order"] = counts[CLUSTER_COLUMN].where(
+        counts[CLUSTER_COLUMN] != NOISE, counts[CLUSTER_COLUMN].max() + 1
     )
     return counts.sort_values("order").drop(columns="order")
 
 
 def describe_labelled(labelled: pd.DataFrame) -> list[str]:
-    lines = [aligned(persona_counts(labelled), left=("Persona",))]
-    unassigned = int(labelled["Cluster"].isna().sum())
+    lines = [aligned(persona_counts(labelled), left=(PERSONA_COLUMN,))]
+    unassigned = int(labelled[CLUSTER_COLUMN].isna().sum())
     if unassigned:
         lines.append(
             f"{unassigned:,} customers left out: a feature value is missing (empty Cluster)."
