@@ -178,7 +178,22 @@ def _first_sheet_table(workbook, label: str, limits: TableLimits) -> pd.DataFram
         dtype="str",
     )
     header += [None] * (width - len(header))
-    return name_columns(type_text_cells(cells), header, label)
+    table = name_columns(type_text_cells(cells), header, label)
+    _reject_cover_sheet(table, workbook.sheetnames, label)
+    return table
+
+
+def _reject_cover_sheet(table: pd.DataFrame, sheet_names: list[str], label: str) -> None:
+    """A first sheet without a single number, in a workbook with more sheets, is a cover or
+    summary sheet: say where Segmenta looked, rather than fail later on "no numeric column"."""
+    others = sheet_names[1:]
+    if others and not any(map(pd.api.types.is_numeric_dtype, table.dtypes)):
+        named = ", ".join(repr(name) for name in others[:5]) + (", ..." if len(others) > 5 else "")
+        raise DataError(
+            f"{label} has no numbers on its first sheet ({sheet_names[0]!r}), the only one "
+            f"Segmenta reads; the workbook also has {named}: move the customer table to the "
+            "first sheet, or save it alone as CSV."
+        )
 
 
 def _without_trailing_blanks(row: tuple) -> list:

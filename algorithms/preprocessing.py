@@ -97,6 +97,9 @@ class FeaturePreprocessor:
                 "No customer has a value in every chosen column: choose other features "
                 "or fill in the missing values."
             )
+        self._reject_single_customer(int(mask.sum()), len(table))
+        # before the scaler, whose variance would overflow (with warnings) on such values
+        self._reject_unusable(numeric[mask], numeric[mask])
         self._reject_constant(numeric[mask])
         scaler_class = SCALERS[self.scaling]
         self.scaler_ = scaler_class().fit(numeric[mask]) if scaler_class else None
@@ -198,6 +201,21 @@ class FeaturePreprocessor:
                     f"{largest:g}): check it for corrupt values, or rescale it."
                 )
 
+    @staticmethod
+    def _reject_single_customer(n_complete: int, n_rows: int) -> None:
+        """One customer is no segmentation; said before "the same value for every customer",
+        which is true of one row but points at the wrong fix."""
+        if n_complete == 1 and n_rows == 1:
+            raise DataError(
+                "The table has only 1 customer, and segments need many: load the whole "
+                "customer table."
+            )
+        if n_complete == 1:
+            raise DataError(
+                f"Only 1 of {n_rows:,} customers has a value in every chosen column, and "
+                "segments need many: choose columns with fewer missing values."
+            )
+
     def _reject_constant(self, numeric: np.ndarray) -> None:
         for column, values in zip(self.features, numeric.T, strict=True):
             if np.ptp(values) == 0:
@@ -223,8 +241,12 @@ def _require_numeric(table: pd.DataFrame, column: str) -> None:
         position = int(np.flatnonzero(bad.to_numpy())[0])
         raise FeatureError(
             f"Column '{column}' is not numeric: data row {position + 1} holds "
-            f"'{values.iloc[position]}' ({int(bad.sum())} such values). Clean the column or "
-            "choose another feature."
+            f"'{values.iloc[position]}' ({_count(int(bad.sum()), 'such value')}). Clean the "
+            "column or choose another feature."
         )
     if coerced.isna().all():
         raise FeatureError(f"Column '{column}' has no values: choose another feature.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
