@@ -51,8 +51,19 @@ from algorithms.preprocessing import (
 from algorithms.segmentation import Segmentation, SegmentationSpec, run_segmentation
 from algorithms.threads import limit_compute_threads
 
+
+def plain_number(value: float) -> str:
+    """A float as a CSV cell the way files usually hold it: ``1000`` not ``1000.0``.
+
+    Numeric columns with a gap load as floats, so without this an integer column with one
+    missing value would come back with ``.0`` on every value.
+    """
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 TABLE_WRITERS = {
-    ".csv": lambda table, path: table.to_csv(path, index=False),
+    ".csv": lambda table, path: table.to_csv(path, index=False, float_format=plain_number),
     ".xlsx": lambda table, path: table.to_excel(path, index=False),
     ".parquet": lambda table, path: table.to_parquet(path, index=False),
 }

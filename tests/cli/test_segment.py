@@ -1,6 +1,7 @@
 """``segmenta segment``: every input row back, untouched, with its cluster and persona, and the
 same clusters scikit-learn finds on the same scaled features."""
 
+import csv
 import json
 
 import numpy as np
@@ -59,6 +60,22 @@ def test_the_real_mall_file_keeps_every_value_byte_for_byte(segmenta, shared_dat
     expected = KMeans(n_clusters=5, n_init=10, random_state=0).fit_predict(scaled(labelled))
     assert adjusted_rand_score(labelled["Cluster"], expected) == 1.0
     assert labelled["CustomerID"].iloc[0] == "0001"
+
+
+def test_every_cell_of_a_table_with_gaps_is_written_back_as_it_was(segmenta, shared_data, tmp_path):
+    source, out = shared_data / "CC GENERAL.csv", tmp_path / "segments.csv"
+    run = segmenta(
+        "segment", source, "--features", "BALANCE", "CREDIT_LIMIT", "MINIMUM_PAYMENTS",
+        "--algorithm", "kmeans", "--k", "3", "--out", out,
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    with source.open(newline="") as original, out.open(newline="") as written:
+        original_rows, written_rows = list(csv.reader(original)), list(csv.reader(written))
+    assert len(written_rows) == len(original_rows) == 8951
+    width = len(original_rows[0])
+    assert [row[:width] for row in written_rows] == original_rows
+    gaps = [row for row in written_rows[1:] if row[width] == ""]
+    assert len(gaps) == 314 and all(row[width + 1] == "" for row in gaps)
 
 
 def test_dbscan_noise_and_clusters_match_scikit_learn(segmenta, shared_data, tmp_path):
