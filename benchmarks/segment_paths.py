@@ -4,7 +4,8 @@ Both sides scale the features, fit, and score the result (silhouette on a 10 000
 that size, Calinski-Harabasz, Davies-Bouldin, noise excluded); ours also renumbers the
 segments, profiles them and labels the table, which is the ratio's price. A direct call that
 cannot run at a size (exact Ward's O(n²) distance matrix, scikit-learn DBSCAN's neighbourhood
-lists) is reported as not run, with the memory it would need.
+lists) over the 2 GB budget our DBSCAN also keeps to is reported as not run, with the memory
+it would need.
 
 DBSCAN's ``min_samples`` grows with the table (n/1000, at least 5) so that "dense" means the
 same at every size, and ``eps`` is the knee of the k-distance curve for it, as
@@ -26,10 +27,10 @@ from sklearn.metrics import (
     davies_bouldin_score,
     silhouette_score,
 )
-from sklearn.neighbors import KDTree
 from sklearn.preprocessing import StandardScaler
 
 from algorithms.diagnostics import SILHOUETTE_SAMPLE, k_distances, suggest_eps
+from algorithms.methods.dbscan import SKLEARN_MEMORY_BUDGET, sklearn_memory_estimate
 from algorithms.segmentation import SegmentationSpec
 from benchmarks.harness import (
     Options,
@@ -46,7 +47,6 @@ from dashboard.cli import segment_table
 
 TITLE = "segmenta segment vs scikit-learn called directly"
 K = 5
-MEMORY_BUDGET = 4 * 1024**3
 FRAGMENTING_ROWS = 100_000
 
 
@@ -171,26 +171,19 @@ def why_direct_cannot_run(method: str, matrix: np.ndarray, params: dict) -> str 
     n_rows = len(matrix)
     if method == "hierarchical":
         needed = n_rows * (n_rows - 1) / 2 * 8
-        if needed > MEMORY_BUDGET:
+        if needed > SKLEARN_MEMORY_BUDGET:
             return (
                 f"direct not run: exact Ward in scikit-learn builds the {_gigabytes(needed)} "
                 "pairwise-distance matrix (O(n²) memory)"
             )
     if method == "dbscan":
-        needed = neighbourhood_bytes(matrix, params["eps"])
-        if needed > MEMORY_BUDGET:
+        needed = sklearn_memory_estimate(matrix, params["eps"])
+        if needed > SKLEARN_MEMORY_BUDGET:
             return (
                 f"direct not run: scikit-learn's DBSCAN would hold ~{_gigabytes(needed)} of "
                 "neighbourhood lists"
             )
     return None
-
-
-def neighbourhood_bytes(matrix: np.ndarray, eps: float, sample: int = 1000) -> float:
-    """Estimated memory of every point's neighbour list within eps (8-byte indices)."""
-    rows = np.random.default_rng(0).choice(len(matrix), min(sample, len(matrix)), replace=False)
-    counts = KDTree(matrix).query_radius(matrix[rows], eps, count_only=True)
-    return float(counts.mean()) * len(matrix) * 8
 
 
 def _gigabytes(n_bytes: float) -> str:
