@@ -48,6 +48,11 @@ class PanelIds:
         return self._id("cancel")
 
     @property
+    def body(self) -> str:
+        """The scatter, note and profile: dimmed while a background fit runs."""
+        return self._id("body")
+
+    @property
     def figure(self) -> str:
         return self._id("figure")
 

@@ -27,12 +27,12 @@ from dashboard.pages.compare_controls import (
 from dashboard.pages.compare_metrics import crosstab_output, metrics_outputs
 from dashboard.pages.compare_panels import (
     REFERENCE_METHOD,
-    cancelled_view,
     cut_height_default,
     eps_defaults,
     fit_in_background,
     panel_request,
     panel_view,
+    waiting,
 )
 
 PAGE = {"path": "/compare", "name": "Compare", "title": "Segmenta · Compare", "order": 1}
@@ -87,7 +87,7 @@ def _panel(method: str, link) -> html.Div:
             html.H5(METHODS[method].label),
             html.P(PANEL_TEXT[method], className="small-note mb-2"),
             panel_controls(method, values),
-            html.Div(id=ids.EPS_HINT, className="small-note mb-2") if method == "dbscan" else None,
+            _eps_hint() if method == "dbscan" else None,
             html.Div(id=panel.alert),
             html.Div(
                 [
@@ -101,16 +101,22 @@ def _panel(method: str, link) -> html.Div:
                 style=IDLE,
                 className="align-items-center mb-2",
             ),
-            dcc.Loading(
-                dcc.Graph(
-                    id=panel.figure,
-                    figure=empty_figure(),
-                    config=graph_config(f"segmenta-{method}"),
-                ),
-                delay_show=300,
+            html.Div(
+                [
+                    dcc.Loading(
+                        dcc.Graph(
+                            id=panel.figure,
+                            figure=empty_figure(),
+                            config=graph_config(f"segmenta-{method}"),
+                        ),
+                        delay_show=300,
+                    ),
+                    html.Div(id=panel.note, className="small-note mb-2"),
+                    html.Div(id=panel.profile),
+                ],
+                id=panel.body,
+                className="compare-body",
             ),
-            html.Div(id=panel.note, className="small-note mb-2"),
-            html.Div(id=panel.profile),
             dbc.Button(
                 "Use this segmentation →",
                 id=panel.use,
@@ -126,6 +132,12 @@ def _panel(method: str, link) -> html.Div:
         ],
         className="segmenta-panel compare-panel",
         id=f"compare-{method}-panel",
+    )
+
+
+def _eps_hint() -> html.Div:
+    return html.Div(
+        "Suggesting eps from the k-distance curve…", id=ids.EPS_HINT, className="small-note mb-2"
     )
 
 
@@ -223,7 +235,10 @@ def _register_panel(app, services, method: str) -> None:
         Output(panel.fitted, "data"),
         Input(panel.background_request, "data"),
         background=True,
-        running=[(Output(panel.running, "style"), RUNNING, IDLE)],
+        running=[
+            (Output(panel.running, "style"), RUNNING, IDLE),
+            (Output(panel.body, "className"), "compare-body fitting", "compare-body"),
+        ],
         cancel=[Input(panel.cancel, "n_clicks")],
         prevent_initial_call=True,
     )
@@ -242,12 +257,11 @@ def _register_panel(app, services, method: str) -> None:
         Output(panel.shown, "data"),
         Input(panel.request, "data"),
         Input(panel.fitted, "data"),
-        Input(panel.cancel, "n_clicks"),
         *reference,
     )
-    def show_panel(request, fitted, _cancel, reference=None):
-        if dash.ctx.triggered_id == panel.cancel:
-            return cancelled_view().outputs()
+    def show_panel(request, fitted, reference=None):
+        if dash.ctx.triggered_id == ids.KMEANS.shown and waiting(request, fitted):
+            return (dash.no_update,) * len(dash.ctx.outputs_list)
         return panel_view(services, request, fitted, reference).outputs()
 
 

@@ -100,9 +100,11 @@ def panel_view(
     method_label = get_method(request["method"]).label
     if "error" in request:
         return _blank(empty_figure(), _record_alert(request, method_label))
-    if request.get("background") and (not fitted or fitted.get("request") != request):
-        n_rows = services.datasets.info(request["view"]["dataset_id"]).n_rows
-        return _blank(empty_figure(f"Fitting {method_label} on {n_rows:,} customers…"))
+    if waiting(request, fitted):
+        return _blank(
+            empty_figure(f"{method_label} not fitted"),
+            feedback.info_alert("The fit was cancelled: change a parameter to fit again."),
+        )
     if fitted and "error" in fitted:
         return _blank(empty_figure(), _record_alert(fitted, method_label))
     try:
@@ -111,10 +113,15 @@ def panel_view(
         return _blank(empty_figure(), feedback.error_alert(error, f"the {method_label} panel"))
 
 
-def cancelled_view() -> PanelView:
-    return _blank(
-        empty_figure(),
-        feedback.info_alert("Fit cancelled: change a parameter to fit again."),
+def waiting(request: dict | None, fitted: dict | None) -> bool:
+    """Whether the panel still lacks its background fit (its table is large, and the last
+    report is about another request).
+
+    Dash holds the panel's callback back while the background fit runs (the fit's output is
+    one of its inputs), so a panel found waiting is one whose fit was cancelled.
+    """
+    return bool(
+        request and request.get("background") and (not fitted or fitted.get("request") != request)
     )
 
 

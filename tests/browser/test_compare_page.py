@@ -1,11 +1,13 @@
 """The Compare page in headless Chromium: three segmentations at once, a k change that
 redraws only its panel and the metrics, background fits, and result links."""
 
+import time
+
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.pages import compare_panels
+from dashboard.pages import compare, compare_panels
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +58,29 @@ def test_large_tables_fit_in_background_processes(dash_duo, app, monkeypatch):
     dash_duo.wait_for_page(f"{dash_duo.server_url}/compare")
     wait_for_panels(dash_duo)
     dash_duo.wait_for_text_to_equal(metric_cell("n_clusters", "hierarchical"), "5", timeout=TIMEOUT)
+    assert dash_duo.get_logs() == []
+
+
+def test_a_background_fit_can_be_cancelled(dash_duo, app, monkeypatch):
+    monkeypatch.setattr(compare_panels, "BACKGROUND_MIN_ROWS", 0)
+    fit = compare.fit_in_background
+
+    def slow_dbscan(services, request):
+        if request["method"] == "dbscan":
+            time.sleep(120)
+        return fit(services, request)
+
+    monkeypatch.setattr(compare, "fit_in_background", slow_dbscan)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/compare")
+    cancel = dash_duo.wait_for_element("#compare-dbscan-cancel", timeout=TIMEOUT)
+    until(cancel.is_displayed, timeout=TIMEOUT)
+    cancel.click()
+    dash_duo.wait_for_contains_text("#compare-dbscan-alert", "fit was cancelled", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#compare-kmeans-note", "5 segments", timeout=TIMEOUT)
+    dash_duo.wait_for_text_to_equal(metric_cell("n_clusters", "kmeans"), "5", timeout=TIMEOUT)
+    assert "fit was cancelled" in dash_duo.find_element("#compare-dbscan-alert").text
+    assert not dash_duo.find_element("#compare-dbscan-running").is_displayed()
     assert dash_duo.get_logs() == []
 
 
