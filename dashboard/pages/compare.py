@@ -6,7 +6,6 @@ share a colour across panels; ``/compare?method=dbscan&eps=0.42`` opens with tha
 The callback bodies live in ``compare_panels`` and ``compare_metrics``.
 """
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
@@ -32,7 +31,6 @@ from dashboard.pages.compare_panels import (
     fit_in_background,
     panel_request,
     panel_view,
-    waiting,
 )
 
 PAGE = {"path": "/compare", "name": "Compare", "title": "Segmenta · Compare", "order": 1}
@@ -260,8 +258,6 @@ def _register_panel(app, services, method: str) -> None:
         *reference,
     )
     def show_panel(request, fitted, reference=None):
-        if dash.ctx.triggered_id == ids.KMEANS.shown and waiting(request, fitted):
-            return (dash.no_update,) * len(dash.ctx.outputs_list)
         return panel_view(services, request, fitted, reference).outputs()
 
 

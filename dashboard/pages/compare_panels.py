@@ -13,29 +13,23 @@ from dataclasses import dataclass
 import dash
 import dash_bootstrap_components as dbc
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
-from dash import html
 
 from algorithms.errors import SegmentaError
 from algorithms.methods import get_method
-from algorithms.methods.base import NOISE
-from algorithms.profiling import short_name
 from dashboard import feedback
 from dashboard.analysis import View
-from dashboard.figures.colors import cluster_color, cluster_name
 from dashboard.figures.compare import matched_colors
 from dashboard.figures.scatter import empty_figure, segment_names, segmentation_scatter
 from dashboard.links import result_href
 from dashboard.pages.compare_controls import CUT_BY_HEIGHT, DEFAULT_EPS, params_from_controls
+from dashboard.pages.compare_profile import profile_table
 
 log = logging.getLogger("segmenta")
 
 BACKGROUND_MIN_ROWS = 20_000
 SEED = 0
 REFERENCE_METHOD = "kmeans"
-MAX_PROFILE_FEATURES = 6
-MAX_PROFILE_ROWS = 20
 MANY_SEGMENTS = 20
 
 
@@ -241,72 +235,6 @@ def cut_height_default(services, cut_by: str, height, shown: dict | None) -> obj
     except Exception:  # noqa: BLE001  (the user types a height instead)
         return dash.no_update
     return dash.no_update if cut is None else round(cut, 2)
-
-
-def profile_table(
-    profile: pd.DataFrame,
-    features,
-    names: dict[int, str],
-    colors: dict[int, str] | None,
-) -> html.Div:
-    """Size, share and feature means (the table's units) of each segment, with its colour and
-    drafted label; noise last."""
-    shown = [f for f in features if f"mean {f}" in profile.columns][:MAX_PROFILE_FEATURES]
-    header = html.Tr(
-        [html.Th("Segment"), html.Th("Size"), html.Th("Share")]
-        + [html.Th(short_name(f), title=f"mean {f}") for f in shown]
-    )
-    segments = profile[profile["cluster"] != NOISE]
-    listed = pd.concat([segments.head(MAX_PROFILE_ROWS), profile[profile["cluster"] == NOISE]])
-    rows = [_profile_row(row, shown, names, colors) for _, row in listed.iterrows()]
-    if len(segments) > MAX_PROFILE_ROWS:
-        rest = segments.iloc[MAX_PROFILE_ROWS:]
-        rows.insert(
-            MAX_PROFILE_ROWS,
-            html.Tr(
-                html.Td(
-                    f"… {len(rest):,} smaller segments: {int(rest['size'].sum()):,} customers "
-                    f"({rest['share'].sum():.0%})",
-                    colSpan=3 + len(shown),
-                ),
-                className="text-muted",
-            ),
-        )
-    return html.Div(
-        [
-            dbc.Table(
-                [html.Thead(header), html.Tbody(rows)],
-                size="sm",
-                hover=True,
-                className="profile-table mb-0",
-            ),
-            html.Div(_profile_caption(features, shown), className="small-note mb-2"),
-        ],
-        className="table-responsive",
-    )
-
-
-def _profile_caption(features, shown) -> str:
-    caption = "Feature columns: segment means, in the table's units"
-    if len(shown) < len(features):
-        caption += f" (the first {len(shown)} of {len(features)} features)"
-    return caption + "."
-
-
-def _profile_row(row, features, names, colors) -> html.Tr:
-    cluster = int(row["cluster"])
-    swatch = html.Span(
-        className="segment-swatch", style={"background": cluster_color(cluster, colors)}
-    )
-    return html.Tr(
-        [
-            html.Td([swatch, cluster_name(cluster, names)]),
-            html.Td(f"{int(row['size']):,}"),
-            html.Td(f"{row['share']:.0%}"),
-        ]
-        + [html.Td(f"{row[f'mean {f}']:,.1f}") for f in features],
-        className="text-muted" if cluster == NOISE else None,
-    )
 
 
 def _error_record(error: Exception, method: str) -> dict:
