@@ -23,11 +23,8 @@ from tests.data.bad.make_corpus import UNPICKLED_MARKER
 
 ERROR_PREFIX = "segmenta: error: "
 SUBPROCESS_CASES = (
-    "empty.csv",
     "random_bytes.csv",
-    "model.joblib",
     "over_200_mb.csv",
-    "non_numeric_values.csv",
     "huge_values.csv",
     "bom_crlf_trailing_space.csv",
 )
