@@ -140,9 +140,7 @@ def register_callbacks(app, services) -> None:
         prevent_initial_call=True,
     )
     def recolor_card(color):
-        chart = Patch()
-        chart["data"][0]["marker"]["color"] = color
-        return card_style(color), chart
+        return recolored_card(color)
 
     register_save_callbacks(app, services)
     register_library_callbacks(app, services)
@@ -219,6 +217,13 @@ def restyled_scatter(names: list, colors: list, traces: dict | None):
         patch["data"][traces["centroids"]]["marker"]["color"] = list(colors)
         patch["data"][traces["centroids"]]["text"] = [label(name or "") for name in names]
     return patch
+
+
+def recolored_card(color: str):
+    """(card style, chart patch): a persona's card border and profile bars in its colour."""
+    chart = Patch()
+    chart["data"][0]["marker"]["color"] = color
+    return card_style(color), chart
 
 
 def summary(workspace: Workspace, note: str) -> list:

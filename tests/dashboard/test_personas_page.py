@@ -12,7 +12,12 @@ from sklearn.preprocessing import StandardScaler
 from algorithms.loading import load_sample
 from dashboard.app import default_view
 from dashboard.ids import personas as ids
-from dashboard.pages.personas import editor_outputs, entry_source, restyled_scatter
+from dashboard.pages.personas import (
+    editor_outputs,
+    entry_source,
+    recolored_card,
+    restyled_scatter,
+)
 from dashboard.pages.personas_save import save_outputs
 from dashboard.persona_sets import palette_color, resolve
 
@@ -69,6 +74,12 @@ def test_names_and_colours_are_patched_into_the_scatter(services, view):
     assert restyled_scatter(["A", "B", "C"], ["#0", "#1", "#2"], None).__class__.__name__ == (
         "NoUpdate"
     )
+
+
+def test_a_new_colour_recolours_the_card_and_its_bars():
+    style, chart = recolored_card("#123abc")
+    assert style == {"borderTop": "6px solid #123abc"}
+    assert "#123abc" in json.dumps(chart.to_plotly_json())
 
 
 def test_carry_over_prefills_names_colours_and_reports(services, view):
