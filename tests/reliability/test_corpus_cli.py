@@ -63,6 +63,8 @@ def check_outcome(case: Case, code: int, out: str, err: str, out_path, source_pa
     assert lines[0].startswith(ERROR_PREFIX)
     for fragment in fragments:
         assert fragment in lines[0]
+    if not case.loads:
+        assert f"'{case.file}'" in lines[0], "the message names the file"
     assert out == ""
     assert not out_path.exists(), "a failed run must not leave an output file"
 

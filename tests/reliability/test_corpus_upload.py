@@ -116,6 +116,7 @@ def test_every_corpus_file_through_the_upload(case, services, sample_view, path_
         assert controls.alert.color == "warning", message
         for fragment in expected:
             assert fragment in message
+        assert case.loads or f"'{case.file}'" in message, "the message names the file"
         assert controls.store is dash.no_update
         assert controls.features == list(MALL_FEATURES), "the old view stays on screen"
         assert {info.dataset_id for info in services.datasets.list()} == stored_before
