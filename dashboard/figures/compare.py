@@ -58,8 +58,8 @@ def crosstab_figure(
     figure.update_layout(
         template="plotly_white",
         height=CROSSTAB_HEIGHT,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"title": {"text": column_title}, "side": "top", "type": "category"},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": {"text": column_title}, "type": "category"},
         yaxis={"title": {"text": row_title}, "autorange": "reversed", "type": "category"},
     )
     return figure

@@ -212,7 +212,9 @@ def agreement_table(results: dict) -> html.Div:
     )
     return html.Div(
         [
-            dbc.Table([html.Thead(header), html.Tbody(rows)], size="sm", className="mb-1"),
+            dbc.Table(
+                [html.Thead(header), html.Tbody(rows)], size="sm", className="agreement-table mb-1"
+            ),
             html.Div(
                 "1 = the same segments, 0 = no more alike than chance; noise counts as a group.",
                 className="small-note",
