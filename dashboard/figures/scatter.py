@@ -1,10 +1,11 @@
 """The cluster scatter every page draws: customers in feature space, coloured by segment.
 
 Two features give a 2D ``Scattergl``, three a rotatable ``Scatter3d`` (more: the first three,
-said in the note), one a strip chart. One trace per segment, so clicking a legend entry hides
-it; noise is small and grey; centroids are big X markers; hovering a customer shows its row of
-the table. Above ``max_points`` customers a sample stratified by segment is drawn, so small
-segments stay visible, and the note says how many are shown.
+said in the note), one a strip chart. One trace per segment (the first ``MAX_TRACES``; smaller
+ones share a trace), so clicking a legend entry hides it; noise is small and grey; centroids are
+big X markers; hovering a customer shows its row of the table. Above ``max_points`` customers
+a sample stratified by segment is drawn, so small segments stay visible, and the note says how
+many are shown.
 
 ``segmentation_scatter(result, table, features)`` draws a ``SegmentationResult``;
 ``cluster_scatter`` is the same drawing for any points and labels.
@@ -101,7 +102,8 @@ def cluster_scatter(
 
     ``names``/``colors`` override the segment names and colours; ``hover`` holds per-point
     text columns shown on hover (default: the axes); ``centroids`` (indexed by segment, the
-    axes among its columns) are marked with X.
+    axes among its columns) are marked with X. Each segment trace carries
+    ``meta={"cluster": c}`` so callers and tests can tell which segment it draws.
     """
     axes = list(points.columns)
     labels = np.asarray(labels)
