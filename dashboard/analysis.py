@@ -3,6 +3,7 @@ silhouettes. Pages call these with a dataset id and a spec, never with data, so 
 on the server and every page reads the same cached result.
 """
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,8 @@ from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
 from algorithms.segmentation import Segmentation, SegmentationSpec, fit_prepared
 from dashboard.results import ResultCache, result_key
 from dashboard.storage.datasets import DatasetStore
+
+PREPARED_VIEWS_KEPT = 4
 
 
 @dataclass(frozen=True)
@@ -117,13 +120,25 @@ class Analysis:
     def __init__(self, datasets: DatasetStore, results: ResultCache):
         self.datasets = datasets
         self.results = results
+        self._prepared: dict[View, PreparedFeatures] = {}
+        self._prepared_lock = threading.Lock()
 
     def table(self, dataset_id: str) -> pd.DataFrame:
         return self.datasets.get(dataset_id)
 
     def prepare(self, view: View) -> PreparedFeatures:
-        preprocessor = FeaturePreprocessor(list(view.features), view.scaling, view.categorical)
-        return preprocessor.fit_transform(self.table(view.dataset_id))
+        """The scaled matrix of a view, kept for the last few views in this process: every
+        panel, sweep and export of a page asks for it, and it is cheap to rebuild elsewhere."""
+        with self._prepared_lock:
+            prepared = self._prepared.pop(view, None)
+        if prepared is None:
+            preprocessor = FeaturePreprocessor(list(view.features), view.scaling, view.categorical)
+            prepared = preprocessor.fit_transform(self.table(view.dataset_id))
+        with self._prepared_lock:
+            self._prepared[view] = prepared
+            while len(self._prepared) > PREPARED_VIEWS_KEPT:
+                self._prepared.pop(next(iter(self._prepared)))
+        return prepared
 
     def segmentation(self, view: View, method: str, params: dict, seed: int = 0):
         spec = view.spec(method, params, seed)

@@ -138,3 +138,19 @@ def test_two_workers_share_results_through_redis(tmp_path):
     assert workers[0].get_or_compute(key, lambda: [1, 2, 3]) == [1, 2, 3]
     assert workers[1].get_or_compute(key, lambda: pytest.fail("recomputed")) == [1, 2, 3]
     assert (workers[0].computations, workers[1].computations) == (1, 0)
+
+
+def test_prepared_views_are_reused_and_bounded(services):
+    from dashboard.analysis import PREPARED_VIEWS_KEPT, View
+
+    features = ("Annual Income (k$)", "Spending Score (1-100)")
+    views = [
+        View(services.sample.dataset_id, features, scaling)
+        for scaling in ("standard", "minmax", "robust", "none", "standard")
+    ]
+    first = services.analysis.prepare(views[0])
+    assert services.analysis.prepare(views[0]) is first
+    for view in views[1:4]:
+        services.analysis.prepare(view)
+    assert len(services.analysis._prepared) == PREPARED_VIEWS_KEPT
+    assert services.analysis.prepare(views[4]) is first
