@@ -197,14 +197,14 @@ def k_distance_figure(
                 x=[knee],
                 y=[suggested_eps],
                 mode="markers",
-                name=f"Suggested eps = {suggested_eps:.3f}",
+                name=f"Suggested eps = {suggested_eps:.4g}",
                 marker={"symbol": "circle-open", "size": 18, "color": ACCENT, "line_width": 3},
             )
         )
         figure.add_hline(
             y=suggested_eps,
             line={"dash": "dash", "color": ACCENT},
-            annotation_text=f"suggested eps = {suggested_eps:.3f}",
+            annotation_text=f"suggested eps = {suggested_eps:.4g}",
             annotation_position="top left",
         )
     figure.update_xaxes(title="Customers, sorted by that distance")

@@ -10,6 +10,7 @@ SWEEP_CANCEL = "diag-sweep-cancel"
 ELBOW_GRAPH = "diag-elbow-graph"
 SCORES_GRAPH = "diag-scores-graph"
 RECOMMENDATION = "diag-recommendation"
+INSPECT_RECOMMENDED = "diag-inspect-recommended"
 
 # Silhouette plot of one chosen result
 SIL_METHOD = "diag-sil-method"

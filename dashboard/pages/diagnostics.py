@@ -9,7 +9,8 @@ silhouette panel.
 """
 
 import flask
-from dash import Input, Output
+from dash import Input, Output, State
+from dash.exceptions import PreventUpdate
 
 from dashboard import ids as shared_ids
 from dashboard.ids import diagnostics as ids
@@ -47,6 +48,13 @@ def silhouette_param_styles(method: str) -> tuple[dict, dict, dict, dict]:
     )
 
 
+def inspect_k(n_clicks, k) -> tuple:
+    """The silhouette plot (as K-Means) and the dendrogram switched to the recommended k."""
+    if not n_clicks:
+        raise PreventUpdate
+    return "kmeans", k, k
+
+
 def serving_app_services(fallback):
     """The services of the app that received the request.
 
@@ -82,6 +90,17 @@ def register_callbacks(app, services) -> None:
     )
     def run_sweep(set_progress, view_data, k_range):
         return sweep_outputs(serving_app_services(services), view_data, k_range, set_progress)
+
+    @app.callback(
+        Output(ids.SIL_METHOD, "value"),
+        Output(ids.SIL_K, "value"),
+        Output(ids.TREE_K, "value"),
+        Input(ids.INSPECT_RECOMMENDED, "n_clicks"),
+        State(ids.INSPECT_RECOMMENDED, "value"),
+        prevent_initial_call=True,
+    )
+    def inspect_recommended(n_clicks, k):
+        return inspect_k(n_clicks, k)
 
     @app.callback(
         Output(ids.SIL_K_GROUP, "style"),

@@ -18,6 +18,7 @@ from algorithms.methods import NOISE, Param
 from dashboard.analysis import View
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import diagnostics as figures
+from dashboard.ids import diagnostics as ids
 from dashboard.links import result_href
 
 K_LIMIT = 20
@@ -125,12 +126,25 @@ def recommendation_block(result, n_rows: int) -> html.Div:
             html.P(recommendation.reason, className="mb-2"),
             html.Div(badges, className="mb-2"),
             *[html.P(note, className="small-note") for note in notes],
-            dbc.Button(
-                f"Open K-Means with k = {k} in Compare",
-                href=result_href("/compare", "kmeans", {"n_clusters": k}),
-                color="primary",
-                outline=True,
-                size="sm",
+            html.Div(
+                [
+                    dbc.Button(
+                        f"Inspect k = {k} below",
+                        id=ids.INSPECT_RECOMMENDED,
+                        value=k,
+                        color="primary",
+                        outline=True,
+                        size="sm",
+                    ),
+                    dbc.Button(
+                        f"Open K-Means with k = {k} in Compare",
+                        href=result_href("/compare", "kmeans", {"n_clusters": k}),
+                        color="primary",
+                        outline=True,
+                        size="sm",
+                    ),
+                ],
+                className="d-flex flex-wrap gap-2",
             ),
         ],
         className="segmenta-panel",

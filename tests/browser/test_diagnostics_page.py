@@ -37,7 +37,9 @@ def retype(dash_duo, selector: str, value: str) -> None:
 
 def click(dash_duo, selector: str) -> None:
     element = dash_duo.find_element(selector)
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
+    )
     element.click()
 
 
@@ -61,6 +63,12 @@ def test_elbow_recommendation_controls_and_eps_link(dash_duo, app):
     retype(dash_duo, f"#{ids.K_RANGE} .dash-range-slider-max-input", "14")
     dash_duo.wait_for_style_to_equal(f"#{ids.SWEEP_STATUS}", "display", "none", timeout=60)
     until(lambda: markers_drawn(dash_duo, ids.ELBOW_GRAPH) == 14, timeout=60)
+
+    retype(dash_duo, f"#{ids.SIL_K}", "3")
+    dash_duo.wait_for_contains_text(f"#{ids.SIL_SUMMARY}", "3 segments", timeout=30)
+    click(dash_duo, f"#{ids.INSPECT_RECOMMENDED}")
+    dash_duo.wait_for_contains_text(f"#{ids.SIL_SUMMARY}", "5 segments", timeout=30)
+    assert dash_duo.find_element(f"#{ids.TREE_K}").get_attribute("value") == "5"
 
     dash_duo.wait_for_contains_text(f"#{ids.KDIST_USE_EPS}", "Use eps = ", timeout=30)
     before = dash_duo.find_element(f"#{ids.KDIST_USE_EPS}").text

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pandas as pd
 import pytest
+from dash.exceptions import PreventUpdate
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
@@ -93,6 +94,7 @@ def test_sweep_recommends_the_k_the_algorithms_find_with_progress(services, view
     assert elbow.layout.yaxis.title.text == "Inertia (within-cluster sum of squares)"
     shown = texts(recommendation)
     assert f"k = {expected.k}" in shown and expected.reason in shown
+    assert find(recommendation, ids.INSPECT_RECOMMENDED).value == expected.k
     assert [percent for percent, _ in reports] == [10 * step for step in range(1, 11)]
     assert reports[-1][1] == "k = 10 fitted (10 of 10)"
 
@@ -338,6 +340,12 @@ def test_layout_preselects_a_result_named_in_the_query():
     default = page.layout()
     assert find(default, ids.SIL_METHOD).value == "kmeans"
     assert find(default, ids.K_RANGE).value == [1, 10]
+
+
+def test_inspect_sets_the_panels_below_to_the_recommended_k():
+    assert page.inspect_k(1, 3) == ("kmeans", 3, 3)
+    with pytest.raises(PreventUpdate):
+        page.inspect_k(None, 3)
 
 
 def test_only_the_chosen_methods_inputs_are_shown():
