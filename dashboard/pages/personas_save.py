@@ -14,6 +14,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from algorithms.errors import SegmentaError
 from dashboard import feedback
+from dashboard.access import current_user
 from dashboard.ids import personas as ids
 from dashboard.pages.personas_cards import FORM_STATES, form_personas
 from dashboard.persona_sets import resolve, save_as_new_set, save_persona_set, set_content
@@ -81,9 +82,12 @@ def save_panel() -> html.Div:
 
 
 def register_save_callbacks(app, services) -> None:
-    @app.callback(Output(ids.AUTHOR, "value"), Input(ids.AUTHOR_STORE, "data"))
+    @app.callback(
+        Output(ids.AUTHOR, "value"), Output(ids.AUTHOR, "disabled"), Input(ids.AUTHOR_STORE, "data")
+    )
     def remembered_author(author):
-        return author or ""
+        signed_in = current_user(services.config)
+        return (signed_in, True) if signed_in else (author or "", False)
 
     @app.callback(Output(ids.LOADED_BADGE, "children"), Input(ids.LOADED, "data"))
     def loaded_badge(loaded):
@@ -121,8 +125,9 @@ def loaded_text(loaded: dict | None) -> str:
 
 
 def save_outputs(services, source, loaded, set_name, author, personas, *, as_new: bool):
-    """(status, conflict open, conflict message, loaded, library refresh, remembered author)."""
-    author = (author or "").strip()
+    """(status, conflict open, conflict message, loaded, library refresh, remembered author).
+    Behind sign-in the signed-in name is the author, whatever the field says."""
+    author = (current_user(services.config) or author or "").strip()
     if not author:
         problem = SegmentaError("Type your name in ‘Your name’ so your team sees who saved.")
         return feedback.error_alert(problem), no_update, no_update, no_update, no_update, no_update

@@ -202,3 +202,19 @@ def test_a_set_whose_table_is_gone_is_read_only(services):
     assert [t.name for t in figure.data][0] == "Still here"
     status, *_ = save(services, saved_source, loaded, form(services, saved_source))
     assert "cannot be saved again" in status.children
+
+
+def test_behind_sign_in_the_signed_in_name_is_the_author(tmp_path):
+    from dashboard.app import create_app
+    from dashboard.config import Config
+
+    app = create_app(
+        Config(instance_path=tmp_path, trusted_user_header="X-Forwarded-User", testing=True)
+    )
+    services = app.server.extensions["segmenta"]
+    signed_in_source = entry_source(default_view(services).as_store(), KMEANS5)
+    personas = form(services, signed_in_source)
+    with app.server.test_request_context(headers={"X-Forwarded-User": "carol"}):
+        *_, loaded, _, author = save(services, signed_in_source, None, personas, author="mallory")
+    assert author == "carol"
+    assert services.personas.get(loaded["set_id"]).author == "carol"
