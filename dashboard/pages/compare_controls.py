@@ -32,6 +32,9 @@ LABELS = {
     "distance_threshold": "Cut height",
 }
 SCALED_DISTANCES = {"eps", "distance_threshold"}
+DISTANCE_STEP = 0.01
+# the browser reports a number off the input's step as no number at all
+DISTANCE_FORMAT = "a positive number with at most 2 decimals, such as 0.35"
 PANEL_TEXT = {
     "kmeans": "k centres; every customer joins the nearest. Round segments of similar size.",
     "dbscan": "Dense groups of any shape; isolated customers are left out as noise.",
@@ -83,7 +86,8 @@ def params_from_controls(method: str, values: dict, cut_by: str | None = None) -
     params = {p.name: p for p in get_method(method).params}
     for name, value in values.items():
         if value is None:
-            raise ParameterError(f"Enter {LABELS[name]}: {params[name].allowed()}.")
+            wanted = DISTANCE_FORMAT if name in SCALED_DISTANCES else params[name].allowed()
+            raise ParameterError(f"Enter {LABELS[name]}: {wanted}.")
     return {name: params[name].check(value) for name, value in values.items()}
 
 
@@ -126,7 +130,7 @@ def _widget(panel, param, value):
         value=value,
         min=param.low if param.kind is int else 0,
         max=param.high,
-        step=1 if param.kind is int else 0.01,
+        step=1 if param.kind is int else DISTANCE_STEP,
         size="sm",
         debounce=True,
         **persistence,
