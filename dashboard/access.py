@@ -34,8 +34,10 @@ def current_user(config) -> str | None:
     """
     if config.trusted_user_header:
         return request.headers.get(config.trusted_user_header) or None
+    if not config.auth_users:
+        return None
     credentials = request.authorization
-    if config.auth_users and credentials and _password_matches(config.auth_users, credentials):
+    if credentials and _password_matches(config.auth_users, credentials):
         return credentials.username
     return None
 
