@@ -2,7 +2,10 @@
 
 Rule for sizing: each worker computes with ``SEGMENTA_THREADS`` BLAS/OpenMP threads (1 by
 default), so ``workers × SEGMENTA_THREADS`` should not exceed the cores; request threads
-(``GUNICORN_THREADS``) mostly wait on I/O and the cache and may exceed them.
+(``GUNICORN_THREADS``) mostly wait on I/O and the cache and may exceed them. They should: a
+browser's keep-alive connection stays with the worker that accepted it, so with 2 threads a
+worker busy with two fits stalls every page of every browser it holds (the load benchmark in
+``benchmarks/results.md``: 8 threads served ~1.6× the requests of 2, with a third of the p95).
 """
 
 import os
@@ -10,7 +13,7 @@ from pathlib import Path
 
 bind = os.environ.get("SEGMENTA_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
