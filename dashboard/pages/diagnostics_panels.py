@@ -105,13 +105,8 @@ def recommendation_block(result, n_rows: int) -> html.Div:
         )
     k = recommendation.k
     badges = [
-        dbc.Badge(
-            f"{label}: " + ("no knee" if vote is None else f"k = {vote}"),
-            color="success" if vote == k else "secondary",
-            className="me-1 mb-1",
-        )
+        criterion_badge(label, recommendation.votes.get(criterion), k)
         for criterion, label in CRITERION_BADGES.items()
-        for vote in [recommendation.votes.get(criterion)]
     ]
     notes = []
     if 0 < sweep.silhouette_sample_size < n_rows:
@@ -151,6 +146,15 @@ def recommendation_block(result, n_rows: int) -> html.Div:
     )
 
 
+def criterion_badge(label: str, vote: int | None, recommended: int) -> dbc.Badge:
+    """Green where the criterion agrees with the recommendation, grey where it does not."""
+    return dbc.Badge(
+        f"{label}: " + ("no knee" if vote is None else f"k = {vote}"),
+        color="success" if vote == recommended else "secondary",
+        className="me-1 mb-1",
+    )
+
+
 def method_params(method: str, k, eps, min_samples, linkage) -> dict:
     """The chosen method's main parameters from the panel's inputs (validated downstream)."""
     if method == "dbscan":
@@ -177,7 +181,7 @@ def silhouette_outputs(
         )
     if len(values) == 0:
         message = (
-            f"{result.method_label} found {len(result.sizes)} segment(s) with these parameters; "
+            f"{result.method_label} found {segment_count(result)} with these parameters; "
             "a silhouette needs at least 2. Change the parameters."
         )
         return info_alert(message), figures.message_figure(message), None
@@ -189,7 +193,7 @@ def silhouette_summary(result, values: np.ndarray) -> list:
     negative = int((values < 0).sum())
     lines = [
         f"Mean silhouette {values.mean():.3f} over {len(values):,} customers "
-        f"({result.method_label}, {len(result.sizes)} segments)."
+        f"({result.method_label}, {segment_count(result)})."
     ]
     if negative:
         lines.append(
@@ -204,6 +208,12 @@ def silhouette_summary(result, values: np.ndarray) -> list:
             f"Computed on a stratified sample of {len(values):,} of {clustered:,} customers."
         )
     return [html.P(line, className="small-note mb-1") for line in lines]
+
+
+def segment_count(result) -> str:
+    """'5 segments', noise not counted (it is no segment)."""
+    count = result.scores["n_clusters"]
+    return f"{count} segment{'' if count == 1 else 's'}"
 
 
 def customers(count: int) -> str:
@@ -239,7 +249,8 @@ def k_distance_outputs(services, view_data: dict, min_samples) -> tuple:
     n_rows = services.datasets.info(view.dataset_id).n_rows
     if len(result.distances) == K_DISTANCE_SAMPLE < n_rows:
         notes.append(
-            f"Curve over a random sample of {K_DISTANCE_SAMPLE:,} of {n_rows:,} customers."
+            f"Curve over a random sample of {K_DISTANCE_SAMPLE:,} customers "
+            f"(the table has {n_rows:,}); their neighbours are searched among all of them."
         )
     note = [html.P(line, className="small-note mb-1") for line in notes]
     if result.suggested_eps is None:
@@ -262,11 +273,10 @@ def dendrogram_outputs(services, view_data: dict, linkage: str, k, height) -> tu
         view = View.from_store(view_data)
         params = {"n_clusters": k, "linkage": linkage, "distance_threshold": height}
         result = services.analysis.segmentation(view, "hierarchical", params)
-        n_segments = len(result.sizes)
         figure = figures.dendrogram_figure(
             result.linkage_matrix,
             result.cut_height,
-            n_segments,
+            result.scores["n_clusters"],
             y_title=f"Merge distance ({linkage} linkage, scaled units)",
         )
     except Exception as error:  # noqa: BLE001
@@ -276,7 +286,9 @@ def dendrogram_outputs(services, view_data: dict, linkage: str, k, height) -> tu
             None,
         )
     sizes = ", ".join(f"{size:,}" for size in result.sizes.values())
-    lines = [f"Cut at height {result.cut_height:.3g}: {n_segments} segments of {sizes} customers."]
+    lines = [
+        f"Cut at height {result.cut_height:.3g}: {segment_count(result)} of {sizes} customers."
+    ]
     if result.note:
         lines.append(f"Note: {result.note}.")
     return None, figure, [html.P(line, className="small-note mb-1") for line in lines]

@@ -198,7 +198,9 @@ def test_silhouette_plot_mean_is_sklearns_score(
     sizes = sorted(np.bincount(labels[clustered]), reverse=True)
     assert [len(t.x) - 2 for t in figure.data] == sizes
     assert [t.fillcolor for t in figure.data] == [cluster_color(c) for c in range(len(sizes))]
-    assert f"Mean silhouette {expected:.3f}" in texts(summary)
+    n_segments = len(sizes)
+    assert f"Mean silhouette {expected:.3f} over {clustered.sum()} customers" in texts(summary)
+    assert f"{n_segments} segments)" in texts(summary)
     if not clustered.all():
         assert f"{(~clustered).sum()} customers marked as noise left out" in texts(summary)
 
@@ -260,6 +262,15 @@ def test_k_distance_eps_is_the_algorithms_suggestion_and_goes_to_compare(
     assert label == f"Use eps = {query['eps'][0]} in Compare"
     method, params = parse_result_query(url.query)
     assert method == "dbscan" and params["eps"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_k_distance_above_the_cap_says_it_is_sampled(services):
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(rng.normal(size=(10_500, 2)), columns=["a", "b"])
+    big = custom_view(services, table, ["a", "b"])
+    _, figure, _, _, _, note = k_distance_outputs(services, big, 5)
+    assert len(trace(figure, "k-distance").y) == 10_000
+    assert "random sample of 10,000 customers (the table has 10,500)" in texts(note)
 
 
 @pytest.mark.parametrize("min_samples", [None, 1, "five"])
