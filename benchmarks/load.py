@@ -13,6 +13,7 @@ installed, SQLite in a fresh instance folder), so the difference is the process 
 load generator shares the machine's cores with the server it measures.
 """
 
+import os
 import random
 import statistics
 import tempfile
@@ -33,6 +34,7 @@ from tests.deployment.servers import AppServer, app_env, start_private_redis
 
 TITLE = "Load: gunicorn (make serve) against one process (make run)"
 DURATION_S = 20
+ROUNDS = 2
 WARMUP_S = 3
 BROWSERS = 50
 FITTERS = 5
@@ -49,6 +51,7 @@ FEATURE_SETS = (
 )
 SCALINGS = ("standard", "minmax", "robust", "none")
 KMEANS = compare_ids.KMEANS
+SETUPS = (f"make serve (gunicorn, {SERVE_WORKERS} workers)", "make run (python -m dashboard)")
 
 
 @dataclass
@@ -163,12 +166,17 @@ class User:
         self.session.close()
 
 
-def measure(server: AppServer, callbacks: Callbacks, seed: int) -> dict:
-    """Warm the cached views, then run every user for WARMUP_S + DURATION_S seconds."""
-    warm = User(server.url, callbacks, Tally(), seed)
+def warm(server: AppServer, callbacks: Callbacks, seed: int) -> None:
+    """Compute the cached views once, as a teammate would have before the run."""
+    user = User(server.url, callbacks, Tally(), seed)
     for k in CACHED_K:
-        warm.kmeans("view", callbacks.view, k, "k-means++", 10)
-    tally, stop = Tally(), threading.Event()
+        user.kmeans("view", callbacks.view, k, "k-means++", 10)
+
+
+def measure(server: AppServer, callbacks: Callbacks, tally: Tally, seed: int) -> float:
+    """Run every user for WARMUP_S + the round's seconds, recording into ``tally``; returns
+    the seconds recorded."""
+    stop = threading.Event()
     users = [(User(server.url, callbacks, tally, seed + i), "browse") for i in range(BROWSERS)]
     users += [(User(server.url, callbacks, tally, seed + 1000 + i), "fit") for i in range(FITTERS)]
     threads = [
@@ -180,13 +188,13 @@ def measure(server: AppServer, callbacks: Callbacks, seed: int) -> dict:
     time.sleep(WARMUP_S)
     tally.recording = True
     started = time.perf_counter()
-    time.sleep(DURATION_S)
+    time.sleep(DURATION_S / ROUNDS)
     tally.recording = False
     elapsed = time.perf_counter() - started
     stop.set()
     for thread in threads:
         thread.join(TIMEOUT_S + 5)
-    return summary(tally, elapsed)
+    return elapsed
 
 
 def summary(tally: Tally, elapsed: float) -> dict:
@@ -216,33 +224,39 @@ def percentiles(values: list[float]) -> dict[str, float | None]:
 
 
 def run(options: Options) -> Section:
+    """Both servers up side by side, measured in alternating rounds, so a busy neighbour on
+    the shared machine weighs on both alike."""
     with tempfile.TemporaryDirectory(prefix="segmenta-load-") as folder:
         root = Path(folder)
         callbacks = Callbacks(root / "local")
         redis_server, cache_url = _private_redis(root)
+        servers = {}
         try:
-            results = {}
-            setups = {
-                f"make serve (gunicorn, {SERVE_WORKERS} workers)": lambda env: AppServer.gunicorn(
-                    env, SERVE_WORKERS, root / "serve.log"
-                ),
-                "make run (python -m dashboard)": lambda env: AppServer.single_process(
-                    env, root / "run.log"
-                ),
-            }
-            for index, (name, start) in enumerate(setups.items()):
+            for index, name in enumerate(SETUPS):
                 cache = f"{cache_url.rsplit('/', 1)[0]}/{index}" if cache_url else ""
                 env = app_env(SEGMENTA_INSTANCE=root / f"instance-{index}", CACHE_REDIS_URL=cache)
-                server = start(env)
-                try:
-                    server.wait_ready(workers=SERVE_WORKERS if "gunicorn" in name else 1)
-                    results[name] = measure(server, callbacks, options.seed)
-                finally:
-                    server.stop()
+                if index == 0:
+                    servers[name] = AppServer.gunicorn(env, SERVE_WORKERS, root / "serve.log")
+                else:
+                    servers[name] = AppServer.single_process(env, root / "run.log")
+            for index, server in enumerate(servers.values()):
+                server.wait_ready(workers=SERVE_WORKERS if index == 0 else 1)
+                warm(server, callbacks, options.seed)
+            tallies = {name: Tally() for name in servers}
+            seconds = dict.fromkeys(servers, 0.0)
+            load = [os.getloadavg()[0]]
+            for round_ in range(ROUNDS):
+                for name, server in servers.items():
+                    seed = options.seed + 10_000 * round_
+                    seconds[name] += measure(server, callbacks, tallies[name], seed)
+                    load.append(os.getloadavg()[0])
         finally:
+            for server in servers.values():
+                server.stop()
             if redis_server is not None:
                 redis_server.stop()
-    return Section(TITLE, report(results, bool(cache_url)), findings(results))
+    results = {name: summary(tallies[name], seconds[name]) for name in servers}
+    return Section(TITLE, report(results, bool(cache_url), load), findings(results))
 
 
 def _private_redis(root: Path):
@@ -256,7 +270,7 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value * 1000:.0f} ms"
 
 
-def report(results: dict, redis: bool) -> str:
+def report(results: dict, redis: bool, load: list[float]) -> str:
     header = [
         "setup",
         "requests/s",
@@ -265,7 +279,7 @@ def report(results: dict, redis: bool) -> str:
         "p99",
         "errors",
         "K-Means views p95",
-        "new fits",
+        "new fits (distinct sets asked)",
         "new fit p50",
         "new fit p95",
     ]
@@ -278,7 +292,7 @@ def report(results: dict, redis: bool) -> str:
             _ms(r["all"]["p99"]),
             f"{r['errors']}" + (f" ({', '.join(r['error_kinds'])})" if r["errors"] else ""),
             _ms(r["view"]["p95"]),
-            f"{r['fits']} ({r['distinct_fits']} distinct)",
+            f"{r['fits']} ({r['distinct_fits']})",
             _ms(r["fit"]["p50"]),
             _ms(r["fit"]["p95"]),
         ]
@@ -297,9 +311,12 @@ def report(results: dict, redis: bool) -> str:
     return (
         f"{BROWSERS} browsing users (pages, cached K-Means views) and {FITTERS} users fitting new "
         f"K-Means segmentations on the 200-row sample, think time {THINK_S[0]}–{THINK_S[1]} s, "
-        f"{DURATION_S} s measured after {WARMUP_S} s of warm-up, on loopback; results cached in "
-        f"{backend}, SQLite; the load generator runs on the same cores. Latency is per HTTP "
-        "request (a page view is 5 requests, a K-Means view 2).\n\n"
+        f"{DURATION_S} s measured per setup in {ROUNDS} alternating rounds (each after "
+        f"{WARMUP_S} s of warm-up), on loopback; results cached in {backend}, SQLite; gunicorn "
+        "with the defaults of `gunicorn.conf.py`. The load generator runs on the same cores, "
+        f"and the machine's 1-minute load average was {min(load):.1f}–{max(load):.1f} during the "
+        "run (other work shares it). Latency is per HTTP request (a page view is 5 requests, a "
+        "K-Means view 2).\n\n"
         + markdown_table(header, rows)
         + "\n\nmake serve / make run:\n\n"
         + markdown_table(["measure", "ratio"], ratio_rows)
