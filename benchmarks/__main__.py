@@ -20,6 +20,7 @@ MODULES = [
     "benchmarks.diagnose_path",
     "benchmarks.thread_effect",
     "benchmarks.silhouette_sampling",
+    "benchmarks.load",
 ]
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
