@@ -6,6 +6,7 @@ from dash import dcc, html
 from algorithms.methods import METHODS
 from dashboard.figures.diagnostics import message_figure
 from dashboard.ids import diagnostics as ids
+from dashboard.pages.diagnostics_panels import K_LIMIT
 
 HIDDEN = {"display": "none"}
 SHOWN = {"display": "block"}
@@ -82,12 +83,12 @@ def sweep_card() -> dbc.Card:
     slider = dcc.RangeSlider(
         id=ids.K_RANGE,
         min=1,
-        max=20,
+        max=K_LIMIT,
         step=1,
         value=[1, 10],
         pushable=2,
         allowCross=False,
-        marks={k: str(k) for k in (1, 5, 10, 15, 20)},
+        marks={k: str(k) for k in (1, *range(5, K_LIMIT + 1, 5))},
         tooltip={"placement": "bottom"},
     )
     return card(
