@@ -6,9 +6,11 @@ Files come from spreadsheets and exports in many local conventions, so the encod
 number. Binary content that only wears a text extension is refused before pandas sees it.
 """
 
+import codecs
 import csv
 import io
 import re
+from dataclasses import dataclass
 from itertools import islice
 
 import pandas as pd
@@ -19,6 +21,7 @@ from algorithms.table_limits import TableLimits
 
 _DELIMITERS = ",;\t|"
 _SAMPLE_CHARS = 65_536
+_CHUNK_BYTES = 1 << 20
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
@@ -27,21 +30,30 @@ def empty_file_error(label: str) -> DataError:
 
 
 def read_text_table(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
-    text = _decode(raw, label)
-    if not text.strip():
+    """The table in ``raw``, parsed straight from the bytes: only a sample is kept as text
+    (for the delimiter), so a file over the row or cell limit costs little beyond its bytes,
+    not a copy of its whole text per parse."""
+    encoding, sample, blank = _decode(raw, label)
+    if blank:
         raise empty_file_error(label)
-    text, delimiter = _declared_delimiter(text)
-    delimiter = delimiter or _sniff_delimiter(text[:_SAMPLE_CHARS])
-    header = _parse_csv(text, delimiter, label, rows=1).iloc[0].tolist()
+    skip, delimiter = _declared_delimiter(sample)
+    delimiter = delimiter or _sniff_delimiter(sample[skip:])
+    source = _Source(raw, encoding, 1 if skip else 0, delimiter, label)
+    header = source.parse(rows=1).iloc[0].tolist()
     limits.check_columns(len(header), label)
-    cells = _parse_csv(text, delimiter, label, rows=limits.allowed_rows(len(header)) + 2)
+    cells = source.parse(rows=limits.allowed_rows(len(header)) + 2)
     limits.check_rows(len(cells) - 1, len(header), label)
     body = cells.iloc[1:].reset_index(drop=True)
     return name_columns(type_text_cells(body, decimal_comma=delimiter == ";"), header, label)
 
 
-def _decode(raw: bytes, label: str) -> str:
-    """Text from UTF-16 (with a BOM), UTF-8 (BOM or not) or Windows-1252, refusing binary data."""
+def _decode(raw: bytes, label: str) -> tuple[str, str, bool]:
+    """(encoding, decoded sample, whether the text is blank), refusing binary data.
+
+    UTF-16 needs its BOM; otherwise UTF-8 (BOM or not), else Windows-1252. The whole file is
+    decoded to check the encoding, but a chunk at a time: a 100 MB file with one emoji would
+    otherwise take 400 MB as a Python string.
+    """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ("utf-16",)
     elif b"\x00" in raw[:_SAMPLE_CHARS]:
@@ -50,25 +62,38 @@ def _decode(raw: bytes, label: str) -> str:
         encodings = ("utf-8-sig", "cp1252")
     for encoding in encodings:
         try:
-            text = raw.decode(encoding)
+            sample, blank = _scan(raw, encoding)
         except UnicodeDecodeError:
             continue
-        sample = text[:_SAMPLE_CHARS]
         if len(_CONTROL_CHARS.findall(sample)) > len(sample) // 100:
             raise _binary(label)
-        return text
+        return encoding, sample, blank
     raise DataError(f"{label} is neither UTF-8 nor Windows-1252 text: save it again as CSV UTF-8.")
+
+
+def _scan(raw: bytes, encoding: str) -> tuple[str, bool]:
+    """(the first characters, whether it is all whitespace); UnicodeDecodeError if ``raw`` is
+    not in ``encoding``."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(raw)
+    sample, blank = "", True
+    for start in range(0, len(raw), _CHUNK_BYTES):
+        text = decoder.decode(view[start : start + _CHUNK_BYTES])
+        sample += text[: _SAMPLE_CHARS - len(sample)]
+        blank = blank and (not text or text.isspace())
+    tail = decoder.decode(b"", final=True)
+    return sample, blank and (not tail or tail.isspace())
 
 
 def _binary(label: str) -> DataError:
     return DataError(f"{label} holds binary data, not text: export the table as CSV and load that.")
 
 
-def _declared_delimiter(text: str) -> tuple[str, str | None]:
-    """Excel's ``sep=;`` first line, if present: the delimiter it names and the text after it."""
-    first_line, _, rest = text.partition("\n")
+def _declared_delimiter(sample: str) -> tuple[int, str | None]:
+    """Excel's ``sep=;`` first line, if present: (characters to skip, the delimiter it names)."""
+    first_line = sample.split("\n", 1)[0]
     declared = re.fullmatch(r"sep=(.)\r?", first_line)
-    return (rest, declared.group(1)) if declared else (text, None)
+    return (len(first_line) + 1, declared.group(1)) if declared else (0, None)
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -88,30 +113,46 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
-def _parse_csv(text: str, delimiter: str, label: str, rows: int) -> pd.DataFrame:
-    """The first ``rows`` records (header included) as strings, nothing interpreted yet."""
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            nrows=rows,
-            dtype=str,
-            na_filter=False,
-            engine="c",
+@dataclass(frozen=True)
+class _Source:
+    """The bytes of a delimited file and how to read them."""
+
+    raw: bytes
+    encoding: str
+    skip_lines: int
+    delimiter: str
+    label: str
+
+    def parse(self, rows: int) -> pd.DataFrame:
+        """The first ``rows`` records (header included) as strings, nothing interpreted yet."""
+        try:
+            return pd.read_csv(
+                io.BytesIO(self.raw),
+                encoding=self.encoding,
+                skiprows=self.skip_lines,
+                sep=self.delimiter,
+                header=None,
+                nrows=rows,
+                dtype=str,
+                na_filter=False,
+                engine="c",
+            )
+        except pd.errors.EmptyDataError as error:
+            raise empty_file_error(self.label) from error
+        except (pd.errors.ParserError, ValueError, OverflowError) as error:
+            raise _parse_error(error, self.label) from error
+
+
+def _parse_error(error: Exception, label: str) -> DataError:
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+    if found:
+        expected, line, saw = found.groups()
+        return DataError(
+            f"{label} has {saw} values on line {line} but {expected} columns in its "
+            "header: check the delimiter and the quotes on that line."
         )
-    except pd.errors.EmptyDataError as error:
-        raise empty_file_error(label) from error
-    except (pd.errors.ParserError, ValueError, OverflowError) as error:
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
-        if found:
-            expected, line, saw = found.groups()
-            raise DataError(
-                f"{label} has {saw} values on line {line} but {expected} columns in its "
-                "header: check the delimiter and the quotes on that line."
-            ) from error
-        reason = str(error).strip().splitlines()[-1]
-        raise DataError(
-            f"{label} cannot be read as CSV ({reason}): check that it is a table with one "
-            "header row and matching quotes."
-        ) from error
+    reason = str(error).strip().splitlines()[-1]
+    return DataError(
+        f"{label} cannot be read as CSV ({reason}): check that it is a table with one "
+        "header row and matching quotes."
+    )
