@@ -35,7 +35,8 @@ def payload(app, key: str, values: dict[str, Any]) -> dict:
     """The request body for callback ``key``; ``values`` maps "id.property" to a value.
 
     Inputs named in ``values`` are reported as changed (they triggered the callback); the
-    others are sent as None, like properties a layout leaves unset.
+    others are sent as None, like properties a layout leaves unset. Pattern-matching states
+    (ALL) take a list of (id, value) pairs, see ``_with_value``.
     """
     callback = app.callback_map[key]
     outputs = callback["output"]
@@ -44,21 +45,25 @@ def payload(app, key: str, values: dict[str, Any]) -> dict:
         for o in (outputs if isinstance(outputs, list) else [outputs])
     ]
 
-    def with_values(dependencies):
-        return [
-            dep | {"value": values.get(f"{dep['id']}.{dep['property']}")} for dep in dependencies
-        ]
-
-    inputs = with_values(callback["inputs"])
+    inputs = [_with_value(dep, values) for dep in callback["inputs"]]
+    changed = [f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)]
     return {
         "output": key,
         "outputs": specs if isinstance(outputs, list) else specs[0],
         "inputs": inputs,
-        "state": with_values(callback["state"]),
-        "changedPropIds": [
-            f"{i['id']}.{i['property']}" for i in inputs if f"{i['id']}.{i['property']}" in values
-        ],
+        "state": [_with_value(dep, values) for dep in callback["state"]],
+        "changedPropIds": [prop_id for prop_id in changed if prop_id in values],
     }
+
+
+def _with_value(dependency: dict, values: dict):
+    """One dependency with its value; a pattern (``{"type": T, "cluster": ALL}``) becomes the
+    list of matching components, given as ``values["T.property"] = [(id, value), ...]``."""
+    if not dependency["id"].startswith("{"):
+        return dependency | {"value": values.get(f"{dependency['id']}.{dependency['property']}")}
+    pattern = json.loads(dependency["id"])
+    matches = values.get(f"{pattern['type']}.{dependency['property']}", [])
+    return [{"id": id_, "property": dependency["property"], "value": v} for id_, v in matches]
 
 
 def response_outputs(body: dict) -> dict[str, Any]:

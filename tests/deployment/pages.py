@@ -5,7 +5,8 @@ import json
 from dashboard import ids as shared_ids
 from dashboard.app import default_view
 from dashboard.ids import compare as compare_ids
-from tests.deployment.dash_http import call
+from dashboard.ids import personas as persona_ids
+from tests.deployment.dash_http import call, response_outputs
 from tests.deployment.servers import AppServer
 
 KMEANS = compare_ids.KMEANS
@@ -52,3 +53,39 @@ def outage_banner(server: AppServer, app) -> str:
     )
     assert response.status_code == 200, response.text
     return json.dumps(response.json()["response"][shared_ids.OUTAGE_BANNER]["children"])
+
+
+def save_persona_set(
+    server: AppServer, app, source: dict, name: str, author: str, personas: dict[int, str], base
+) -> tuple[str, dict]:
+    """The Personas page's Save button: (worker pid, the save callback's outputs).
+
+    ``source`` is what the page edits (view, method, params, seed), ``personas`` the names
+    typed into the cards by cluster, ``base`` the loaded set and version (None for a new set).
+    """
+
+    def cards(field: str, value) -> list:
+        return [({"type": field, "cluster": c}, value(c)) for c in personas]
+
+    response = call(
+        server,
+        app,
+        f"{persona_ids.SAVE_STATUS}.children",
+        {
+            f"{persona_ids.SAVE}.n_clicks": 1,
+            f"{persona_ids.SOURCE}.data": source,
+            f"{persona_ids.LOADED}.data": base,
+            f"{persona_ids.SET_NAME}.value": name,
+            f"{persona_ids.AUTHOR}.value": author,
+            f"{persona_ids.NAME}.value": cards(persona_ids.NAME, personas.get),
+            f"{persona_ids.DESCRIPTION}.value": cards(persona_ids.DESCRIPTION, lambda c: ""),
+            f"{persona_ids.RECOMMENDATION}.value": cards(persona_ids.RECOMMENDATION, lambda c: ""),
+            f"{persona_ids.COLOR}.value": cards(persona_ids.COLOR, lambda c: "#1f77b4"),
+            f"{persona_ids.TAGS}.value": cards(persona_ids.TAGS, lambda c: ""),
+            f"{persona_ids.NAME}.id": cards(
+                persona_ids.NAME, lambda c: {"type": persona_ids.NAME, "cluster": c}
+            ),
+        },
+    )
+    assert response.status_code == 200, response.text
+    return response.headers["X-Segmenta-Worker"], response_outputs(response.json())

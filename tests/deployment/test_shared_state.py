@@ -6,6 +6,7 @@ Every request goes out on a fresh connection, so gunicorn hands it to any of its
 """
 
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -14,11 +15,10 @@ import pytest
 from dashboard import ids as shared_ids
 from dashboard.app import default_view
 from dashboard.ids import diagnostics as diag_ids
-from dashboard.storage.db import make_engine
-from dashboard.storage.personas import PersonaStore
+from dashboard.ids import personas as persona_ids
 from tests.conftest import SHARED_DATA
 from tests.deployment.dash_http import figure_array, run_background
-from tests.deployment.pages import kmeans_panel, kmeans_request
+from tests.deployment.pages import kmeans_panel, kmeans_request, save_persona_set
 from tests.deployment.servers import AppServer, app_env
 
 pytestmark = pytest.mark.services
@@ -71,54 +71,62 @@ def test_an_upload_is_readable_on_the_next_request_whichever_worker_serves_it(se
     assert dataset["dataset_id"] in {d["dataset_id"] for d in listed}
 
 
-def test_a_persona_set_saved_in_the_database_is_served_by_every_worker(
-    server, local_app, database_url
+def test_persona_sets_saved_through_one_worker_are_seen_and_versioned_by_the_others(
+    server, local_app
 ):
-    """A persona set saved with the PersonaStore on the servers' database, then read over the
-    persona API from at least two workers: the list, the set, and its customers with their
-    persona (joined with the sample in the shared data folder)."""
+    """The Personas page's Save over HTTP, then the persona API, on fresh connections: a set
+    saved through one worker is listed and served by the others, a second version builds on
+    it, and a save from the stale first version is refused as a conflict by any worker."""
     services = local_app.server.extensions["segmenta"]
     view = default_view(services)
-    result = services.analysis.segmentation(view, "kmeans", {"n_clusters": 3}, seed=0)
-    info = services.datasets.info(view.dataset_id)
-    engine = make_engine(database_url)
-    try:
-        saved = PersonaStore(engine).create(
-            name="Deployment check",
-            dataset_name=info.name,
-            dataset_hash=info.dataset_id,
-            segmentation=result.summary
-            | {"dataset_id": info.dataset_id, "dataset_name": info.name},
-            personas=[{"cluster": c, "name": f"Persona {c}"} for c in range(3)],
-            labels=result.labels,
-            author="ana",
-        )
-    finally:
-        engine.dispose()
+    source = {"view": view.as_store(), "method": "kmeans", "params": {"n_clusters": 3}, "seed": 0}
+    names = {c: f"Persona {c}" for c in range(3)}
+    saver, saved = save_persona_set(
+        server, local_app, source, "Deployment check", "ana", names, None
+    )
+    assert "version 1" in json.dumps(saved[f"{persona_ids.SAVE_STATUS}.children"]), saved
+    first = saved[f"{persona_ids.LOADED}.data"]
 
     readers = set()
     for _ in range(ATTEMPTS):
         listed = server.get("/api/persona-sets")
         assert listed.status_code == 200, listed.text
-        assert saved.set_id in {s["id"] for s in listed.json()["persona_sets"]}
-        record = server.get(f"/api/persona-sets/{saved.set_id}")
+        assert first["set_id"] in {s["id"] for s in listed.json()["persona_sets"]}
+        record = server.get(f"/api/persona-sets/{first['set_id']}")
         assert record.status_code == 200, record.text
-        assert [p["name"] for p in record.json()["personas"]] == [
-            "Persona 0",
-            "Persona 1",
-            "Persona 2",
-        ]
+        assert [p["name"] for p in record.json()["personas"]] == list(names.values())
+        assert record.json()["author"] == "ana"
         readers |= {r.headers["X-Segmenta-Worker"] for r in (listed, record)}
-        if len(readers) >= 2:
+        if readers - {saver}:
             break
-    assert len(readers) >= 2, f"every read was served by worker {readers}"
+    assert readers - {saver}, f"every read was served by the saving worker {saver}"
 
-    customers = server.get(f"/api/persona-sets/{saved.set_id}/customers.csv")
+    renamed = names | {0: "Big spenders"}
+    _, second = save_persona_set(
+        server, local_app, source, "Deployment check", "bob", renamed, first
+    )
+    assert second[f"{persona_ids.LOADED}.data"] == first | {"version": 2}
+    refusers = set()
+    for _ in range(ATTEMPTS):
+        worker, stale = save_persona_set(
+            server, local_app, source, "Deployment check", "carl", names, first
+        )
+        assert stale[f"{persona_ids.CONFLICT}.is_open"] is True, stale
+        assert "bob" in stale[f"{persona_ids.CONFLICT_MESSAGE}.children"]
+        refusers.add(worker)
+        if len(refusers) >= 2:
+            break
+    assert len(refusers) >= 2, f"every stale save was refused by worker {refusers}"
+    latest = server.get(f"/api/persona-sets/{first['set_id']}").json()
+    assert (latest["version"], latest["author"]) == (2, "bob")
+    assert latest["personas"][0]["name"] == "Big spenders"
+
+    customers = server.get(f"/api/persona-sets/{first['set_id']}/customers.csv")
     assert customers.status_code == 200, customers.text
     table = pd.read_csv(io.StringIO(customers.text))
-    assert len(table) == info.n_rows
-    assert table["Cluster"].tolist() == result.labels.tolist()
-    assert set(table["Persona"]) == {"Persona 0", "Persona 1", "Persona 2"}
+    expected = services.analysis.segmentation(view, "kmeans", {"n_clusters": 3}, seed=0)
+    assert table["Cluster"].tolist() == expected.labels.tolist()
+    assert table["Persona"].tolist() == [renamed[c] for c in expected.labels]
 
 
 def test_a_kmeans_result_computed_by_one_worker_is_served_from_redis_by_another(
