@@ -19,7 +19,7 @@ def match_by_overlap(reference: np.ndarray, labels: np.ndarray) -> dict[int, int
     theirs = sorted(set(reference.tolist()) - {NOISE})
     if not ours or not theirs:
         return {}
-    overlap = np.array([[np.sum((labels == a) & (reference == b)) for b in theirs] for a in ours])
+    overlap = contingency(labels, reference, ours, theirs)
     rows, cols = linear_sum_assignment(-overlap)
     return {ours[r]: theirs[c] for r, c in zip(rows, cols, strict=True) if overlap[r, c] > 0}
 
@@ -40,3 +40,14 @@ def match_by_distance(
         for r, c in zip(rows, cols, strict=True)
         if max_distance is None or distance[r, c] <= max_distance
     }
+
+
+def contingency(labels: np.ndarray, reference: np.ndarray, ours: list, theirs: list) -> np.ndarray:
+    """Customers shared by each pair of clusters, in one pass over the rows (O(n + k1*k2))."""
+    row = np.searchsorted(ours, labels)
+    col = np.searchsorted(theirs, reference)
+    valid = (row < len(ours)) & (col < len(theirs))
+    valid &= np.asarray(ours)[np.minimum(row, len(ours) - 1)] == labels
+    valid &= np.asarray(theirs)[np.minimum(col, len(theirs) - 1)] == reference
+    flat = row[valid] * len(theirs) + col[valid]
+    return np.bincount(flat, minlength=len(ours) * len(theirs)).reshape(len(ours), len(theirs))

@@ -32,9 +32,9 @@ LABELS = {
     "distance_threshold": "Cut height",
 }
 SCALED_DISTANCES = {"eps", "distance_threshold"}
-DISTANCE_STEP = 0.01
-# the browser reports a number off the input's step as no number at all
-DISTANCE_FORMAT = "a positive number with at most 2 decimals, such as 0.35"
+# "any": a typed or linked eps such as 0.3007 is a valid number, not an off-step blank
+DISTANCE_STEP = "any"
+DISTANCE_FORMAT = "a positive number, such as 0.35"
 PANEL_TEXT = {
     "kmeans": "k centres; every customer joins the nearest. Round segments of similar size.",
     "dbscan": "Dense groups of any shape; isolated customers are left out as noise.",

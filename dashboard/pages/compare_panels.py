@@ -205,12 +205,13 @@ def _warnings(services, request: dict, result):
 
 
 def suggested_eps(services, view_data: dict, min_samples: int) -> float:
-    """eps at the knee of the k-distance curve for ``min_samples``, 2 decimals; the declared
-    default where the curve has no knee."""
+    """eps at the knee of the k-distance curve for ``min_samples``, to 3 significant digits
+    (the Diagnostics link carries more; both are accepted); the declared default where the
+    curve has no knee."""
     result = services.analysis.k_distance(View.from_store(view_data), int(min_samples), SEED)
     if result.suggested_eps is None:
         return DEFAULT_EPS
-    return max(round(result.suggested_eps, 2), 0.01)
+    return float(f"{result.suggested_eps:.3g}")
 
 
 def eps_defaults(services, view_data: dict, min_samples, eps) -> tuple[object, str]:
