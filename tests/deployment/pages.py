@@ -12,9 +12,10 @@ from tests.deployment.servers import AppServer
 KMEANS = compare_ids.KMEANS
 
 
-def kmeans_request(server: AppServer, app, k: int, n_init: int = 2) -> dict:
-    """The Compare page's K-Means controls (on the default view) → the panel's request."""
-    view = default_view(app.server.extensions["segmenta"]).as_store()
+def kmeans_request(server: AppServer, app, k: int, n_init: int = 2, view: dict | None = None):
+    """The Compare page's K-Means controls → the panel's request (on the default view unless
+    ``view`` is given; tables of 20 000 rows or more get ``"background": True``)."""
+    view = view or default_view(app.server.extensions["segmenta"]).as_store()
     response = call(
         server,
         app,
@@ -28,13 +29,15 @@ def kmeans_request(server: AppServer, app, k: int, n_init: int = 2) -> dict:
     )
     assert response.status_code == 200, response.text
     request = response.json()["response"][KMEANS.request]["data"]
-    assert request["params"]["n_clusters"] == k and not request["background"], request
+    assert request["params"]["n_clusters"] == k, request
     return request
 
 
-def kmeans_panel(server: AppServer, app, request: dict) -> tuple[str, dict]:
-    """(worker pid, outputs) of the K-Means panel drawn for ``request``; fails on an alert."""
-    response = call(server, app, f"{KMEANS.figure}.figure", {f"{KMEANS.request}.data": request})
+def kmeans_panel(server: AppServer, app, request: dict, fitted=None) -> tuple[str, dict]:
+    """(worker pid, outputs) of the K-Means panel drawn for ``request`` (and the background
+    fit's report ``fitted`` for a large table); fails on an alert."""
+    values = {f"{KMEANS.request}.data": request, f"{KMEANS.fitted}.data": fitted}
+    response = call(server, app, f"{KMEANS.figure}.figure", values)
     assert response.status_code == 200, response.text
     outputs = response.json()["response"]
     assert outputs[KMEANS.alert]["children"] is None, outputs[KMEANS.alert]

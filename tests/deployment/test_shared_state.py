@@ -137,6 +137,7 @@ def test_a_kmeans_result_computed_by_one_worker_is_served_from_redis_by_another(
     is then removed (PERSIST), so a worker that recomputed would write the key again with a
     TTL. Other workers must answer the same panel without adding or rewriting any key."""
     request = kmeans_request(server, local_app, 6, n_init=3)
+    assert not request["background"]
 
     before = set(cache_redis.scan_iter("*segmentation*"))
     first_worker, first = kmeans_panel(server, local_app, request)
