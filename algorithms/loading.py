@@ -157,6 +157,9 @@ def _read_excel(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
 def _first_sheet_table(workbook, label: str, limits: TableLimits) -> pd.DataFrame:
     """The first sheet as text cells, its first non-empty row the header."""
     sheet = workbook.worksheets[0]
+    # The declared size (one formatted cell at XFD1048576 is enough) would pad every row to
+    # 16 384 cells and add a million blank rows: read the cells that are there instead.
+    sheet.reset_dimensions()
     rows = filter(None, map(_without_trailing_blanks, sheet.iter_rows(values_only=True)))
     header = next(rows, [])
     if not header:
@@ -179,7 +182,7 @@ def _first_sheet_table(workbook, label: str, limits: TableLimits) -> pd.DataFram
     )
     header += [None] * (width - len(header))
     table = name_columns(type_text_cells(cells), header, label)
-    _reject_cover_sheet(table, workbook.sheetnames, label)
+    _reject_cover_sheet(table, [each.title for each in workbook.worksheets], label)
     return table
 
 
