@@ -3,6 +3,7 @@ generated ones, written once per session), and helpers to feed a corpus file to 
 way the browser and scripts do."""
 
 import base64
+import signal
 from pathlib import Path
 
 import dash
@@ -10,6 +11,23 @@ import pytest
 
 from tests.data.bad.corpus import Case
 from tests.data.bad.make_corpus import build, corpus_path
+
+HANG_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
+def hang_guard():
+    """Fail a test that hangs (a file that makes a reader loop for hours) instead of freezing
+    the run; generous, so it is no timing assertion."""
+
+    def hung(_signum, _frame):
+        pytest.fail(f"still running after {HANG_SECONDS} s: something hangs")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HANG_SECONDS)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="session")

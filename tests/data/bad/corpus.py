@@ -205,6 +205,7 @@ CASES: tuple[Case, ...] = (
         "also has 'Customers'",
         "move the customer table to the first sheet",
     ),
+    Case("far_formatted_cell.xlsx", "a sheet sized 16 384 x 1 048 576 by one cell", MALL_FEATURES),
     refused(
         "corrupt.xlsx",
         "a truncated workbook",

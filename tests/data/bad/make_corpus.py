@@ -16,9 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from openpyxl.styles import Font
 
 HERE = Path(__file__).resolve().parent
 OVERSIZED_BYTES = 200 * 1024 * 1024
@@ -73,6 +75,19 @@ def several_sheets(path: Path) -> None:
 def table_on_second_sheet(path: Path) -> None:
     summary = pd.DataFrame({"Summary": ["60 customers", "exported on Monday"]})
     path.write_bytes(_xlsx({"Summary": summary, "Customers": customers()}))
+
+
+def far_formatted_cell(path: Path) -> None:
+    """A small table whose sheet also formats cell XFD1048576 (someone formatted a whole
+    column): the sheet declares itself 16 384 columns by 1 048 576 rows."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    table = customers()
+    sheet.append(list(table.columns))
+    for row in table.itertuples(index=False):
+        sheet.append([value.item() if hasattr(value, "item") else value for value in row])
+    sheet["XFD1048576"].font = Font(bold=True)
+    workbook.save(path)
 
 
 def corrupt_xlsx(path: Path) -> None:
@@ -144,6 +159,7 @@ def windows_1252(path: Path) -> None:
 GENERATED: dict[str, Callable[[Path], None]] = {
     "several_sheets.xlsx": several_sheets,
     "table_on_second_sheet.xlsx": table_on_second_sheet,
+    "far_formatted_cell.xlsx": far_formatted_cell,
     "corrupt.xlsx": corrupt_xlsx,
     "nested_types.parquet": nested_parquet,
     "corrupt.parquet": corrupt_parquet,
