@@ -5,7 +5,7 @@ default), so ``workers × SEGMENTA_THREADS`` should not exceed the cores; reques
 (``GUNICORN_THREADS``) mostly wait on I/O and the cache and may exceed them. They should: a
 browser's keep-alive connection stays with the worker that accepted it, so with 2 threads a
 worker busy with two fits stalls every page of every browser it holds (the load benchmark in
-``benchmarks/results.md``: 8 threads served ~1.6× the requests of 2, with a third of the p95).
+``benchmarks/results.md`` measures 8 threads against 2).
 """
 
 import os

@@ -51,7 +51,15 @@ FEATURE_SETS = (
 )
 SCALINGS = ("standard", "minmax", "robust", "none")
 KMEANS = compare_ids.KMEANS
-SETUPS = (f"make serve (gunicorn, {SERVE_WORKERS} workers)", "make run (python -m dashboard)")
+SERVE = f"make serve (gunicorn, {SERVE_WORKERS} workers × 8 threads, the default)"
+SERVE_2_THREADS = f"make serve with GUNICORN_THREADS=2 ({SERVE_WORKERS} workers × 2 threads)"
+RUN = "make run (python -m dashboard)"
+# name → (gunicorn workers or None for the single process, extra environment)
+SETUPS = {
+    SERVE: (SERVE_WORKERS, {}),
+    SERVE_2_THREADS: (SERVE_WORKERS, {"GUNICORN_THREADS": "2"}),
+    RUN: (None, {}),
+}
 
 
 @dataclass
@@ -224,23 +232,27 @@ def percentiles(values: list[float]) -> dict[str, float | None]:
 
 
 def run(options: Options) -> Section:
-    """Both servers up side by side, measured in alternating rounds, so a busy neighbour on
-    the shared machine weighs on both alike."""
+    """Every server up side by side, measured in alternating rounds, so a busy neighbour on
+    the shared machine weighs on all alike."""
     with tempfile.TemporaryDirectory(prefix="segmenta-load-") as folder:
         root = Path(folder)
         callbacks = Callbacks(root / "local")
         redis_server, cache_url = _private_redis(root)
         servers = {}
         try:
-            for index, name in enumerate(SETUPS):
+            for index, (name, (workers, extra)) in enumerate(SETUPS.items()):
                 cache = f"{cache_url.rsplit('/', 1)[0]}/{index}" if cache_url else ""
-                env = app_env(SEGMENTA_INSTANCE=root / f"instance-{index}", CACHE_REDIS_URL=cache)
-                if index == 0:
-                    servers[name] = AppServer.gunicorn(env, SERVE_WORKERS, root / "serve.log")
-                else:
-                    servers[name] = AppServer.single_process(env, root / "run.log")
-            for index, server in enumerate(servers.values()):
-                server.wait_ready(workers=SERVE_WORKERS if index == 0 else 1)
+                env = app_env(
+                    SEGMENTA_INSTANCE=root / f"instance-{index}", CACHE_REDIS_URL=cache, **extra
+                )
+                log = root / f"server-{index}.log"
+                servers[name] = (
+                    AppServer.gunicorn(env, workers, log)
+                    if workers
+                    else AppServer.single_process(env, log)
+                )
+            for name, server in servers.items():
+                server.wait_ready(workers=SETUPS[name][0] or 1)
                 warm(server, callbacks, options.seed)
             tallies = {name: Tally() for name in servers}
             seconds = dict.fromkeys(servers, 0.0)
@@ -298,14 +310,16 @@ def report(results: dict, redis: bool, load: list[float]) -> str:
         ]
         for name, r in results.items()
     ]
-    serve, single = results.values()
+    serve, two, single = (results[name] for name in (SERVE, SERVE_2_THREADS, RUN))
     ratio_rows = [
-        ["requests/s", f"{serve['rps'] / single['rps']:.2f}"],
-        *[
-            [f"{p} latency", f"{serve['all'][p] / single['all'][p]:.2f}"]
-            for p in ("p50", "p95", "p99")
-            if serve["all"][p] and single["all"][p]
-        ],
+        [measure, _ratio(serve, single, *path), _ratio(two, serve, *path)]
+        for measure, path in (
+            ("requests/s", ("rps",)),
+            ("p50 latency", ("all", "p50")),
+            ("p95 latency", ("all", "p95")),
+            ("p99 latency", ("all", "p99")),
+            ("new fit p50", ("fit", "p50")),
+        )
     ]
     backend = "a private redis-server" if redis else "the filesystem cache (no redis-server found)"
     return (
@@ -313,18 +327,27 @@ def report(results: dict, redis: bool, load: list[float]) -> str:
         f"K-Means segmentations on the 200-row sample, think time {THINK_S[0]}–{THINK_S[1]} s, "
         f"{DURATION_S} s measured per setup in {ROUNDS} alternating rounds (each after "
         f"{WARMUP_S} s of warm-up), on loopback; results cached in {backend}, SQLite; gunicorn "
-        "with the defaults of `gunicorn.conf.py`. The load generator runs on the same cores, "
+        "with the defaults of `gunicorn.conf.py` unless the setup says otherwise. The load "
+        "generator runs on the same cores, "
         f"and the machine's 1-minute load average was {min(load):.1f}–{max(load):.1f} during the "
         "run (other work shares it). Latency is per HTTP request (a page view is 5 requests, a "
         "K-Means view 2).\n\n"
         + markdown_table(header, rows)
-        + "\n\nmake serve / make run:\n\n"
-        + markdown_table(["measure", "ratio"], ratio_rows)
+        + "\n\nRatios:\n\n"
+        + markdown_table(
+            ["measure", "make serve / make run", "2 threads / 8 threads (make serve)"], ratio_rows
+        )
     )
 
 
+def _ratio(a: dict, b: dict, *path: str) -> str:
+    for key in path:
+        a, b = a[key], b[key]
+    return f"{a / b:.2f}" if a and b else "–"
+
+
 def findings(results: dict) -> list[str]:
-    serve, single = results.values()
+    serve, two, single = (results[name] for name in (SERVE, SERVE_2_THREADS, RUN))
     ratio = serve["rps"] / single["rps"]
     verdict = (
         "`make serve` is the way to run Segmenta for a team"
@@ -333,7 +356,14 @@ def findings(results: dict) -> list[str]:
     )
     return [
         f"Under {BROWSERS + FITTERS} simulated users, gunicorn with {SERVE_WORKERS} workers served "
-        f"{ratio:.2f}× the requests/s of the single process, p95 latency "
-        f"{_ms(serve['all']['p95'])} against {_ms(single['all']['p95'])}, errors "
-        f"{serve['errors']} against {single['errors']}: {verdict}."
+        f"{ratio:.2f}× the requests/s of the single process, p50/p95 latency "
+        f"{_ms(serve['all']['p50'])}/{_ms(serve['all']['p95'])} against "
+        f"{_ms(single['all']['p50'])}/{_ms(single['all']['p95'])}, a new fit p50 "
+        f"{_ms(serve['fit']['p50'])} against {_ms(single['fit']['p50'])}, errors "
+        f"{serve['errors']} against {single['errors']}: {verdict}.",
+        f"With 2 request threads per worker instead of 8, gunicorn served "
+        f"{two['rps'] / serve['rps']:.2f}× the requests/s at {_ms(two['all']['p95'])} p95 "
+        f"(8 threads: {_ms(serve['all']['p95'])}): a keep-alive connection stays with its worker, "
+        "so a worker with every thread on a fit stalls all the browsers it holds; hence "
+        "`GUNICORN_THREADS=8` by default.",
     ]
