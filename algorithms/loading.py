@@ -8,12 +8,14 @@ format, headers get the same canonical names and text cells the same typing
 
 Everything wrong with a file is a ``DataError`` whose one sentence says what to do. Size limits
 are checked as early as the format allows: bytes before reading, columns from the header before
-the rows, rows while parsing (never more than the limit plus one), so an oversized upload is
-refused without being loaded whole.
+the rows, rows while parsing (never more than the limit plus one), the unpacked size of Parquet
+and workbook values while unpacking, so an oversized upload is refused without being loaded
+whole.
 """
 
 import io
 import zipfile
+from collections.abc import Iterator
 from itertools import islice
 from os import PathLike
 from pathlib import Path
@@ -48,6 +50,7 @@ _UNUSABLE_TYPES = (
     pa.types.is_large_binary,
     pa.types.is_fixed_size_binary,
 )
+_PARQUET_BATCH_ROWS = 16_384  # unpacked and measured a batch at a time
 _BAD_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError)
 _BAD_WORKBOOK += (TypeError, IndexError, SyntaxError, EOFError)
 
@@ -160,7 +163,7 @@ def _first_sheet_table(workbook, label: str, limits: TableLimits) -> pd.DataFram
     # The declared size (one formatted cell at XFD1048576 is enough) would pad every row to
     # 16 384 cells and add a million blank rows: read the cells that are there instead.
     sheet.reset_dimensions()
-    rows = filter(None, map(_without_trailing_blanks, sheet.iter_rows(values_only=True)))
+    rows = _sheet_rows(sheet, label, limits)
     header = next(rows, [])
     if not header:
         raise DataError(
@@ -199,6 +202,25 @@ def _reject_cover_sheet(table: pd.DataFrame, sheet_names: list[str], label: str)
         )
 
 
+def _sheet_rows(sheet, label: str, limits: TableLimits) -> Iterator[list]:
+    """The sheet's non-blank rows without trailing blanks, refusing a sheet that unpacks to
+    far more than its file: mostly empty cells (reading them would take hours) or long texts
+    in every cell (gigabytes once each cell holds its copy)."""
+    budget, seen, text_bytes = 2 * limits.max_cells, 0, 0
+    for row in sheet.iter_rows(values_only=True):
+        seen += len(row) or 1
+        if seen > budget:
+            raise DataError(
+                f"{label} has more than {budget:,} cells on its first sheet, most of them "
+                "empty: delete the unused rows and columns, or export the table as CSV."
+            )
+        values = _without_trailing_blanks(row)
+        if values:
+            text_bytes += sum(len(value) for value in values if isinstance(value, str))
+            limits.check_table_bytes(text_bytes, label)
+            yield values
+
+
 def _without_trailing_blanks(row: tuple) -> list:
     """A sheet row without its empty cells at the end (formatting makes sheets look wider)."""
     values = list(row)
@@ -223,7 +245,14 @@ def _read_parquet(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
             )
     limits.check_rows(parquet.metadata.num_rows, len(schema), label)
     try:
-        table = parquet.read().to_pandas()
+        batches, unpacked = [], 0
+        for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS):
+            unpacked += batch.nbytes
+            limits.check_table_bytes(unpacked, label)
+            batches.append(batch)
+        table = pa.Table.from_batches(batches, schema=parquet.schema_arrow).to_pandas()
+    except DataError:
+        raise
     except (pa.ArrowException, OSError, ValueError) as error:
         raise _bad_parquet(label) from error
     if not isinstance(table.index, pd.RangeIndex):

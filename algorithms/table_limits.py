@@ -1,7 +1,8 @@
 """How large a table Segmenta accepts, and the messages that say which limit a file breaks.
 
 The limits are checked as early as each format allows (bytes before reading, columns from the
-header, rows while parsing), so the same object is passed down to every reader.
+header, rows while parsing, unpacked size while unpacking), so the same object is passed down
+to every reader.
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ class TableLimits:
     max_rows: int = 2_000_000
     max_columns: int = 500
     max_cells: int = 50_000_000
+    max_table_bytes: int = 1024**3
+    """What the values may take once unpacked: Parquet and a workbook's shared strings can
+    hold a thousand times their file size (one long text repeated in every cell)."""
 
     def allowed_rows(self, n_columns: int) -> int:
         return min(self.max_rows, self.max_cells // max(n_columns, 1))
@@ -33,6 +37,14 @@ class TableLimits:
             raise DataError(
                 f"{source} has {n_columns:,} columns, over the limit of {self.max_columns:,}: "
                 "keep only the columns you need."
+            )
+
+    def check_table_bytes(self, n_bytes: int, source: str) -> None:
+        if n_bytes > self.max_table_bytes:
+            raise DataError(
+                f"{source} unpacks to more than {_size(self.max_table_bytes)} of values, the "
+                "limit (long texts repeated in many cells?): keep only the columns you need, "
+                "or load fewer rows."
             )
 
     def check_rows(self, n_rows: int, n_columns: int, source: str) -> None:
