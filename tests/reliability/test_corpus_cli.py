@@ -22,6 +22,8 @@ from tests.data.bad.corpus import CASES, Case, K
 from tests.data.bad.make_corpus import UNPICKLED_MARKER
 
 ERROR_PREFIX = "segmenta: error: "
+# what Python's default warning filters keep off a user's terminal
+TERMINAL_HIDES = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
 SUBPROCESS_CASES = (
     "random_bytes.csv",
     "over_200_mb.csv",
@@ -87,6 +89,8 @@ def test_every_corpus_file_through_the_cli(case, path_of, tmp_path, capsys):
     out_path = tmp_path / "labelled.csv"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        for hidden in TERMINAL_HIDES:
+            warnings.simplefilter("ignore", hidden)
         code = main(segment_args(source, case, out_path))
     captured = capsys.readouterr()
     assert [str(w.message) for w in caught] == [], "a terminal would show these warnings"
