@@ -9,11 +9,12 @@ import importlib
 import os
 import sys
 import time
+import traceback
 from datetime import date
 from pathlib import Path
 
 from algorithms.threads import limit_compute_threads
-from benchmarks.harness import Options, machine_description
+from benchmarks.harness import Options, Section, machine_description
 
 MODULES = [
     "benchmarks.segment_paths",
@@ -40,9 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in MODULES:
         if args.only and name.rsplit(".", 1)[1] not in args.only:
             continue
-        module = importlib.import_module(name)
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        section = module.run(options)
+        section = run_module(name, options)
         print(f"## {section.title}\n\n{section.body}\n", flush=True)
         sections.append(section)
     load = os.getloadavg()[0]
@@ -50,7 +50,17 @@ def main(argv: list[str] | None = None) -> int:
     if out:
         out.write_text(report)
         print(f"wrote {out}", file=sys.stderr)
-    return 0
+    return 1 if any(section.failed for section in sections) else 0
+
+
+def run_module(name: str, options: Options) -> Section:
+    """The module's section; a module that fails is reported in its place, the others still run."""
+    try:
+        return importlib.import_module(name).run(options)
+    except Exception as error:  # one broken benchmark must not lose the others' figures
+        traceback.print_exc()
+        body = f"Not measured: the benchmark failed ({type(error).__name__}: {error})."
+        return Section(name, body, failed=True)
 
 
 def results_markdown(sections, elapsed: float, options: Options, load: float) -> str:

@@ -8,7 +8,6 @@ one process limited to one compute thread (as the CLI and the app run), the medi
 import gc
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -40,17 +39,20 @@ class Section:
     title: str
     body: str
     findings: list[str] = field(default_factory=list)
+    failed: bool = False
 
 
 def timed(function: Callable[..., Any], *args, repeats: int = 1) -> tuple[float, Any]:
-    """Median wall time of ``repeats`` calls of ``function(*args)``, and the last result."""
-    times, result = [], None
+    """Median wall time of ``repeats`` calls of ``function(*args)``, with that run's result
+    (so figures a result carries, like its fit time, belong to the time shown)."""
+    runs = []
     for _ in range(repeats):
         gc.collect()
         started = time.perf_counter()
         result = function(*args)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+        runs.append((time.perf_counter() - started, result))
+    runs.sort(key=lambda run: run[0])
+    return runs[(len(runs) - 1) // 2]
 
 
 def repeats_for(n_rows: int) -> int:
