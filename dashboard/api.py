@@ -9,10 +9,12 @@ no longer stored, 400 for a bad parameter, so a script never has to parse an HTM
 """
 
 from flask import Blueprint, Flask, Response, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from algorithms.errors import DataError, SegmentaError
 from dashboard.exports import csv_bytes
 from dashboard.persona_sets import persona_set_record, saved_customer_table, summary_record
+from dashboard.storage.db import StorageUnavailable, outage_description
 from dashboard.storage.personas import PersonaSetNotFound
 
 
@@ -33,6 +35,11 @@ def persona_api(services) -> Blueprint:
     @api.errorhandler(ApiError)
     def api_error(error: ApiError):
         return jsonify({"error": error.message}), error.status
+
+    @api.errorhandler(SQLAlchemyError)
+    @api.errorhandler(StorageUnavailable)
+    def database_down(error: Exception):
+        return jsonify({"error": outage_description(error)}), 503
 
     @api.get("/persona-sets")
     def list_sets():

@@ -310,3 +310,13 @@ def check_database(engine: Engine) -> None:
         raise StorageUnavailable(
             f"database {where} is not usable: {reason.splitlines()[0]}"
         ) from exc
+
+
+def outage_description(error: Exception) -> str:
+    """What a user is told when the database cannot be reached mid-request."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    detail = f" ({reason[0][:200]})" if reason else ""
+    return (
+        f"The persona database is unreachable{detail}. Nothing already saved is lost; "
+        "try again when it is back."
+    )

@@ -106,11 +106,6 @@ def test_an_unreachable_database_is_reported_and_the_pages_still_work(
     assert expected in outage_banner(server, local_app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the save shows 'could not compute the save (OperationalError)'; "
-    "dashboard.feedback should name the unreachable database (reported to the lead)",
-)
 def test_a_persona_save_during_a_database_outage_says_the_database_is_unreachable(
     server_without_database, local_app
 ):
@@ -125,11 +120,6 @@ def test_a_persona_save_during_a_database_outage_says_the_database_is_unreachabl
     assert "database" in status and "unreachable" in status, status
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: /api/persona-sets answers 500 HTML when the database is down; "
-    "dashboard/api.py should answer 503 JSON like its other errors (reported to the lead)",
-)
 def test_the_persona_api_answers_json_during_a_database_outage(server_without_database):
     server, url = server_without_database
     response = server.get("/api/persona-sets")
