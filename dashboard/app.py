@@ -18,6 +18,7 @@ from dashboard.layout import register_shell_callbacks, shell
 from dashboard.pages import PAGES
 from dashboard.request_log import register_request_log
 from dashboard.services import Services, build_services
+from dashboard.share import register_share_callbacks
 
 DEFAULT_FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
 
@@ -55,6 +56,7 @@ def create_app(config: Config | None = None) -> Dash:
     register_api(app.server, services)
     register_dataset_api(app.server, services)
     register_shell_callbacks(app, services)
+    register_share_callbacks(app, services)
     app.layout = shell(default_view(services).as_store())
     return app
 

@@ -29,6 +29,7 @@ def shell(default_view: dict) -> html.Div:
                     navbar=True,
                 ),
                 html.Span(id=ids.DATASET_BADGE, className="dataset-badge text-light ms-auto"),
+                copy_link(),
             ],
             fluid=True,
         ),
@@ -40,6 +41,9 @@ def shell(default_view: dict) -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             dcc.Store(id=ids.VIEW, storage_type="session", data=default_view),
+            dcc.Store(id=ids.PAGE_QUERY),
+            dcc.Store(id=ids.SHARE_ADDRESS),
+            dcc.Store(id=ids.NAV_QUERIES, storage_type="session"),
             navbar,
             dbc.Container(
                 [html.Div(id=ids.OUTAGE_BANNER), html.Div(id=ids.PAGE_ALERT), dash.page_container],
@@ -47,6 +51,30 @@ def shell(default_view: dict) -> html.Div:
                 className="pb-5",
             ),
         ]
+    )
+
+
+def copy_link() -> html.Div:
+    """The "Copy link" button (the address bar holds the same link)."""
+    return html.Div(
+        [
+            dcc.Clipboard(
+                id=ids.COPY_LINK,
+                content="",
+                children="Copy link",
+                copied_children="Link copied",
+                title="Copy a link that opens this view, to paste in a chat or an email",
+                className="btn btn-outline-light btn-sm",
+            ),
+            dbc.Input(
+                id=ids.COPY_LINK_TEXT,
+                readonly=True,
+                size="sm",
+                style={"display": "none"},
+                placeholder="link to this view",
+            ),
+        ],
+        className="d-flex align-items-center gap-2 ms-3",
     )
 
 

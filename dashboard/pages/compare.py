@@ -3,25 +3,33 @@ each with its own parameters, then their metrics and agreement, to choose a segm
 
 Each panel has its own callbacks (changing k never refits DBSCAN); corresponding segments
 share a colour across panels; ``/compare?method=dbscan&eps=0.42`` opens with that panel set.
+Every setting is in the URL (``compare_link``), so a shared link opens the same panels.
 The callback bodies live in ``compare_panels`` and ``compare_metrics``.
 """
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, html, no_update
 
 from algorithms.methods import METHODS
-from dashboard import feedback
+from dashboard import feedback, share
 from dashboard import ids as shared_ids
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import compare as ids
-from dashboard.links import parse_result_query
 from dashboard.pages.compare_controls import (
     CONTROLS,
     CUT_BY_HEIGHT,
     PANEL_TEXT,
     initial_values,
-    link_values,
     panel_controls,
+)
+from dashboard.pages.compare_link import (
+    CROSSTAB_DEFAULTS,
+    CROSSTAB_KEYS,
+    cut_by,
+    named_settings,
+    panel_values,
+    published,
+    restore,
 )
 from dashboard.pages.compare_metrics import crosstab_output, metrics_outputs
 from dashboard.pages.compare_panels import (
@@ -34,13 +42,17 @@ from dashboard.pages.compare_panels import (
 )
 
 PAGE = {"path": "/compare", "name": "Compare", "title": "Segmenta · Compare", "order": 1}
+__all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
 
 RUNNING = {"display": "flex"}
 IDLE = {"display": "none"}
 
 
 def layout(**query):
-    link = parse_result_query(query)
+    link = share.page_link(PAGE["path"], query, named_settings)
+    if link.unchanged:
+        return no_update  # the URL caught up with the page: keep it as it is
+    values, problems, result_link = restore(link.query)
     return html.Div(
         [
             html.H3("Compare segmentations"),
@@ -49,15 +61,15 @@ def layout(**query):
                 "how far the methods agree, then use the segmentation you can act on.",
                 className="text-muted",
             ),
-            _link_note(link),
+            _link_note(result_link, problems),
             dbc.Row(
-                [dbc.Col(_panel(method, link), lg=4, className="mb-3") for method in METHODS],
+                [dbc.Col(_panel(method, values), lg=4, className="mb-3") for method in METHODS],
                 className="g-3",
             ),
             dbc.Row(
                 [
                     dbc.Col(_metrics_panel(), lg=6, className="mb-3"),
-                    dbc.Col(_agreement_panel(), lg=6, className="mb-3"),
+                    dbc.Col(_agreement_panel(values), lg=6, className="mb-3"),
                 ],
                 className="g-3",
             ),
@@ -66,25 +78,24 @@ def layout(**query):
     )
 
 
-def _link_note(link):
-    if link is None:
-        return html.Div(id=ids.LINK_NOTE)
-    method, params = link
-    settings = ", ".join(f"{name} {params[name]}" for name in CONTROLS[method] if params[name])
-    return html.Div(
-        feedback.info_alert(f"{METHODS[method].label} set from the link: {settings}."),
-        id=ids.LINK_NOTE,
-    )
+def _link_note(link, problems: list[str]):
+    notes = [share.link_note(problems)]
+    if link is not None:
+        method, params = link
+        settings = ", ".join(f"{name} {params[name]}" for name in CONTROLS[method] if params[name])
+        notes.append(feedback.info_alert(f"{METHODS[method].label} set from the link: {settings}."))
+    return html.Div(notes, id=ids.LINK_NOTE)
 
 
-def _panel(method: str, link) -> html.Div:
+def _panel(method: str, url_values: dict) -> html.Div:
     panel = ids.PANELS[method]
-    values = initial_values(method, link_values(link, method))
+    values = initial_values(method, panel_values(url_values, method))
+    cut = cut_by(url_values) if method == "hierarchical" else None
     return html.Div(
         [
             html.H5(METHODS[method].label),
             html.P(PANEL_TEXT[method], className="small-note mb-2"),
-            panel_controls(method, values),
+            panel_controls(method, values, cut),
             _eps_hint() if method == "dbscan" else None,
             html.Div(id=panel.alert),
             html.Div(
@@ -150,8 +161,12 @@ def _metrics_panel() -> html.Div:
     )
 
 
-def _agreement_panel() -> html.Div:
+def _agreement_panel(url_values: dict) -> html.Div:
     options = [{"label": m.label, "value": name} for name, m in METHODS.items()]
+    rows, columns = (
+        url_values.get(key) or default
+        for key, default in zip(CROSSTAB_KEYS, CROSSTAB_DEFAULTS, strict=True)
+    )
     return html.Div(
         [
             html.H5("Do they agree?"),
@@ -160,15 +175,12 @@ def _agreement_panel() -> html.Div:
                 [
                     dbc.Col(dbc.Label("Cross-tab rows", html_for=ids.CROSSTAB_ROWS), width="auto"),
                     dbc.Col(
-                        dbc.Select(id=ids.CROSSTAB_ROWS, options=options, value="kmeans", size="sm")
+                        dbc.Select(id=ids.CROSSTAB_ROWS, options=options, value=rows, size="sm")
                     ),
                     dbc.Col(dbc.Label("columns", html_for=ids.CROSSTAB_COLUMNS), width="auto"),
                     dbc.Col(
                         dbc.Select(
-                            id=ids.CROSSTAB_COLUMNS,
-                            options=options,
-                            value="hierarchical",
-                            size="sm",
+                            id=ids.CROSSTAB_COLUMNS, options=options, value=columns, size="sm"
                         )
                     ),
                 ],
@@ -188,6 +200,7 @@ def register_callbacks(app, services) -> None:
     for method in METHODS:
         _register_panel(app, services, method)
     _register_suggestions(app, services)
+    _register_publish(app)
     shown = [Input(panel.shown, "data") for panel in ids.PANELS.values()]
 
     @app.callback(
@@ -208,6 +221,26 @@ def register_callbacks(app, services) -> None:
     def show_crosstab(*args):
         requests, rows, columns = args[:-2], args[-2], args[-1]
         return crosstab_output(services, dict(zip(METHODS, requests, strict=True)), rows, columns)
+
+
+def _register_publish(app) -> None:
+    """The page's settings into the shell's ``PAGE_QUERY`` (the address bar follows them);
+    also on load, so a link's settings are written back in canonical form."""
+    controls = [(method, name) for method in METHODS for name in CONTROLS[method]]
+
+    @app.callback(
+        Output(shared_ids.PAGE_QUERY, "data", allow_duplicate=True),
+        *[Input(ids.PANELS[method].control(name), "value") for method, name in controls],
+        Input(ids.CUT_BY, "value"),
+        Input(ids.CROSSTAB_ROWS, "value"),
+        Input(ids.CROSSTAB_COLUMNS, "value"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def publish(*values):
+        by_method = {method: {} for method in METHODS}
+        for (method, name), value in zip(controls, values[: len(controls)], strict=True):
+            by_method[method][name] = value
+        return published(by_method, *values[len(controls) :])
 
 
 def _register_panel(app, services, method: str) -> None:

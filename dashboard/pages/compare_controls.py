@@ -1,8 +1,9 @@
 """Each Compare panel's parameter controls, built from the methods' ``Param`` declarations
 (ranges, choices, help text as tooltips), and the parameters they stand for.
 
-Scale-free settings (k, restarts, linkage...) persist for the browser session; eps and the cut
-height are distances in the view's scaled units, so they are suggested afresh for each view.
+The settings live in the page's URL (``compare_link``), so a link or back/forward reopens
+them; eps and the cut height are distances in the view's scaled units, so they are suggested
+afresh for each view unless the URL names them.
 """
 
 import dash_bootstrap_components as dbc
@@ -42,15 +43,8 @@ PANEL_TEXT = {
 }
 
 
-def link_values(link: tuple[str, dict] | None, method: str) -> dict:
-    """Control values a result link (``?method=dbscan&eps=0.42``) sets for this panel."""
-    if link is None or link[0] != method:
-        return {}
-    return {name: link[1].get(name) for name in CONTROLS[method]}
-
-
 def initial_values(method: str, linked: dict) -> dict:
-    """The values the panel opens with: the link's, else the declared defaults; eps and the
+    """The values the panel opens with: the URL's, else the declared defaults; eps and the
     cut height stay empty until a callback suggests them for the view."""
     params = {p.name: p for p in get_method(method).params}
     values = {}
@@ -60,8 +54,9 @@ def initial_values(method: str, linked: dict) -> dict:
     return values
 
 
-def panel_controls(method: str, values: dict) -> html.Div:
-    """The panel's control row; for hierarchical clustering also the cut-by radio."""
+def panel_controls(method: str, values: dict, cut_by: str | None = None) -> html.Div:
+    """The panel's control row; for hierarchical clustering also the cut-by radio (by
+    height when not given and a cut height is)."""
     params = {p.name: p for p in get_method(method).params}
     panel = ids.PANELS[method]
     fields = [
@@ -69,7 +64,9 @@ def panel_controls(method: str, values: dict) -> html.Div:
         for name in CONTROLS[method]
     ]
     if method == "hierarchical":
-        cut_by = CUT_BY_HEIGHT if values["distance_threshold"] is not None else CUT_BY_COUNT
+        if cut_by is None:
+            by_height = values["distance_threshold"] is not None
+            cut_by = CUT_BY_HEIGHT if by_height else CUT_BY_COUNT
         fields.insert(1, _cut_by_radio(cut_by))
     return html.Div(dbc.Row(fields, className="g-2 align-items-end"), className="mb-2")
 
@@ -104,7 +101,6 @@ def _field(panel, param, widget) -> dbc.Col:
 
 
 def _widget(panel, param, value):
-    persistence = {} if param.name in SCALED_DISTANCES else _persisted()
     if param.name == "n_clusters":
         low, high = K_RANGE
         return dcc.Slider(
@@ -114,7 +110,6 @@ def _widget(panel, param, value):
             step=1,
             value=value,
             marks={k: str(k) for k in (2, 5, 10, 15)},
-            **persistence,
         )
     if param.choices:
         return dbc.Select(
@@ -122,7 +117,6 @@ def _widget(panel, param, value):
             options=[{"label": choice, "value": choice} for choice in param.choices],
             value=value,
             size="sm",
-            **persistence,
         )
     return dbc.Input(
         id=panel.control(param.name),
@@ -133,7 +127,6 @@ def _widget(panel, param, value):
         step=1 if param.kind is int else DISTANCE_STEP,
         size="sm",
         debounce=True,
-        **persistence,
     )
 
 
@@ -154,7 +147,3 @@ def _cut_by_radio(value: str) -> dbc.Col:
         ],
         xs=6,
     )
-
-
-def _persisted() -> dict:
-    return {"persistence": True, "persistence_type": "session"}
