@@ -4,6 +4,7 @@ way the browser and scripts do."""
 
 import base64
 import signal
+import uuid
 from pathlib import Path
 
 import dash
@@ -59,3 +60,36 @@ def text_of(component) -> str:
     if isinstance(component, list | tuple):
         return " ".join(text_of(child) for child in component)
     return text_of(getattr(component, "children", None))
+
+
+POSTGRES_URLS = (
+    "postgresql://postgres@127.0.0.1:5432/test",
+    "postgresql://root@127.0.0.1:5432/test",
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The shared PostgreSQL (never restarted here: other test runs use it)."""
+    import psycopg
+
+    for url in POSTGRES_URLS:
+        try:
+            with psycopg.connect(url, connect_timeout=3):
+                return url
+        except psycopg.OperationalError:
+            continue
+    pytest.skip("no PostgreSQL with a 'test' database at 127.0.0.1:5432 (user postgres/root)")
+
+
+@pytest.fixture
+def postgres_schema(postgres_url):
+    """A URL of the shared PostgreSQL whose connections use a new schema, dropped afterwards."""
+    import psycopg
+
+    schema = f"segmenta_reliability_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{postgres_url}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
