@@ -5,18 +5,20 @@ tree's cut (dendrogram), all on the current view.
 The elbow sweep fits K-Means up to twenty times, so it runs as a background callback with a
 progress bar and a cancel button: on a large table the page stays usable meanwhile. A link
 such as ``/diagnostics?method=dbscan&eps=0.4&min_samples=8`` (from Compare) preselects the
-silhouette panel.
+silhouette panel; every setting is in the URL (``diagnostics_link``), so a shared link opens
+the same panels.
 """
 
 import flask
-from dash import Input, Output, State
+from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids as shared_ids
+from dashboard import share
 from dashboard.ids import diagnostics as ids
-from dashboard.links import parse_result_query
 from dashboard.pages import diagnostics_layout
 from dashboard.pages.diagnostics_layout import HIDDEN, SHOWN
+from dashboard.pages.diagnostics_link import named_settings, published, restore
 from dashboard.pages.diagnostics_panels import (
     dendrogram_outputs,
     k_distance_outputs,
@@ -30,12 +32,15 @@ PAGE = {
     "title": "Segmenta · Diagnostics",
     "order": 2,
 }
-DEFAULT_RESULT = ("kmeans", {"n_clusters": 5})
+__all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
 
 
 def layout(**query):
-    method, params = parse_result_query(query) or DEFAULT_RESULT
-    return diagnostics_layout.page(method, params)
+    link = share.page_link(PAGE["path"], query, named_settings)
+    if link.unchanged:
+        return no_update  # the URL caught up with the page: keep it as it is
+    values, problems = restore(link.query)
+    return diagnostics_layout.page(values, share.link_note(problems))
 
 
 def silhouette_param_styles(method: str) -> tuple[dict, dict, dict, dict]:
@@ -68,7 +73,30 @@ def serving_app_services(fallback):
     return fallback
 
 
+PUBLISHED_CONTROLS = (
+    ids.SIL_METHOD,
+    ids.SIL_K,
+    ids.SIL_EPS,
+    ids.SIL_MIN_SAMPLES,
+    ids.SIL_LINKAGE,
+    ids.KDIST_MIN_SAMPLES,
+    ids.TREE_LINKAGE,
+    ids.TREE_K,
+    ids.TREE_HEIGHT,
+)
+"""The controls after the k range, in the order of ``diagnostics_link.FIELDS``."""
+
+
 def register_callbacks(app, services) -> None:
+    @app.callback(
+        Output(shared_ids.PAGE_QUERY, "data", allow_duplicate=True),
+        Input(ids.K_RANGE, "value"),
+        *[Input(control, "value") for control in PUBLISHED_CONTROLS],
+        prevent_initial_call="initial_duplicate",
+    )
+    def publish(k_range, *values):
+        return published(k_range, *values)
+
     @app.callback(
         Output(ids.SWEEP_ALERT, "children"),
         Output(ids.ELBOW_GRAPH, "figure"),

@@ -56,7 +56,7 @@ def card(title: str, subtitle: str, body: list) -> dbc.Card:
     )
 
 
-def sweep_card() -> dbc.Card:
+def sweep_card(values: dict) -> dbc.Card:
     status = html.Div(
         [
             dbc.Progress(
@@ -85,7 +85,7 @@ def sweep_card() -> dbc.Card:
         min=1,
         max=K_LIMIT,
         step=1,
-        value=[1, 10],
+        value=[values["k_min"], values["k_max"]],
         pushable=2,
         allowCross=False,
         marks={k: str(k) for k in (1, *range(5, K_LIMIT + 1, 5))},
@@ -114,11 +114,11 @@ def sweep_card() -> dbc.Card:
     )
 
 
-def silhouette_card(method: str, params: dict) -> dbc.Card:
+def silhouette_card(values: dict) -> dbc.Card:
     method_choice = dbc.Select(
         id=ids.SIL_METHOD,
         options=[{"label": m.label, "value": name} for name, m in METHODS.items()],
-        value=method,
+        value=values["sil_method"],
         size="sm",
     )
     controls = dbc.Row(
@@ -126,22 +126,22 @@ def silhouette_card(method: str, params: dict) -> dbc.Card:
             labelled("Method", method_choice),
             labelled(
                 "Segments k",
-                number_input(ids.SIL_K, params.get("n_clusters", 5), 2, 50),
+                number_input(ids.SIL_K, values["sil_k"], 2, 50),
                 id=ids.SIL_K_GROUP,
             ),
             labelled(
                 "eps",
-                number_input(ids.SIL_EPS, params.get("eps", 0.3), 0.001, step="any"),
+                number_input(ids.SIL_EPS, values["sil_eps"], 0.001, step="any"),
                 id=ids.SIL_EPS_GROUP,
             ),
             labelled(
                 "min_samples",
-                number_input(ids.SIL_MIN_SAMPLES, params.get("min_samples", 5), 1, 1000),
+                number_input(ids.SIL_MIN_SAMPLES, values["sil_min_samples"], 1, 1000),
                 id=ids.SIL_MIN_SAMPLES_GROUP,
             ),
             labelled(
                 "Linkage",
-                linkage_select(ids.SIL_LINKAGE, params.get("linkage", "ward")),
+                linkage_select(ids.SIL_LINKAGE, values["sil_linkage"]),
                 id=ids.SIL_LINKAGE_GROUP,
             ),
         ],
@@ -199,7 +199,7 @@ def k_distance_card(min_samples: int) -> dbc.Card:
     )
 
 
-def dendrogram_card(params: dict) -> dbc.Card:
+def dendrogram_card(values: dict) -> dbc.Card:
     return card(
         "Dendrogram",
         "hierarchical clustering and where its tree is cut",
@@ -208,19 +208,17 @@ def dendrogram_card(params: dict) -> dbc.Card:
                 [
                     labelled(
                         "Linkage",
-                        linkage_select(ids.TREE_LINKAGE, params.get("linkage", "ward")),
+                        linkage_select(ids.TREE_LINKAGE, values["dendro_linkage"]),
                         width=2,
                     ),
                     labelled(
                         "Segments k",
-                        number_input(ids.TREE_K, params.get("n_clusters", 5), 1, 50),
+                        number_input(ids.TREE_K, values["dendro_k"], 1, 50),
                         width=2,
                     ),
                     labelled(
                         "or cut at height",
-                        number_input(
-                            ids.TREE_HEIGHT, params.get("distance_threshold"), 0, step="any"
-                        ),
+                        number_input(ids.TREE_HEIGHT, values["dendro_height"], 0, step="any"),
                         width=2,
                     ),
                 ],
@@ -233,9 +231,9 @@ def dendrogram_card(params: dict) -> dbc.Card:
     )
 
 
-def page(method: str, params: dict) -> html.Div:
-    """The whole page; ``method``/``params`` preselect the silhouette and tree panels."""
-    tree_params = params if method == "hierarchical" else {}
+def page(values: dict, note=None) -> html.Div:
+    """The whole page, its controls set to ``values`` (by URL key, see ``diagnostics_link``);
+    ``note`` names link settings that were reset."""
     return html.Div(
         [
             html.H3("Diagnostics"),
@@ -244,14 +242,15 @@ def page(method: str, params: dict) -> html.Div:
                 "segment, and where to set DBSCAN's eps and the tree's cut.",
                 className="text-muted",
             ),
-            sweep_card(),
+            note,
+            sweep_card(values),
             dbc.Row(
                 [
-                    dbc.Col(silhouette_card(method, params), xl=6),
-                    dbc.Col(k_distance_card(params.get("min_samples", 5)), xl=6),
+                    dbc.Col(silhouette_card(values), xl=6),
+                    dbc.Col(k_distance_card(values["kd_min_samples"]), xl=6),
                 ]
             ),
-            dendrogram_card(tree_params),
+            dendrogram_card(values),
         ],
         className="diagnostics-page",
     )

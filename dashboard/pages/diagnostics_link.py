@@ -1,0 +1,88 @@
+"""The Diagnostics page's settings in its URL: the sweep's range of k, the silhouette plot's
+result, the k-distance curve's min_samples and the dendrogram's cut,
+``k_min=1&k_max=10&sil_method=kmeans&sil_k=5&...&kd_min_samples=5&dendro_linkage=ward``.
+
+A result link (``?method=dbscan&eps=0.4&min_samples=8``, see ``dashboard.links``) still
+preselects the silhouette plot (and, for hierarchical clustering, the dendrogram).
+"""
+
+from typing import Any
+
+from algorithms.methods import METHODS
+from dashboard import share
+from dashboard.links import parse_result_query
+from dashboard.pages.diagnostics_layout import LINKAGES
+from dashboard.pages.diagnostics_panels import K_LIMIT
+
+PATH = "/diagnostics"
+K_GAP = 2
+"""The sweep's range slider keeps its ends at least this far apart."""
+
+FIELDS = (
+    share.whole("k_min", 1, 1, K_LIMIT),
+    share.whole("k_max", 10, 1, K_LIMIT),
+    share.choice("sil_method", "kmeans", METHODS),
+    share.whole("sil_k", 5, 2, 50),
+    share.distance("sil_eps", 0.3),
+    share.whole("sil_min_samples", 5, 1, 1000),
+    share.choice("sil_linkage", "ward", LINKAGES),
+    share.whole("kd_min_samples", 5, 2, 1000),
+    share.choice("dendro_linkage", "ward", LINKAGES),
+    share.whole("dendro_k", 5, 1, 50),
+    share.distance("dendro_height", low=0),
+)
+DEFAULTS = {field.key: field.param.default for field in FIELDS}
+
+
+def _result_values(method: str, params: dict) -> dict[str, Any]:
+    """The settings a result link stands for."""
+    values = {
+        "sil_method": method,
+        "sil_k": params.get("n_clusters"),
+        "sil_eps": params.get("eps"),
+        "sil_min_samples": params.get("min_samples"),
+        "sil_linkage": params.get("linkage"),
+        "kd_min_samples": params.get("min_samples"),
+    }
+    if method == "hierarchical":
+        values |= {
+            "dendro_linkage": params.get("linkage"),
+            "dendro_k": params.get("n_clusters"),
+            "dendro_height": params.get("distance_threshold"),
+        }
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def named(query: dict) -> tuple[dict[str, Any], list[str]]:
+    """(the values the query names, problems with the others)."""
+    values, problems = share.read_fields(FIELDS, query)
+    low, high = values.get("k_min", DEFAULTS["k_min"]), values.get("k_max", DEFAULTS["k_max"])
+    if high - low < K_GAP:
+        problems.append(f"the range of k must span at least {K_GAP} (k_min {low}, k_max {high})")
+        values.pop("k_min", None)
+        values.pop("k_max", None)
+    link = parse_result_query(query)
+    if link is not None:
+        values = _result_values(*link) | values
+    return values, problems
+
+
+def restore(query: dict) -> tuple[dict[str, Any], list[str]]:
+    """(every control's value, problems): the URL's values, else the defaults."""
+    values, problems = named(query)
+    return DEFAULTS | {k: v for k, v in values.items() if v is not None}, problems
+
+
+def named_settings(query: dict) -> dict[str, str]:
+    """The settings the URL names, as ``published`` writes them (``share.page_link``)."""
+    values, _ = named(query)
+    fields = {field.key: field for field in FIELDS}
+    return {key: fields[key].text(value) for key, value in values.items() if value is not None}
+
+
+def published(k_range, *values) -> dict:
+    """The page's state for ``ids.PAGE_QUERY``: the k range, then the other controls in the
+    order of ``FIELDS``."""
+    low, high = k_range if isinstance(k_range, list | tuple) and len(k_range) == 2 else (None,) * 2
+    keys = [field.key for field in FIELDS]
+    return share.fields_state(PATH, FIELDS, dict(zip(keys, (low, high, *values), strict=True)))
