@@ -221,14 +221,15 @@ def named_settings(fields: Iterable[Field], query: Query) -> dict[str, str]:
     }
 
 
-def page_state(path: str, query: dict[str, str], scaled: Iterable[str] = ()) -> dict:
+def page_state(path: str, query: Query, view_bound: Iterable[str] = ()) -> dict:
     """What a page publishes into ``ids.PAGE_QUERY``: its settings as URL text, and the part
-    the navbar carries back to it (without distances in the view's scaled units)."""
-    scaled = set(scaled)
+    the navbar carries back to it: all but the ``view_bound`` keys, which only make sense
+    for the current view (distances in its scaled units, the view itself)."""
+    view_bound = set(view_bound)
     return {
         "page": path,
         "query": query,
-        "carried": {key: value for key, value in query.items() if key not in scaled},
+        "carried": {key: value for key, value in query.items() if key not in view_bound},
     }
 
 
@@ -367,9 +368,7 @@ def register_share_callbacks(app, services) -> None:
     ``named_settings(query)``: the settings a URL names, as the page publishes them."""
     from dashboard.pages import PAGES  # the pages import this module
 
-    named = {
-        page.PAGE["path"]: page.named_settings for page in PAGES if hasattr(page, "named_settings")
-    }
+    named = {page.PAGE["path"]: page.named_settings for page in PAGES}
     app.routing_callback_inputs.update(
         {SHOWN: State(ids.PAGE_QUERY, "data"), REMEMBERED: State(ids.NAV_QUERIES, "data")}
     )

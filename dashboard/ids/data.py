@@ -3,6 +3,7 @@
 ALERT = "data-alert"
 PANEL_ALERT = "data-panel-alert"
 SHOWN_VIEW = "data-shown-view"
+LINKED_VIEW = "data-linked-view"  # the view the page's URL names, if any
 
 DATASET = "data-dataset"
 UPLOAD = "data-upload"

@@ -5,7 +5,7 @@ buttons ``{"type": OPEN, "set": 12}`` (and ``"version"`` for restore).
 """
 
 # Stores
-QUERY = "personas-query"  # the method and parameters of the page's URL, if any
+QUERY = "personas-query"  # the saved set, or method and parameters, of the page's URL
 SOURCE = "personas-source"  # what is edited: a fresh segmentation, or a saved set's version
 LOADED = "personas-loaded"  # the saved set and version the next save builds on
 AUTHOR_STORE = "personas-author-store"  # the author's name, kept in the browser

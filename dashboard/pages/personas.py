@@ -2,7 +2,8 @@
 set for the team (versioned, conflict-checked), carry names over to a re-run, and export.
 
 ``/personas?method=kmeans&n_clusters=5`` (Compare's "Use this segmentation") opens that
-segmentation of the current view; without a query, K-Means with k=5. The page edits a
+segmentation of the current view, ``/personas?set=12&version=3`` a saved set (``personas_link``);
+without a query, K-Means with k=5. The page edits a
 *source* (a fresh segmentation, or a saved set's version) resolved on the server
 (``dashboard.persona_sets.workspace``). Saving, the library and the exports have their own
 modules (``personas_save``, ``personas_library``, ``personas_exports``).
@@ -11,16 +12,16 @@ modules (``personas_save``, ``personas_library``, ``personas_exports``).
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from dashboard import feedback
+from dashboard import feedback, share
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
 from dashboard.figures.personas import label, workspace_scatter
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import personas as ids
-from dashboard.links import parse_result_query
 from dashboard.pages.personas_cards import card_style, carry_report, persona_cards
 from dashboard.pages.personas_exports import export_panel, register_export_callbacks
 from dashboard.pages.personas_library import library_panel, register_library_callbacks
+from dashboard.pages.personas_link import entry_query, named_settings, published
 from dashboard.pages.personas_save import register_save_callbacks, save_panel
 from dashboard.persona_sets import (
     Workspace,
@@ -32,13 +33,17 @@ from dashboard.persona_sets import (
 )
 
 PAGE = {"path": "/personas", "name": "Personas", "title": "Segmenta · Personas", "order": 3}
+__all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
 
 
 def layout(**query):
-    link = parse_result_query(query)
+    link = share.page_link(PAGE["path"], query, named_settings)
+    if link.unchanged:
+        return no_update  # the URL caught up with the page: keep it as it is
+    entry, problems = entry_query(link.query)
     return html.Div(
         [
-            dcc.Store(id=ids.QUERY, data={"method": link[0], "params": link[1]} if link else None),
+            dcc.Store(id=ids.QUERY, data=entry),
             dcc.Store(id=ids.SOURCE),
             dcc.Store(id=ids.LOADED),
             dcc.Store(id=ids.TRACES),
@@ -48,6 +53,7 @@ def layout(**query):
                 "save the set for your team, and export it.",
                 className="text-muted",
             ),
+            share.link_note(problems),
             html.Div(id=ids.ALERT),
             dbc.Row(
                 [
@@ -105,7 +111,17 @@ def register_callbacks(app, services) -> None:
         Input(ids.QUERY, "data"),
     )
     def choose_source(view, query):
-        return entry_source(view, query), None
+        source = entry_source(view, query)
+        return source, loaded_set(services, source)
+
+    @app.callback(
+        Output(shared_ids.PAGE_QUERY, "data", allow_duplicate=True),
+        Input(ids.SOURCE, "data"),
+        Input(ids.LOADED, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def publish(source, loaded):
+        return published(source, loaded)
 
     @app.callback(
         Output(ids.CARDS, "children"),
@@ -148,12 +164,26 @@ def register_callbacks(app, services) -> None:
 
 
 def entry_source(view: dict | None, query: dict | None) -> dict | None:
-    """The segmentation the page opens on: the URL's, else the default, of the current view."""
+    """What the page opens on: the URL's saved set, else the URL's segmentation or the
+    default one, of the current view."""
+    if query and query.get("set_id") is not None:
+        return {"set_id": query["set_id"], "version": query.get("version")}
     if not view:
         return None
     if query:
         return live_source(View.from_store(view), query["method"], query["params"])
     return live_source(View.from_store(view))
+
+
+def loaded_set(services, source: dict | None) -> dict | None:
+    """The saved set and version a source opens (what the next save builds on), if any."""
+    if not source or source.get("set_id") is None:
+        return None
+    try:
+        saved = services.personas.get(int(source["set_id"]), source.get("version"))
+    except Exception:  # noqa: BLE001  (the editor's own alert says the set cannot be opened)
+        return None
+    return {"set_id": saved.set_id, "version": saved.version, "name": saved.name}
 
 
 def editor_outputs(services, source: dict | None, carry_from, keep_name: bool = False):

@@ -2,22 +2,44 @@
 
 The page writes the shared view (``ids.VIEW``: dataset, features, scaling, one-hot column);
 every other page reads it. ``view`` holds the callback that owns the view and its controls,
-``overview`` the panels that follow it, ``components`` the layout's building blocks.
+``overview`` the panels that follow it, ``components`` the layout's building blocks. A URL
+naming a view (``/data?dataset=<id>&features=Age&features=...``) opens it, see
+``dashboard.share``.
 """
 
 import dash
-from dash import Input, Output, State
+from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids as shared_ids
+from dashboard import share
 from dashboard.ids import data as ids
-from dashboard.pages.data.components import layout
+from dashboard.pages.data import components
 from dashboard.pages.data.overview import OVERVIEW_OUTPUTS, box_outputs, overview_outputs
 from dashboard.pages.data.view import SCALING_NOTES, VIEW_OUTPUTS, view_controls
 
-__all__ = ["PAGE", "layout", "register_callbacks"]
+__all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
 
 PAGE = {"path": "/data", "name": "Data", "title": "Segmenta · Data", "order": 0}
+
+
+def named_settings(query: dict) -> dict:
+    """The page's settings are the view it shows: the view the URL names, as URL values."""
+    return share.view_query(share.view_from_query(query))
+
+
+def published(shown_view: dict | None) -> dict:
+    """The page's state for ``ids.PAGE_QUERY``: the view it shows (not carried by the navbar,
+    which opens the page on the current view)."""
+    query = share.view_query(shown_view)
+    return share.page_state(PAGE["path"], query, view_bound=query)
+
+
+def layout(**query):
+    link = share.page_link(PAGE["path"], query, named_settings)
+    if link.unchanged:
+        return no_update  # the URL caught up with the page: keep it as it is
+    return components.layout(share.view_from_query(link.query))
 
 
 def upload_hint(services) -> tuple[str, int]:
@@ -62,15 +84,27 @@ def register_callbacks(app, services) -> None:
         Input(ids.PRESET_THREE, "n_clicks"),
         State(ids.UPLOAD, "filename"),
         State(shared_ids.VIEW, "data"),
+        State(ids.LINKED_VIEW, "data"),
         prevent_initial_call="initial_duplicate",
     )
     def update_view(
-        contents, rejected, dataset, features, scaling, categorical, _two, _three, filename, view
+        contents,
+        rejected,
+        dataset,
+        features,
+        scaling,
+        categorical,
+        _two,
+        _three,
+        filename,
+        view,
+        linked,
     ):
         return view_controls(
             services,
             dash.ctx.triggered_id,
             view,
+            linked=linked,
             contents=contents,
             filename=filename,
             rejected=rejected,
@@ -79,6 +113,14 @@ def register_callbacks(app, services) -> None:
             scaling=scaling,
             categorical=categorical,
         ).outputs()
+
+    @app.callback(
+        Output(shared_ids.PAGE_QUERY, "data", allow_duplicate=True),
+        Input(ids.SHOWN_VIEW, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def publish(shown_view):
+        return published(shown_view)
 
     @app.callback(Output(ids.SCALING_NOTE, "children"), Input(ids.SCALING, "value"))
     def explain_scaling(scaling):

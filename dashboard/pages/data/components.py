@@ -74,9 +74,11 @@ def _feature_controls() -> list:
     ]
 
 
-def layout(**_query):
+def layout(linked_view: dict | None = None):
+    """The page; ``linked_view`` is the view its URL names (the view callback opens it)."""
     return html.Div(
         [
+            dcc.Store(id=ids.LINKED_VIEW, data=linked_view),
             html.H3("Data"),
             dbc.Row(
                 [

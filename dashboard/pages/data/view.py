@@ -298,6 +298,18 @@ def stored_controls(services, view_data: dict | None) -> ViewControls:
     return _controls(services, view, prepared=prepared)
 
 
+def linked_controls(services, linked: dict) -> ViewControls | None:
+    """Controls for a view named by a link, written to the store; None when it cannot be
+    used here (the shell says why and the stored view is shown)."""
+    try:
+        view = View.from_store(linked)
+        if not services.datasets.exists(view.dataset_id):
+            return None
+        return _write(services, view)
+    except (SegmentaError, KeyError, TypeError):
+        return None
+
+
 def upload_controls(services, contents: str, filename: str | None) -> ViewControls:
     """Store the uploaded table and switch the view to it with its default features."""
     table = read_upload(contents, filename, services.config.table_limits)
@@ -346,9 +358,15 @@ def view_controls(
     features: list | None = None,
     scaling: str | None = None,
     categorical: str | None = None,
+    linked: dict | None = None,
 ) -> ViewControls:
-    """What the page's view callback returns for the control that triggered it."""
+    """What the page's view callback returns for the control that triggered it; on opening,
+    the view the page's URL names (``linked``) when it can be used here."""
     try:
+        if trigger is None and linked:
+            opened = linked_controls(services, linked)
+            if opened is not None:
+                return opened
         if trigger == ids.UPLOAD and contents:
             return upload_controls(services, contents, filename)
         if trigger == ids.UPLOAD_REJECTED and rejected:
