@@ -4,8 +4,10 @@ by the page's download buttons, the API and the CLI.
 
 Persona text is the team's free text and may hold anything, ``<script>`` included: every export
 treats it as text. The HTML report escapes it, the Markdown report escapes both HTML and Markdown
-syntax (so a ``[link](javascript:...)`` stays visible text), and the tables hold it verbatim in
-cells, which spreadsheet programs do not run.
+syntax (so a ``[link](javascript:...)`` stays visible text). Spreadsheets do run text that looks
+like a formula (``=HYPERLINK(...)``, ``+cmd|...``), so the Excel file stores every text cell as
+text, and the CSV starts a persona name that begins like a formula with ``'`` (OWASP's advice
+against CSV injection); the table's own columns are written as the user's file had them.
 """
 
 import html
@@ -19,12 +21,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from algorithms.methods.base import NOISE
-from algorithms.model_io import SegmentModel, label_table
+from algorithms.model_io import PERSONA_COLUMN, SegmentModel, label_table
 from algorithms.segmentation import SegmentationSpec, run_segmentation
 
 SILHOUETTE_COLUMN = "Silhouette"
 CORE_COLUMN = "Core"
 EXCEL_MAX_ROWS = 1_048_575
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~])")
 
 
@@ -67,7 +70,15 @@ def _spread(values: np.ndarray, row_mask: np.ndarray, index: pd.Index) -> pd.Ser
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
+    if PERSONA_COLUMN in table.columns:
+        table = table.assign(**{PERSONA_COLUMN: table[PERSONA_COLUMN].map(_inert_in_csv)})
     return table.to_csv(index=False).encode("utf-8")
+
+
+def _inert_in_csv(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def excel_bytes(table: pd.DataFrame, sheet: str = "Customers") -> bytes:
@@ -76,7 +87,16 @@ def excel_bytes(table: pd.DataFrame, sheet: str = "Customers") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name=sheet, index=False)
+        _text_not_formulas(writer.sheets[sheet])
     return buffer.getvalue()
+
+
+def _text_not_formulas(worksheet) -> None:
+    """openpyxl stores a string starting with ``=`` as a formula: store it as the text it is."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def model_bytes(table: pd.DataFrame, spec: SegmentationSpec, names: dict[int, str]) -> bytes:
