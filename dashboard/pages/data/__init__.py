@@ -117,10 +117,13 @@ def register_callbacks(app, services) -> None:
     @app.callback(
         Output(shared_ids.PAGE_QUERY, "data", allow_duplicate=True),
         Input(ids.SHOWN_VIEW, "data"),
+        State(ids.LINKED_VIEW, "data"),
+        State(shared_ids.VIEW, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def publish(shown_view):
-        return published(shown_view)
+    def publish(shown_view, linked, view):
+        # before the view callback has run, the view it is about to show
+        return published(shown_view or linked or view)
 
     @app.callback(Output(ids.SCALING_NOTE, "children"), Input(ids.SCALING, "value"))
     def explain_scaling(scaling):
