@@ -38,13 +38,8 @@ from dashboard.pages.personas_library import history_body, library_outputs, open
 from dashboard.pages.personas_save import save_outputs
 from dashboard.persona_sets import resolve, saved_source
 from tests.reliability.conftest import as_upload
+from tests.reliability.payloads import FORMULA, IMAGE, LINK, LONG, SCRIPT, SQL
 
-SCRIPT = "<script>window.__xss=1</script>"
-IMAGE = '<img src=x onerror="window.__xss=1">'
-LINK = "[special offer](javascript:window.__xss=1)"
-SQL = "'; DROP TABLE persona_sets; --"
-FORMULA = '=HYPERLINK("http://evil.example","click")'
-LONG = ("Very long persona text. " * 417)[:9997] + "end"  # 10 000 characters
 NAMES = [f"{SCRIPT} bargain", IMAGE, FORMULA, f"{SQL} <b>bold</b> & co"]
 DESCRIPTIONS = [LINK, LONG, SQL, "<a href='javascript:window.__xss=1'>click</a>"]
 RECOMMENDATIONS = [IMAGE, f"+cmd|' /C calc'!A0 {SCRIPT}", "@SUM(1+1)", "-2+3"]
