@@ -50,7 +50,8 @@ def open_diagnostics(dash_duo, app, view: dict | None = None) -> None:
         dash_duo.driver.execute_script(
             "sessionStorage.setItem('view', arguments[0]);", json.dumps(view)
         )
-        dash_duo.driver.refresh()
+        # opened again without a query: the address bar now names the view, and wins
+        dash_duo.driver.get(dash_duo.server_url + "/diagnostics")
     dash_duo.wait_for_contains_text("h3", "Diagnostics")
 
 

@@ -66,9 +66,16 @@ def test_rename_save_reload_and_open_from_two_browsers(dash_duo, app):
     dash_duo.wait_for_contains_text("#personas-save-status", "as version 1", timeout=20)
     dash_duo.wait_for_contains_text("#personas-library", "Browser set", timeout=20)
 
-    driver.refresh()
+    driver.refresh()  # the URL now names the saved set (set=…&version=1)
     dash_duo.wait_for_contains_text("#personas-library", "Browser set", timeout=30)
     until(lambda: dash_duo.find_element("#personas-author").get_attribute("value") == "Ann", 20)
+    until(
+        lambda: name_inputs(driver) and name_inputs(driver)[0].get_attribute("value") == NEW_NAME,
+        30,
+    )
+    dash_duo.wait_for_contains_text("#personas-loaded-badge", "version 1", timeout=20)
+
+    driver.get(f"{dash_duo.server_url}/personas?method=kmeans&n_clusters=5")
     until(lambda: len(name_inputs(driver)) == 5, timeout=30)
     assert name_inputs(driver)[0].get_attribute("value") != NEW_NAME  # a fresh, unsaved draft
 
