@@ -1,0 +1,351 @@
+"""Shareable links without a browser: the view and each page's settings survive the trip
+through a URL, a link naming a missing table is refused, and the address bar rules (replace
+when arriving, push when the user changes what the URL names) hold."""
+
+import dash
+import pandas as pd
+import pytest
+from dash._pages import _parse_query_string
+
+from dashboard import ids as shared_ids
+from dashboard import share
+from dashboard.app import default_view
+from dashboard.ids import compare as compare_ids
+from dashboard.ids import data as data_ids
+from dashboard.ids import diagnostics as diagnostics_ids
+from dashboard.ids import personas as personas_ids
+from dashboard.pages import compare, data, diagnostics, personas
+from dashboard.pages.compare_link import published as compare_published
+from dashboard.pages.data.view import view_controls
+from dashboard.pages.diagnostics_link import published as diagnostics_published
+from dashboard.pages.personas_link import published as personas_published
+
+AWKWARD = ["Revenue, € (k)", "Visits & returns", "Âge=years?#1", "a+b %20"]
+
+
+@pytest.fixture
+def awkward_view(services) -> dict:
+    table = pd.DataFrame({name: [1.0, 2.0, 3.0, 10.0, 11.0, 12.0] for name in AWKWARD})
+    table["Région"] = ["N", "S", "N", "S", "N", "S"]
+    info = services.datasets.put(table, "Boutique")
+    return {
+        "dataset_id": info.dataset_id,
+        "features": AWKWARD,
+        "scaling": "robust",
+        "categorical": "Région",
+    }
+
+
+def controls_of(layout) -> dict:
+    return {c.id: c for c in layout._traverse() if isinstance(getattr(c, "id", None), str)}
+
+
+def as_dash_passes_it(query: dict) -> dict:
+    """The query as the pages router hands it to ``layout(**query)``."""
+    return _parse_query_string(share.search_text(query))
+
+
+def text_of(component) -> str:
+    if component is None or isinstance(component, str | int | float):
+        return "" if component is None else str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+# --- the view -----------------------------------------------------------------------------
+
+
+def test_the_view_round_trips_through_a_url(awkward_view):
+    search = share.search_text(share.view_query(awkward_view))
+    assert search.count("features=") == len(AWKWARD)  # repeated keys: names may hold commas
+    assert share.view_from_query(share.parse_search(search)) == awkward_view
+    assert share.view_from_query(_parse_query_string(search)) == awkward_view
+    two = awkward_view | {"features": AWKWARD[:2], "categorical": None}
+    assert share.view_from_query(as_dash_passes_it(share.view_query(two))) == two
+    assert share.view_from_query({"features": ["a", "b"]}) is None
+
+
+def test_a_link_to_a_stored_view_opens_it(services, awkward_view):
+    sample = default_view(services).as_store()
+    search = share.search_text(share.view_query(awkward_view))
+    assert share.restore_view(services, search, sample, arriving=False) == (awkward_view, None)
+    # arriving, the link wins even over an equal view (the tab's stored view may be read later)
+    assert share.restore_view(services, search, awkward_view, arriving=True) == (
+        awkward_view,
+        None,
+    )
+    unchanged = share.restore_view(services, search, awkward_view, arriving=False)
+    assert unchanged == (dash.no_update, dash.no_update)
+    assert share.restore_view(services, "?km_n_clusters=4", sample, arriving=True) == (
+        dash.no_update,
+        dash.no_update,
+    )
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"dataset_id": "0123456789abcdef"}, "not stored on this server"),
+        ({"dataset_id": "../../etc/passwd"}, "not stored on this server"),
+        ({"features": ["Revenue, € (k)", "Income"]}, "'Income'"),
+        ({"categorical": "Country"}, "'Country'"),
+        ({"features": ["Revenue, € (k)"]}, "fewer than two features"),
+        ({"scaling": "log"}, "unknown scaling"),
+    ],
+)
+def test_a_link_to_a_view_not_usable_here_is_explained_and_the_view_kept(
+    services, awkward_view, change, message
+):
+    sample = default_view(services).as_store()
+    search = share.search_text(share.view_query(awkward_view | change))
+    view, alert = share.restore_view(services, search, sample, arriving=True)
+    assert view is dash.no_update
+    assert message in text_of(alert)
+
+
+# --- each page's settings -----------------------------------------------------------------
+
+
+def test_compare_settings_round_trip(awkward_view):
+    controls = {
+        "kmeans": {"n_clusters": 4, "init": "random", "n_init": 3},
+        "dbscan": {"eps": 0.55, "min_samples": 7},
+        "hierarchical": {"linkage": "average", "n_clusters": 6, "distance_threshold": 2.5},
+    }
+    state = compare_published(controls, "height", "dbscan", "kmeans")
+    assert state["query"]["km_n_clusters"] == "4" and state["query"]["db_eps"] == "0.55"
+    assert "db_eps" not in state["carried"] and "hc_distance_threshold" not in state["carried"]
+    query = as_dash_passes_it(share.view_query(awkward_view) | state["query"])
+    restored = controls_of(compare.layout(**query))
+    for method, values in controls.items():
+        for name, value in values.items():
+            assert restored[compare_ids.PANELS[method].control(name)].value == value
+    assert restored[compare_ids.CUT_BY].value == "height"
+    assert restored[compare_ids.CROSSTAB_ROWS].value == "dbscan"
+    assert restored[compare_ids.CROSSTAB_COLUMNS].value == "kmeans"
+    assert text_of(restored[compare_ids.LINK_NOTE]) == ""
+
+
+def test_compare_resets_bad_settings_with_a_note_and_keeps_result_links():
+    restored = controls_of(compare.layout(km_n_clusters="many", db_min_samples="7"))
+    assert restored[compare_ids.KMEANS.control("n_clusters")].value == 5
+    assert restored[compare_ids.DBSCAN.control("min_samples")].value == 7
+    assert "km_n_clusters" in text_of(restored[compare_ids.LINK_NOTE])
+    linked = controls_of(compare.layout(method="dbscan", eps="0.42", min_samples="5"))
+    assert linked[compare_ids.DBSCAN.control("eps")].value == 0.42
+    assert compare.named_settings({"method": "dbscan", "eps": "0.42", "min_samples": "5"}) == {
+        "db_eps": "0.42",
+        "db_min_samples": "5",
+    }
+
+
+def test_diagnostics_settings_round_trip():
+    values = {
+        "k_range": [2, 12],
+        "controls": ["dbscan", 4, 0.45, 9, "complete", 6, "single", 3, 1.75],
+    }
+    state = diagnostics_published(values["k_range"], *values["controls"])
+    assert state["query"]["k_min"] == "2" and state["query"]["sil_eps"] == "0.45"
+    restored = controls_of(diagnostics.layout(**as_dash_passes_it(state["query"])))
+    assert restored[diagnostics_ids.K_RANGE].value == [2, 12]
+    shown = [restored[control].value for control in diagnostics.PUBLISHED_CONTROLS]
+    assert shown == values["controls"]
+
+
+def test_diagnostics_resets_a_range_too_narrow_for_its_slider():
+    restored = controls_of(diagnostics.layout(k_min="6", k_max="7", sil_k="3"))
+    assert restored[diagnostics_ids.K_RANGE].value == [1, 10]
+    assert restored[diagnostics_ids.SIL_K].value == 3
+    assert "range of k" in text_of(diagnostics.layout(k_min="6", k_max="7"))
+
+
+def test_personas_settings_round_trip(services):
+    view = default_view(services).as_store()
+    live = personas.entry_source(view, {"method": "dbscan", "params": {"eps": 0.4}})
+    query = personas_published(live, None)["query"]
+    assert query["method"] == "dbscan" and query["eps"] == "0.4"
+    store = controls_of(personas.layout(**as_dash_passes_it(query)))[personas_ids.QUERY].data
+    assert personas.entry_source(view, store)["params"] == live["params"] | {"min_samples": 5}
+
+    saved = personas_published(live, {"set_id": 3, "version": 2, "name": "Team"})["query"]
+    assert saved == {"set": "3", "version": "2"}
+    store = controls_of(personas.layout(**as_dash_passes_it(saved)))[personas_ids.QUERY].data
+    assert personas.entry_source(view, store) == {"set_id": 3, "version": 2}
+    latest = controls_of(personas.layout(set="3"))[personas_ids.QUERY].data
+    assert personas.entry_source(None, latest) == {"set_id": 3, "version": None}
+    assert "set" in text_of(personas.layout(set="three"))
+
+
+def test_the_data_page_opens_the_view_its_url_names(services, awkward_view):
+    sample = default_view(services).as_store()
+    query = as_dash_passes_it(data.published(awkward_view)["query"])
+    assert data.published(awkward_view)["carried"] == {}  # the navbar opens the current view
+    linked = controls_of(data.layout(**query))[data_ids.LINKED_VIEW].data
+    assert linked == awkward_view
+    opened = view_controls(services, None, sample, linked=linked)
+    assert opened.store == awkward_view and opened.features == AWKWARD
+    missing = view_controls(services, None, sample, linked=linked | {"dataset_id": "0" * 16})
+    assert missing.dataset == sample["dataset_id"]
+
+
+# --- what the router and the address bar do -----------------------------------------------
+
+
+def address(view, shown, search, changed, pathname="/compare"):
+    return share.address(
+        view,
+        shown,
+        pathname,
+        search,
+        changed=set(changed),
+        usable=lambda linked: linked["dataset_id"] != "gone",
+        named={"/compare": compare.named_settings},
+    )
+
+
+def compare_state(k: int, eps=0.3) -> dict:
+    """The Compare page's published state with K-Means at ``k`` and DBSCAN at ``eps``."""
+    controls = {
+        "kmeans": {"n_clusters": k, "init": "k-means++", "n_init": 10},
+        "dbscan": {"eps": eps, "min_samples": 5},
+        "hierarchical": {"linkage": "ward", "n_clusters": 5, "distance_threshold": None},
+    }
+    return compare_published(controls, "count", "kmeans", "hierarchical")
+
+
+def test_the_router_keeps_a_page_that_already_shows_the_url():
+    state = compare_state(4, eps=None)
+    routed = {share.SHOWN: state, share.REMEMBERED: None}
+    assert compare.layout(**state["query"], **routed) is dash.no_update
+    assert compare.layout(**(state["query"] | {"km_n_clusters": "3"}), **routed) is not (
+        dash.no_update
+    )
+    # a blank eps asks for a suggestion: a page showing one still shows that URL
+    suggested = state | {"query": state["query"] | {"db_eps": "0.31"}}
+    assert compare.layout(**state["query"], **{share.SHOWN: suggested}) is dash.no_update
+    elsewhere = state | {"page": "/diagnostics"}
+    assert compare.layout(**state["query"], **{share.SHOWN: elsewhere}) is not dash.no_update
+
+
+def test_the_navbar_reopens_a_page_with_its_last_settings():
+    remembered = {"/compare": {"km_n_clusters": "7"}}
+    page = compare.layout(**{share.SHOWN: None, share.REMEMBERED: remembered})
+    assert controls_of(page)[compare_ids.KMEANS.control("n_clusters")].value == 7
+    linked = compare.layout(km_n_clusters="3", **{share.REMEMBERED: remembered})
+    assert controls_of(linked)[compare_ids.KMEANS.control("n_clusters")].value == 3
+
+
+def test_arriving_fills_the_address_in_place(awkward_view):
+    view_only = share.search_text(share.view_query(awkward_view))
+    arrived = address(awkward_view, compare_state(5), "", changed=["page"])
+    assert arrived["mode"] == "replace"
+    assert share.parse_search(arrived["search"]) == share.parse_search(view_only) | {
+        key: value for key, value in compare_state(5)["query"].items()
+    }
+    again = address(awkward_view, compare_state(5), arrived["search"], changed=["page", "view"])
+    assert again["mode"] is None
+    # a result link is rewritten in the canonical form, in place
+    legacy = address(awkward_view, compare_state(5), "?method=kmeans&n_clusters=5", ["page"])
+    assert legacy["mode"] == "replace" and "km_n_clusters=5" in legacy["search"]
+    # a suggested eps fills a blank one in place
+    blank = address(awkward_view, compare_state(5, None), "", ["page"])["search"]
+    assert address(awkward_view, compare_state(5, 0.31), blank, ["page"])["mode"] == "replace"
+
+
+def test_changing_what_the_url_names_adds_a_history_entry(services, awkward_view):
+    five = address(awkward_view, compare_state(5), "", ["page"])["search"]
+    four = address(awkward_view, compare_state(4), five, ["page"])
+    assert four["mode"] == "push" and "km_n_clusters=4" in four["search"]
+    sample = default_view(services).as_store()
+    other_view = address(sample, compare_state(5), five, ["view"])
+    assert other_view["mode"] == "push"
+    assert share.view_from_query(share.parse_search(other_view["search"])) == sample
+
+
+def test_a_half_restored_back_step_leaves_the_address_alone(services, awkward_view):
+    """Back from (sample, k=4) to (awkward, k=5): the view and the page are restored one after
+    the other, in either order; neither half-way state may write the other's old half."""
+    five = address(awkward_view, compare_state(5), "", ["page"])["search"]
+    sample = default_view(services).as_store()
+    assert address(awkward_view, compare_state(4), five, ["view"])["mode"] is None
+    assert address(sample, compare_state(5), five, ["page"])["mode"] is None
+    assert address(awkward_view, compare_state(5), five, ["page"])["mode"] is None
+
+
+def test_a_link_to_a_missing_table_is_replaced_by_the_view_shown(services, awkward_view):
+    gone = share.search_text(share.view_query(awkward_view | {"dataset_id": "gone"}))
+    fixed = address(awkward_view, compare_state(5), gone, ["page"])
+    assert fixed["mode"] == "replace"
+    assert share.view_from_query(share.parse_search(fixed["search"])) == awkward_view
+
+
+def test_the_navbar_memory_follows_the_open_page():
+    state = compare_state(4)
+    remembered = share.remember({"/data": {}}, state, "/compare")
+    assert remembered == {"/data": {}, "/compare": state["carried"]}
+    assert share.remember(remembered, state, "/compare") is dash.no_update
+    assert share.remember(remembered, state, "/personas") is dash.no_update
+
+
+# --- over HTTP ----------------------------------------------------------------------------
+
+
+def _payload(app, output: str, values: dict) -> dict:
+    key = next(k for k in app.callback_map if output in k.strip(".").split("..."))
+    callback = app.callback_map[key]
+    outputs = [{"id": o.component_id, "property": o.component_property} for o in callback["output"]]
+    inputs = [i | {"value": values.get(f"{i['id']}.{i['property']}")} for i in callback["inputs"]]
+    state = [s | {"value": values.get(f"{s['id']}.{s['property']}")} for s in callback["state"]]
+    changed = [name for name in values if any(f"{i['id']}.{i['property']}" == name for i in inputs)]
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": changed,
+    }
+
+
+def test_http_a_link_sets_the_view_and_the_address_follows(app, client, services, awkward_view):
+    sample = default_view(services).as_store()
+    search = share.search_text(share.view_query(awkward_view))
+    values = {"url.search": search, "view.data": sample, "share-address.data": None}
+    response = client.post(
+        "/_dash-update-component", json=_payload(app, "page-alert.children", values)
+    )
+    assert response.status_code == 200
+    assert response.json["response"][shared_ids.VIEW]["data"] == awkward_view
+
+    values = {
+        "view.data": awkward_view,
+        "page-query.data": compare_state(4),
+        "url.pathname": "/compare",
+        "url.search": search,
+    }
+    response = client.post(
+        "/_dash-update-component", json=_payload(app, "nav-queries.data", values)
+    )
+    outputs = response.json["response"]
+    assert outputs[shared_ids.SHARE_ADDRESS]["data"]["mode"] == "replace"
+    assert "km_n_clusters=4" in outputs[shared_ids.SHARE_ADDRESS]["data"]["search"]
+    assert outputs[shared_ids.NAV_QUERIES]["data"] == {"/compare": compare_state(4)["carried"]}
+
+
+def test_http_the_router_leaves_a_page_that_shows_its_url(app, client):
+    client.get("/compare")  # the pages router is set up on the first request
+    state = compare_state(4)
+    values = {
+        "_pages_location.pathname": "/compare",
+        "_pages_location.search": share.search_text(state["query"]),
+        "page-query.data": state,
+    }
+    response = client.post(
+        "/_dash-update-component", json=_payload(app, "_pages_content.children", values)
+    )
+    assert "_pages_content" not in response.json["response"]
+    values["_pages_location.search"] = share.search_text(compare_state(3)["query"])
+    response = client.post(
+        "/_dash-update-component", json=_payload(app, "_pages_content.children", values)
+    )
+    assert "compare-page" in str(response.json["response"]["_pages_content"]["children"])
