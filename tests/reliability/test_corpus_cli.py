@@ -57,7 +57,8 @@ def check_outcome(case: Case, code: int, out: str, err: str, out_path, source_pa
     if fragments is None:
         assert code == 0, err
         assert err == ""
-        check_labelled_output(case, source_path, out_path)
+        clusters = check_labelled_output(case, source_path, out_path)
+        assert clusters == K or "note: " in out, "fewer segments than asked, and no word why"
         return
     assert code == 2, (code, err)
     lines = err.splitlines()
@@ -71,19 +72,31 @@ def check_outcome(case: Case, code: int, out: str, err: str, out_path, source_pa
     assert not out_path.exists(), "a failed run must not leave an output file"
 
 
-def check_labelled_output(case: Case, source_path, out_path) -> None:
+def check_labelled_output(case: Case, source_path, out_path) -> int:
     """One output row per input row, in the same order; rows with a finite value in every
-    feature (counted here with pandas) in one of the k segments, the others empty."""
+    feature (counted here with pandas) in one of at most k segments, the others empty.
+    Returns the number of segments."""
     table = load_table(source_path)
     labelled = pd.read_csv(out_path, dtype={"Cluster": "Int64"})
     assert len(labelled) == len(table)
     features = table[canonical_columns(list(case.features))].apply(pd.to_numeric, errors="coerce")
     complete = np.isfinite(features.to_numpy(dtype=float)).all(axis=1)
     assert labelled["Cluster"].notna().to_numpy().tolist() == complete.tolist()
-    assert sorted(labelled["Cluster"].dropna().unique()) == list(range(K))
+    clusters = sorted(labelled["Cluster"].dropna().unique())
+    assert clusters == list(range(len(clusters))) and len(clusters) <= K
+    return len(clusters)
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
+def with_known_issues(cases):
+    return [
+        pytest.param(case, marks=pytest.mark.xfail(reason=case.cli_issue, strict=True))
+        if case.cli_issue
+        else case
+        for case in cases
+    ]
+
+
+@pytest.mark.parametrize("case", with_known_issues(CASES), ids=str)
 def test_every_corpus_file_through_the_cli(case, path_of, tmp_path, capsys):
     source = path_of(case)
     out_path = tmp_path / "labelled.csv"
