@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tracemalloc
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from dashboard.cli import canonical_columns, main
 from tests.data.bad.corpus import CASES, Case, K
 from tests.data.bad.make_corpus import UNPICKLED_MARKER
 
+SEGMENTA = Path(sys.executable).parent / "segmenta"  # the installed console script
 ERROR_PREFIX = "segmenta: error: "
 # what Python's default warning filters keep off a user's terminal
 TERMINAL_HIDES = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
@@ -116,7 +118,7 @@ def test_a_real_segmenta_process(file, path_of, tmp_path):
     case = next(c for c in CASES if c.file == file)
     source = path_of(case)
     out_path = tmp_path / "labelled.csv"
-    command = [sys.executable, "-m", "dashboard.cli", *segment_args(source, case, out_path)]
+    command = [str(SEGMENTA), *segment_args(source, case, out_path)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     check_outcome(case, done.returncode, done.stdout, done.stderr, out_path, source)
     if done.returncode == 0:

@@ -233,8 +233,9 @@ def test_the_server_never_loads_a_model_or_unpickles():
     """Only ``segmenta assign`` (a local command on the user's own files) loads models."""
     loaders = {"load_model", "load", "loads", "Unpickler"}
     offenders = []
+    command_line = REPO_ROOT / "dashboard" / "cli"
     for path in (REPO_ROOT / "dashboard").rglob("*.py"):
-        if path.name == "cli.py":
+        if path == command_line.with_suffix(".py") or command_line in path.parents:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call):
