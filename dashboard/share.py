@@ -24,6 +24,7 @@ except distances in the view's scaled units (eps, cut heights), suggested afresh
 """
 
 import dataclasses
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -282,48 +283,73 @@ def _page_part(query: Query) -> Query:
     return {key: value for key, value in query.items() if key not in VIEW_KEYS}
 
 
+def changed_on_page(state: dict) -> dict:
+    """``state`` (from ``page_state``) as a page's publishing callback returns it: marked with
+    a fresh ``edit`` when one of its inputs changed, unmarked when the page has just opened
+    (its controls then show what its URL asked for). Call it inside the callback."""
+    opened = dash.ctx.triggered_id is None
+    return state | {"edit": None if opened else uuid.uuid4().hex}
+
+
 def address(
     view: dict | None,
     shown: dict | None,
     pathname: str | None,
     search: str | None,
+    previous: dict | None,
     *,
-    changed: set[str],
     usable: Callable[[dict], bool],
     named: dict[str, Callable[[Query], dict[str, str]]],
 ) -> dict:
-    """The canonical address of what is shown, and how to get the address bar there.
+    """Where the address bar should go for what is shown, decided from the state alone
+    (Dash may merge or drop runs of the callback, so the decision must not depend on what
+    triggered it).
 
-    ``changed`` holds ``"view"`` and/or ``"page"`` (empty on arrival). Only the changed part
-    is rewritten: while back/forward is restoring the view and the page one after the other,
-    the part not yet restored keeps the URL's values instead of pushing stale ones. A change
-    to something the URL names adds a history entry ("push"); filling in what it leaves out
-    replaces the current entry ("replace"); ``mode`` is None when the address is already
-    right.
+    Each part of the URL (the view, the page's settings) is
+
+    * filled in when the URL leaves it out or names a table not stored here (replacing the
+      current history entry: arriving on a page is not a step back can undo);
+    * kept or written in canonical form when what is shown is what the URL names;
+    * written as a new history entry when the page reports a change (``edit``) not yet acted
+      on (``previous["consumed"]``) that the URL does not show: the user changed it;
+    * otherwise kept as it is: back/forward has moved the URL and the view or the page is
+      still being restored from it.
+
+    Returns ``{"pathname", "search", "mode", "consumed"}``; ``mode`` is "push", "replace" or
+    None when the address is already right.
     """
     current = parse_search(search)
-    linked = view_from_query(current)
-    linked_usable = linked is not None and usable(linked)
     on_page = bool(shown) and shown.get("page") == pathname
+    edit = shown.get("edit") if on_page else None
+    fresh = edit is not None and edit != (previous or {}).get("consumed")
+    pushed = False
 
-    view_part = view_query(view)
-    if linked_usable and "view" not in changed:
-        view_part = {key: current[key] for key in VIEW_KEYS if key in current}
+    linked = view_from_query(current)
+    view_part = {key: current[key] for key in VIEW_KEYS if key in current}
+    if linked is None or not usable(linked):
+        view_part = view_query(view)
+    elif not same_view(linked, view) and fresh and same_view(_shown_view(shown), view):
+        view_part, pushed = view_query(view), True
+
     page_part = _page_part(current)
-    if on_page and ("page" in changed or not page_part):
-        page_part = _page_part(shown["query"])
+    if on_page:
+        published = _page_part(shown["query"])
+        asked = named[pathname](current) if pathname in named else {}
+        matches = all(published.get(k) == v for k, v in _page_part(asked).items())
+        if not page_part or matches:
+            page_part = published
+        elif fresh:
+            page_part, pushed = published, True
 
-    edited = "view" in changed and linked_usable and not same_view(linked, view)
-    if "page" in changed and on_page and pathname in named:
-        asked = named[pathname](current)
-        published = shown["query"]
-        edited = edited or any(
-            published.get(key) != value for key, value in asked.items() if key not in VIEW_KEYS
-        )
     target = search_text(view_part | page_part)
-    same = parse_search(target) == current
-    mode = None if same else ("push" if edited else "replace")
-    return {"pathname": pathname, "search": target, "mode": mode}
+    mode = None if parse_search(target) == current else ("push" if pushed else "replace")
+    consumed = edit if edit is not None else (previous or {}).get("consumed")
+    return {"pathname": pathname, "search": target, "mode": mode, "consumed": consumed}
+
+
+def _shown_view(shown: dict) -> dict | None:
+    """The view a page shows when its settings are a view (the Data page)."""
+    return view_from_query(shown["query"])
 
 
 def remember(remembered: dict | None, shown: dict | None, pathname: str | None) -> Any:
@@ -355,7 +381,8 @@ function (address) {
         // Dash's location components only learn about history changes from this event
         setTimeout(() => window.dispatchEvent(new PopStateEvent("popstate")), 0);
     }
-    const link = window.location.origin + address.pathname + address.search;
+    // the address bar as it now is (a stale run may have left it alone)
+    const link = window.location.href.split("#")[0];
     // without the clipboard API (plain http off localhost) the link is shown to copy by hand
     const fallback = navigator.clipboard ? {display: "none"} : {width: "16rem"};
     return [link, link, fallback];
@@ -391,21 +418,16 @@ def register_share_callbacks(app, services) -> None:
         Input(ids.PAGE_QUERY, "data"),
         State(ids.URL, "pathname"),
         State(ids.URL, "search"),
+        State(ids.SHARE_ADDRESS, "data"),
         State(ids.NAV_QUERIES, "data"),
     )
-    def sync_address(view, shown, pathname, search, remembered):
-        triggered = dash.ctx.triggered_prop_ids
-        changed = {
-            part
-            for part, prop in (("view", f"{ids.VIEW}.data"), ("page", f"{ids.PAGE_QUERY}.data"))
-            if prop in triggered
-        }
+    def sync_address(view, shown, pathname, search, previous, remembered):
         target = address(
             view,
             shown,
             pathname,
             search,
-            changed=changed,
+            previous,
             usable=lambda linked: view_problem(services, linked) is None,
             named=named,
         )

@@ -240,7 +240,7 @@ def _register_publish(app) -> None:
         by_method = {method: {} for method in METHODS}
         for (method, name), value in zip(controls, values[: len(controls)], strict=True):
             by_method[method][name] = value
-        return published(by_method, *values[len(controls) :])
+        return share.changed_on_page(published(by_method, *values[len(controls) :]))
 
 
 def _register_panel(app, services, method: str) -> None:

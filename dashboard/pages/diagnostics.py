@@ -95,7 +95,7 @@ def register_callbacks(app, services) -> None:
         prevent_initial_call="initial_duplicate",
     )
     def publish(k_range, *values):
-        return published(k_range, *values)
+        return share.changed_on_page(published(k_range, *values))
 
     @app.callback(
         Output(ids.SWEEP_ALERT, "children"),

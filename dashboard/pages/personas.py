@@ -121,7 +121,7 @@ def register_callbacks(app, services) -> None:
         prevent_initial_call="initial_duplicate",
     )
     def publish(source, loaded):
-        return published(source, loaded)
+        return share.changed_on_page(published(source, loaded))
 
     @app.callback(
         Output(ids.CARDS, "children"),

@@ -192,26 +192,26 @@ def test_the_data_page_opens_the_view_its_url_names(services, awkward_view):
 # --- what the router and the address bar do -----------------------------------------------
 
 
-def address(view, shown, search, changed, pathname="/compare"):
+def address(view, shown, search, previous=None, pathname="/compare"):
     return share.address(
         view,
         shown,
         pathname,
         search,
-        changed=set(changed),
+        previous,
         usable=lambda linked: linked["dataset_id"] != "gone",
-        named={"/compare": compare.named_settings},
+        named={"/compare": compare.named_settings, "/data": data.named_settings},
     )
 
 
-def compare_state(k: int, eps=0.3) -> dict:
+def compare_state(k: int, eps=0.3, edit: str | None = None) -> dict:
     """The Compare page's published state with K-Means at ``k`` and DBSCAN at ``eps``."""
     controls = {
         "kmeans": {"n_clusters": k, "init": "k-means++", "n_init": 10},
         "dbscan": {"eps": eps, "min_samples": 5},
         "hierarchical": {"linkage": "ward", "n_clusters": 5, "distance_threshold": None},
     }
-    return compare_published(controls, "count", "kmeans", "hierarchical")
+    return compare_published(controls, "count", "kmeans", "hierarchical") | {"edit": edit}
 
 
 def test_the_router_keeps_a_page_that_already_shows_the_url():
@@ -238,44 +238,57 @@ def test_the_navbar_reopens_a_page_with_its_last_settings():
 
 def test_arriving_fills_the_address_in_place(awkward_view):
     view_only = share.search_text(share.view_query(awkward_view))
-    arrived = address(awkward_view, compare_state(5), "", changed=["page"])
+    arrived = address(awkward_view, compare_state(5), "")
     assert arrived["mode"] == "replace"
     assert share.parse_search(arrived["search"]) == share.parse_search(view_only) | {
         key: value for key, value in compare_state(5)["query"].items()
     }
-    again = address(awkward_view, compare_state(5), arrived["search"], changed=["page", "view"])
-    assert again["mode"] is None
+    assert address(awkward_view, compare_state(5), arrived["search"])["mode"] is None
     # a result link is rewritten in the canonical form, in place
-    legacy = address(awkward_view, compare_state(5), "?method=kmeans&n_clusters=5", ["page"])
+    legacy = address(awkward_view, compare_state(5), "?method=kmeans&n_clusters=5")
     assert legacy["mode"] == "replace" and "km_n_clusters=5" in legacy["search"]
-    # a suggested eps fills a blank one in place
-    blank = address(awkward_view, compare_state(5, None), "", ["page"])["search"]
-    assert address(awkward_view, compare_state(5, 0.31), blank, ["page"])["mode"] == "replace"
+    # an eps suggested by the page fills a blank one in place
+    blank = address(awkward_view, compare_state(5, None), "")["search"]
+    suggested = address(awkward_view, compare_state(5, 0.31, edit="e1"), blank)
+    assert suggested["mode"] == "replace" and "db_eps=0.31" in suggested["search"]
 
 
-def test_changing_what_the_url_names_adds_a_history_entry(services, awkward_view):
-    five = address(awkward_view, compare_state(5), "", ["page"])["search"]
-    four = address(awkward_view, compare_state(4), five, ["page"])
+def test_a_change_on_the_page_adds_a_history_entry_once(awkward_view):
+    five = address(awkward_view, compare_state(5), "")["search"]
+    four = address(awkward_view, compare_state(4, edit="e1"), five)
     assert four["mode"] == "push" and "km_n_clusters=4" in four["search"]
+    assert four["consumed"] == "e1"
+    # a later run that still sees the old address leaves it alone (the push is on its way)
+    assert address(awkward_view, compare_state(4, edit="e1"), five, four)["mode"] is None
+
+
+def test_a_view_chosen_on_the_data_page_adds_a_history_entry(services, awkward_view):
     sample = default_view(services).as_store()
-    other_view = address(sample, compare_state(5), five, ["view"])
-    assert other_view["mode"] == "push"
-    assert share.view_from_query(share.parse_search(other_view["search"])) == sample
+    awkward = share.search_text(share.view_query(awkward_view))
+    chosen = data.published(sample) | {"edit": "e2"}
+    pushed = address(sample, chosen, awkward, pathname="/data")
+    assert pushed["mode"] == "push"
+    assert share.view_from_query(share.parse_search(pushed["search"])) == sample
+    # on another page, a view that differs from the URL's is one being restored from it
+    five = address(awkward_view, compare_state(5), "")["search"]
+    assert address(sample, compare_state(5, edit="e3"), five)["mode"] is None
 
 
 def test_a_half_restored_back_step_leaves_the_address_alone(services, awkward_view):
     """Back from (sample, k=4) to (awkward, k=5): the view and the page are restored one after
     the other, in either order; neither half-way state may write the other's old half."""
-    five = address(awkward_view, compare_state(5), "", ["page"])["search"]
+    five = address(awkward_view, compare_state(5), "")["search"]
     sample = default_view(services).as_store()
-    assert address(awkward_view, compare_state(4), five, ["view"])["mode"] is None
-    assert address(sample, compare_state(5), five, ["page"])["mode"] is None
-    assert address(awkward_view, compare_state(5), five, ["page"])["mode"] is None
+    done = {"consumed": "e1"}
+    assert address(sample, compare_state(4, edit="e1"), five, done)["mode"] is None
+    assert address(awkward_view, compare_state(4, edit="e1"), five, done)["mode"] is None
+    assert address(sample, compare_state(5), five, done)["mode"] is None
+    assert address(awkward_view, compare_state(5), five, done)["mode"] is None
 
 
 def test_a_link_to_a_missing_table_is_replaced_by_the_view_shown(services, awkward_view):
     gone = share.search_text(share.view_query(awkward_view | {"dataset_id": "gone"}))
-    fixed = address(awkward_view, compare_state(5), gone, ["page"])
+    fixed = address(awkward_view, compare_state(5), gone)
     assert fixed["mode"] == "replace"
     assert share.view_from_query(share.parse_search(fixed["search"])) == awkward_view
 
@@ -322,6 +335,7 @@ def test_http_a_link_sets_the_view_and_the_address_follows(app, client, services
         "page-query.data": compare_state(4),
         "url.pathname": "/compare",
         "url.search": search,
+        "share-address.data": None,
     }
     response = client.post(
         "/_dash-update-component", json=_payload(app, "nav-queries.data", values)

@@ -123,7 +123,7 @@ def register_callbacks(app, services) -> None:
     )
     def publish(shown_view, linked, view):
         # before the view callback has run, the view it is about to show
-        return published(shown_view or linked or view)
+        return share.changed_on_page(published(shown_view or linked or view))
 
     @app.callback(Output(ids.SCALING_NOTE, "children"), Input(ids.SCALING, "value"))
     def explain_scaling(scaling):
