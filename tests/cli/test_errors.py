@@ -4,7 +4,7 @@ crash with one line and exit code 1 (the traceback only with ``--debug``)."""
 import pandas as pd
 import pytest
 
-import dashboard.cli
+import dashboard.cli.segment
 from tests.cli.conftest import INCOME, SCORE
 
 
@@ -145,7 +145,7 @@ def test_a_crash_is_one_line_and_exit_1_unless_debugging(
     def crash(*args, **kwargs):
         raise RuntimeError("something broke\nacross lines")
 
-    monkeypatch.setattr(dashboard.cli, "run_segmentation", crash)
+    monkeypatch.setattr(dashboard.cli.segment, "run_segmentation", crash)
     args = segment_args(sample_path, tmp_path / "o.csv", "--algorithm", "kmeans")
     run = segmenta(*args)
     assert run.code == 1 and "Traceback" not in run.err

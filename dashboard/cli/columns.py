@@ -1,0 +1,69 @@
+"""``segmenta columns``: which columns of a table can be features, which can be encoded, and
+why the others cannot (an identifier, one value, numbers stored as text...)."""
+
+import argparse
+
+import pandas as pd
+
+from algorithms.loading import load_table
+from algorithms.preprocessing import categorical_candidates, numeric_feature_candidates
+from dashboard.cli.common import INPUT_HELP, aligned
+from dashboard.cli.registry import Command
+
+
+def describe_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """Each column's type, gaps and whether it can be a feature or be encoded, and why not."""
+    numeric = set(numeric_feature_candidates(table))
+    encodable = set(categorical_candidates(table))
+    rows = []
+    for column in table.columns:
+        values = table[column]
+        distinct = values.nunique(dropna=True)
+        if column in numeric:
+            unique_ids = pd.api.types.is_integer_dtype(values) and distinct == len(values)
+            use = "feature? every value differs: an identifier?" if unique_ids else "feature"
+        elif column in encodable:
+            use = f"--encode ({distinct} categories)"
+        else:
+            use = f"no: {why_not_usable(values)}"
+        rows.append(
+            {"column": column, "type": str(values.dtype), "missing": int(values.isna().sum()),
+             "distinct": distinct, "use": use}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def why_not_usable(values: pd.Series) -> str:
+    if values.nunique(dropna=True) <= 1:
+        return "one value only"
+    if pd.api.types.is_bool_dtype(values):
+        return "true/false"
+    present = values.dropna()
+    not_numbers = pd.to_numeric(present, errors="coerce").isna()
+    if not not_numbers.any():
+        return "numbers written with leading zeros: an identifier?"
+    if present.nunique() == len(present):
+        return "text, every value differs: an identifier?"
+    if not_numbers.mean() <= 0.1:
+        first = present[not_numbers].iloc[0]
+        return f"{int(not_numbers.sum())} values are not numbers (e.g. {first!r}): clean them"
+    return f"text with {values.nunique(dropna=True)} distinct values"
+
+
+def add_columns_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", help=INPUT_HELP)
+
+
+def run_columns(args: argparse.Namespace) -> int:
+    table = load_table(args.input)
+    print(f"{args.input}: {len(table):,} rows, {table.shape[1]} columns\n")
+    print(aligned(describe_columns(table), left=("column", "type", "use")))
+    return 0
+
+
+COLUMNS = Command(
+    "columns",
+    "list the columns and which can serve as features",
+    add_columns_arguments,
+    run_columns,
+)

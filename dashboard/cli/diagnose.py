@@ -1,0 +1,165 @@
+"""``segmenta diagnose``: how many segments? The K-Means scores for a range of k with the
+recommended k, and the eps the data's k-distance curve suggests for DBSCAN.
+
+``diagnose_table`` is the whole computation, so the benchmarks time exactly what it runs.
+"""
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from algorithms.diagnostics import (
+    KRecommendation,
+    KSweep,
+    k_distances,
+    recommend_k,
+    suggest_eps,
+    sweep_k,
+)
+from algorithms.errors import DataError, ParameterError
+from algorithms.loading import load_table
+from algorithms.methods import METHODS
+from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
+from dashboard.cli.common import (
+    add_feature_arguments,
+    check_output,
+    feature_choice,
+    whole_number,
+    write_json,
+)
+from dashboard.cli.registry import Command
+
+SWEEP_FORMATS = {
+    "inertia": "{:.2f}",
+    "silhouette": "{:.4f}",
+    "calinski_harabasz": "{:.2f}",
+    "davies_bouldin": "{:.4f}",
+}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    prepared: PreparedFeatures
+    sweep: KSweep
+    recommendation: KRecommendation | None
+    min_samples: int
+    eps: float | None
+
+    def as_dict(self) -> dict:
+        sweep = self.sweep.table.astype(object)
+        recommendation = self.recommendation
+        return {
+            "features": self.prepared.columns,
+            "scaling": self.prepared.preprocessor.scaling,
+            "categorical": self.prepared.preprocessor.categorical,
+            "n_rows": len(self.prepared.row_mask),
+            "n_dropped_missing": self.prepared.n_dropped,
+            "k_sweep": sweep.where(sweep.notna(), None).to_dict(orient="records"),
+            "silhouette_sample_size": self.sweep.silhouette_sample_size,
+            "knee": self.sweep.knee,
+            "recommended_k": recommendation.k if recommendation else None,
+            "reason": recommendation.reason if recommendation else None,
+            "votes": recommendation.votes if recommendation else {},
+            "dbscan": {"min_samples": self.min_samples, "suggested_eps": self.eps},
+        }
+
+
+def diagnose_table(
+    table: pd.DataFrame,
+    preprocessor: FeaturePreprocessor,
+    k_range: tuple[int, int] = (2, 10),
+    seed: int = 0,
+    min_samples: int = 5,
+    progress=None,
+) -> Diagnosis:
+    """What ``segmenta diagnose`` computes: the K-Means sweep over ``k_range`` with its
+    recommendation, and the eps the k-distance curve suggests for DBSCAN."""
+    k_min, k_max = k_range
+    if k_max < k_min:
+        raise ParameterError(f"--k-max ({k_max}) is below --k-min ({k_min}): swap them.")
+    prepared = preprocessor.fit_transform(table)
+    if len(prepared.matrix) <= k_min:
+        raise DataError(
+            f"Trying k from {k_min} needs at least {k_min + 1} customers with complete values; "
+            f"the table has {len(prepared.matrix)}."
+        )
+    sweep = sweep_k(prepared.matrix, k_min, k_max, seed=seed, progress=progress)
+    eps = suggest_eps(k_distances(prepared.matrix, min_samples, seed))
+    return Diagnosis(prepared, sweep, recommend_k(sweep), min_samples, eps)
+
+
+def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
+    add_feature_arguments(parser)
+    parser.add_argument("--k-min", type=whole_number(1), default=2, help="smallest k (default: 2)")
+    parser.add_argument("--k-max", type=whole_number(1), default=10, help="largest k (default: 10)")
+    min_samples = next(p for p in METHODS["dbscan"].params if p.name == "min_samples")
+    parser.add_argument(
+        "--min-samples", type=whole_number(1), default=min_samples.default,
+        help=f"DBSCAN min_samples for the suggested eps (default: {min_samples.default})",
+    )  # fmt: skip
+    parser.add_argument("--json", metavar="OUT.json", help="write every figure to a JSON file")
+
+
+def run_diagnose(args: argparse.Namespace) -> int:
+    json_path = args.json and check_output(args.json, (".json",), args.input)
+    features, encoded = feature_choice(args)
+    diagnosis = diagnose_table(
+        load_table(args.input),
+        FeaturePreprocessor(features, args.scale, encoded),
+        (args.k_min, args.k_max),
+        args.seed,
+        args.min_samples,
+        progress=show_progress if sys.stderr.isatty() else None,
+    )
+    print("\n".join(describe_diagnosis(diagnosis)))
+    if json_path:
+        write_json({"input": args.input, "seed": args.seed, **diagnosis.as_dict()}, json_path)
+    return 0
+
+
+def show_progress(done: int, total: int) -> None:
+    print(f"\rk {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
+def blank_or(form: str) -> Callable[[float], str]:
+    """A cell formatter showing '-' for a score that does not exist (k=1)."""
+    return lambda value: "-" if pd.isna(value) else form.format(value)
+
+
+def describe_diagnosis(diagnosis: Diagnosis) -> list[str]:
+    sweep, prepared = diagnosis.sweep, diagnosis.prepared
+    ks = sweep.table["k"]
+    formatters = {column: blank_or(form) for column, form in SWEEP_FORMATS.items()}
+    lines = [
+        f"K-Means for k = {ks.min()}..{ks.max()} on {len(prepared.matrix):,} customers "
+        f"({', '.join(prepared.columns)}; {prepared.preprocessor.scaling} scaling)",
+        "",
+        sweep.table.to_string(index=False, formatters=formatters),
+        "",
+        f"Elbow (knee of the inertia curve): {f'k={sweep.knee}' if sweep.knee else 'none clear'}",
+        "Recommended: "
+        + (diagnosis.recommendation.reason if diagnosis.recommendation else "no k can be scored"),
+    ]
+    if sweep.silhouette_sample_size and sweep.silhouette_sample_size < len(prepared.matrix):
+        lines.append(
+            f"Silhouettes on a stratified sample of {sweep.silhouette_sample_size:,} customers."
+        )
+    if prepared.n_dropped:
+        lines.append(f"{prepared.n_dropped:,} customers left out: a feature value is missing.")
+    eps = "none (no knee in the curve)" if diagnosis.eps is None else f"{diagnosis.eps:.4g}"
+    lines.append(
+        f"DBSCAN: suggested eps {eps} for min_samples={diagnosis.min_samples} "
+        f"(knee of the sorted {diagnosis.min_samples}-distance curve, in scaled units)"
+    )
+    return lines
+
+
+DIAGNOSE = Command(
+    "diagnose",
+    "score k = 2..10 for K-Means, recommend k, suggest DBSCAN's eps",
+    add_diagnose_arguments,
+    run_diagnose,
+)
