@@ -188,3 +188,27 @@ def test_the_copy_button_copies_the_link(dash_duo, app):
     )
     assert copied == dash_duo.driver.current_url
     assert dash_duo.get_logs() == []
+
+
+def test_back_and_forward_move_between_views_on_the_data_page(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/data")
+    until(lambda: "features=" in dash_duo.driver.current_url, timeout=TIMEOUT)
+    dash_duo.wait_for_element("#data-preset-age-income-spending:not([disabled])").click()
+    dash_duo.wait_for_contains_text("#dataset-badge", "Age × Income × Spending", timeout=TIMEOUT)
+    until(lambda: "features=Age&" in dash_duo.driver.current_url, timeout=TIMEOUT)
+    dash_duo.find_element("#data-scaling input[value='minmax']").click()
+    until(lambda: "scaling=minmax" in dash_duo.driver.current_url, timeout=TIMEOUT)
+
+    dash_duo.driver.back()
+    dash_duo.wait_for_contains_text("#dataset-badge", "(standard)", timeout=TIMEOUT)
+    dash_duo.driver.back()
+    dash_duo.wait_for_contains_text(
+        "#dataset-badge", "Income × Spending (standard)", timeout=TIMEOUT
+    )
+    until(lambda: "Age" not in dash_duo.find_element("#data-features").text, timeout=TIMEOUT)
+    dash_duo.driver.forward()
+    dash_duo.wait_for_contains_text("#dataset-badge", "Age × Income", timeout=TIMEOUT)
+    until(lambda: "Age" in dash_duo.find_element("#data-features").text, timeout=TIMEOUT)
+    assert "scaling=standard" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
