@@ -1,6 +1,7 @@
 """The numbers that decide between segmentations: elbow and knee, silhouette,
-Calinski-Harabasz, Davies-Bouldin, k-distance for DBSCAN's eps, agreement between two results,
-and a recommended k with the criteria that support it.
+Calinski-Harabasz, Davies-Bouldin, k-distance for DBSCAN's eps (with a min_samples that grows
+with the table), agreement between two results, and a recommended k with the criteria that
+support it. Everything per cluster is one pass over the rows: DBSCAN can return thousands.
 
 Every score excludes DBSCAN's noise points (they belong to no segment) and, above
 ``SILHOUETTE_SAMPLE`` rows, silhouettes use a sample stratified by cluster; the sample size is
@@ -15,17 +16,18 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import (
     adjusted_mutual_info_score,
     adjusted_rand_score,
-    calinski_harabasz_score,
-    davies_bouldin_score,
+    pairwise_distances_chunked,
     silhouette_samples,
 )
 from sklearn.neighbors import NearestNeighbors
 
-from algorithms.methods.base import NOISE
+from algorithms.methods.base import NOISE, member_means
 from algorithms.sampling import random_sample, stratified_sample
 
 SILHOUETTE_SAMPLE = 10_000
 K_DISTANCE_SAMPLE = 10_000
+MIN_SAMPLES_FLOOR = 5  # DBSCAN's usual default, and what the bundled 200-row sample needs
+MIN_SAMPLES_CAP = 1000  # the DBSCAN parameter's upper bound
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,50 @@ def score_labels(
     return ClusterScores(
         **base,
         silhouette=_population_silhouette(kept, kept_labels, sample),
-        calinski_harabasz=float(calinski_harabasz_score(kept, kept_labels)),
-        davies_bouldin=float(davies_bouldin_score(kept, kept_labels)),
+        calinski_harabasz=calinski_harabasz(kept, kept_labels),
+        davies_bouldin=davies_bouldin(kept, kept_labels),
         silhouette_sample_size=len(sample),
         note=note,
     )
+
+
+def calinski_harabasz(matrix: np.ndarray, labels: np.ndarray) -> float:
+    """scikit-learn's ``calinski_harabasz_score`` in one pass over the rows: its loop over the
+    clusters is O(rows x clusters), 12 s for 4,626 DBSCAN segments of a million customers."""
+    codes, sizes = _cluster_codes(labels)
+    n_rows, n_clusters = len(matrix), len(sizes)
+    centroids = member_means(matrix, codes, n_clusters)
+    between = float((sizes * ((centroids - matrix.mean(axis=0)) ** 2).sum(axis=1)).sum())
+    within = float(((matrix - centroids[codes]) ** 2).sum())
+    return 1.0 if within == 0.0 else between * (n_rows - n_clusters) / (within * (n_clusters - 1))
+
+
+def davies_bouldin(matrix: np.ndarray, labels: np.ndarray) -> float:
+    """scikit-learn's ``davies_bouldin_score`` in one pass over the rows (its loop over the
+    clusters is O(rows x clusters)); the centroid distances go by blocks of rows, so thousands
+    of clusters never hold the whole clusters x clusters matrix."""
+    codes, sizes = _cluster_codes(labels)
+    centroids = member_means(matrix, codes, len(sizes))
+    offsets = np.linalg.norm(matrix - centroids[codes], axis=1)
+    spread = np.bincount(codes, weights=offsets, minlength=len(sizes)) / sizes
+
+    def worst_ratio(distances: np.ndarray, start: int):
+        own = spread[start : start + len(distances), None]
+        ratios = (own + spread) / np.where(distances == 0, np.inf, distances)
+        return ratios.max(axis=1), distances.max(axis=1)
+
+    blocks = list(pairwise_distances_chunked(centroids, reduce_func=worst_ratio))
+    worst = np.concatenate([ratios for ratios, _ in blocks])
+    farthest = max(float(distances.max()) for _, distances in blocks)
+    if np.allclose(spread, 0.0) or np.isclose(farthest, 0.0):
+        return 0.0
+    return float(worst.mean())
+
+
+def _cluster_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cluster number 0..k-1 of each row, rows per cluster), whatever the labels are."""
+    _, codes, sizes = np.unique(np.asarray(labels), return_inverse=True, return_counts=True)
+    return codes.ravel(), sizes
 
 
 def _population_silhouette(matrix: np.ndarray, labels: np.ndarray, sample: np.ndarray) -> float:
@@ -226,6 +267,26 @@ def k_distances(
     queries = matrix[random_sample(len(matrix), sample_size, seed)]
     distances, _ = NearestNeighbors(n_neighbors=n_neighbors).fit(matrix).kneighbors(queries)
     return np.sort(distances[:, -1])
+
+
+def suggest_min_samples(n_rows: int, n_features: int) -> int:
+    """A DBSCAN ``min_samples`` for a table of this shape, for the k-distance eps suggestion:
+    ``max(2 * n_features, 5, round(sqrt(n_rows) / 3), round(n_rows / 1000))``, at most 1000.
+
+    With a fixed min_samples, the knee of the k-distance curve sits at a radius that shrinks
+    as the table grows, and DBSCAN breaks a large table into micro-segments (min_samples=5
+    on 100,000 mall-like customers: 342 segments). So "dense" has to grow with the table.
+    2 x features is the usual rule for the number of dimensions (Sander et al., 1998;
+    Schubert et al., 2017) and 5 the usual minimum, which the 200-row sample keeps. sqrt(n)/3
+    is what keeps five-segment mall-like tables of 500 to 30,000 customers at about 5
+    segments (n/1000 alone leaves 6 to 27 there), and n/1000 takes over from about 110,000
+    customers: a million customers get 1,000, which keeps them at 5 segments (benchmarks).
+    """
+    n_rows, n_features = max(int(n_rows), 0), max(int(n_features), 1)
+    suggestion = max(
+        2 * n_features, MIN_SAMPLES_FLOOR, round(np.sqrt(n_rows) / 3), round(n_rows / 1000)
+    )
+    return int(min(suggestion, MIN_SAMPLES_CAP))
 
 
 def suggest_eps(distances: np.ndarray) -> float | None:

@@ -7,21 +7,32 @@ cluster keeps every cluster, each with at least ``min_per_cluster`` points where
 
 import numpy as np
 
+MIN_FLOOR = 2  # two rows of a cluster give each a silhouette (one row's is 0 by definition)
+
 
 def stratified_sample(
     labels: np.ndarray, size: int, seed: int = 0, min_per_cluster: int = 50
 ) -> np.ndarray:
-    """Sorted row indices: all rows when ``size`` covers them, else a stratified sample."""
+    """Sorted row indices: all rows when ``size`` covers them, else a stratified sample.
+
+    Each cluster gets its share of ``size``, and at least ``min_per_cluster`` rows (all of a
+    smaller cluster). When there are so many clusters that these floors alone would pass
+    ``size`` (thousands of DBSCAN micro-segments), the floor drops to ``size // n_clusters``,
+    never below 2, so the sample stays near ``size`` instead of growing with the clusters.
+    One pass over the rows, whatever the number of clusters.
+    """
     labels = np.asarray(labels)
     if len(labels) <= size:
         return np.arange(len(labels))
     rng = np.random.default_rng(seed)
-    clusters, counts = np.unique(labels, return_counts=True)
-    quotas = np.maximum(np.round(counts * size / len(labels)), min_per_cluster)
+    _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    floor = min(min_per_cluster, max(MIN_FLOOR, size // len(counts)))
+    quotas = np.maximum(np.round(counts * size / len(labels)), floor)
     quotas = np.minimum(quotas, counts).astype(int)
+    members = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
     chosen = [
-        rng.choice(np.flatnonzero(labels == cluster), size=quota, replace=False)
-        for cluster, quota in zip(clusters, quotas, strict=True)
+        rng.choice(rows, size=quota, replace=False)
+        for rows, quota in zip(members, quotas, strict=True)
     ]
     return np.sort(np.concatenate(chosen))
 

@@ -32,30 +32,59 @@ def bootstrap_stability(
     """``labels`` is the original result; ``make_model`` returns a fresh unfitted method."""
     rng = np.random.default_rng(seed)
     labels = np.asarray(labels)
-    clusters = sorted(set(labels.tolist()) - {NOISE})
-    jaccards = {c: [] for c in clusters}
+    clusters = np.unique(labels[labels != NOISE])
+    codes = np.where(labels != NOISE, np.searchsorted(clusters, labels), NOISE)
+    jaccards = np.zeros((n_resamples, len(clusters)))
     rand_scores = []
-    for _ in range(n_resamples):
+    for resample in range(n_resamples):
         rows = rng.choice(len(matrix), size=len(matrix), replace=True)
         refit = make_model().fit(matrix[rows]).labels_
-        original = labels[rows]
-        rand_scores.append(adjusted_rand_score(original, refit))
-        for cluster in clusters:
-            jaccards[cluster].append(_best_jaccard(rows, original == cluster, refit))
+        rand_scores.append(adjusted_rand_score(labels[rows], refit))
+        jaccards[resample] = best_jaccards(rows, codes, refit, len(clusters))
     return Stability(
-        jaccard_by_cluster={c: float(np.mean(v)) for c, v in jaccards.items()},
+        jaccard_by_cluster={
+            cluster: float(np.mean(jaccards[:, index]))
+            for index, cluster in enumerate(clusters.tolist())
+        },
         mean_adjusted_rand=float(np.mean(rand_scores)),
         n_resamples=n_resamples,
     )
 
 
-def _best_jaccard(rows, in_cluster, refit) -> float:
-    """Best Jaccard between one original cluster and any re-fitted cluster, on distinct rows."""
-    members = set(rows[in_cluster].tolist())
-    if not members:
-        return 0.0
-    best = 0.0
-    for candidate in set(refit.tolist()) - {NOISE}:
-        other = set(rows[refit == candidate].tolist())
-        best = max(best, len(members & other) / len(members | other))
+def best_jaccards(
+    rows: np.ndarray, codes: np.ndarray, refit: np.ndarray, n_clusters: int
+) -> np.ndarray:
+    """Per original cluster, the best Jaccard with any re-fitted cluster, over distinct customers.
+
+    ``rows`` are the resampled customers (repeats included), ``codes`` the original cluster of
+    every customer (0..n_clusters-1, -1 for noise), ``refit`` the new label of each of ``rows``
+    (-1 for noise). A cluster none of whose customers was drawn scores 0. One pass: the sparse
+    contingency of distinct (customer, new label) pairs, so thousands of clusters cost what a
+    few do.
+    """
+    rows, codes = np.asarray(rows, dtype=np.int64), np.asarray(codes)
+    new_ids, new_codes = np.unique(np.asarray(refit), return_inverse=True)
+    width = len(new_ids)
+    customer, new = np.divmod(np.unique(rows * width + new_codes.ravel()), width)
+    clustered = new_ids[new] != NOISE
+    customer, new = customer[clustered], new[clustered]
+    drawn = codes[np.unique(rows)]
+    member_sizes = np.bincount(drawn[drawn != NOISE], minlength=n_clusters)
+    new_sizes = np.bincount(new, minlength=width)
+    old = codes[customer]
+    shared = old != NOISE
+    cells, overlap = np.unique(old[shared] * width + new[shared], return_counts=True)
+    cell_old, cell_new = np.divmod(cells, width)
+    best = np.zeros(n_clusters)
+    np.maximum.at(
+        best, cell_old, overlap / (member_sizes[cell_old] + new_sizes[cell_new] - overlap)
+    )
     return best
+
+
+def _best_jaccard(rows, in_cluster, refit) -> float:
+    """``best_jaccards`` of one cluster given by which of ``rows`` belong to it."""
+    rows = np.asarray(rows, dtype=np.int64)
+    codes = np.full(int(rows.max(initial=-1)) + 1, NOISE)
+    codes[rows[np.asarray(in_cluster, dtype=bool)]] = 0
+    return float(best_jaccards(rows, codes, refit, 1)[0])

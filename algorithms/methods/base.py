@@ -149,14 +149,18 @@ class ClusteringMethod:
 
 
 def size_order(raw_labels: np.ndarray) -> np.ndarray:
-    """Raw cluster ids sorted by size (largest first), ties by first appearance."""
-    ids = np.unique(raw_labels[raw_labels != NOISE])
-    sizes = np.array([(raw_labels == i).sum() for i in ids])
-    first = np.array([np.argmax(raw_labels == i) for i in ids])
-    return ids[np.lexsort((first, -sizes))] if len(ids) else ids
+    """Raw cluster ids sorted by size (largest first), ties by first appearance.
+
+    One pass over the rows whatever the number of clusters (DBSCAN can return thousands)."""
+    raw_labels = np.asarray(raw_labels)
+    clustered = raw_labels[raw_labels != NOISE]
+    ids, first, sizes = np.unique(clustered, return_index=True, return_counts=True)
+    return ids[np.lexsort((first, -sizes))]
 
 
 def relabel(raw_labels: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``raw_labels`` renumbered so that ``order[i]`` becomes i; noise stays -1."""
+    raw_labels = np.asarray(raw_labels)
     mapping = np.full(int(raw_labels.max(initial=0)) + 1, NOISE, dtype=np.int64)
     mapping[order] = np.arange(len(order))
     labels = np.full(len(raw_labels), NOISE, dtype=np.int64)
@@ -166,9 +170,17 @@ def relabel(raw_labels: np.ndarray, order: np.ndarray) -> np.ndarray:
 
 
 def member_means(matrix: np.ndarray, labels: np.ndarray, n_clusters: int) -> np.ndarray:
-    return np.array([matrix[labels == c].mean(axis=0) for c in range(n_clusters)]).reshape(
-        n_clusters, matrix.shape[1]
+    """Mean of each cluster's rows (clusters 0..n_clusters-1, noise ignored), one row each;
+    NaN for a cluster without rows. Sums by ``np.bincount``: one pass per feature."""
+    labels = np.asarray(labels)
+    clustered = (labels != NOISE) & (labels < n_clusters)
+    members, rows = labels[clustered], np.asarray(matrix, dtype=np.float64)[clustered]
+    counts = np.bincount(members, minlength=n_clusters)
+    sums = np.column_stack(
+        [np.bincount(members, weights=column, minlength=n_clusters) for column in rows.T]
     )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / counts[:, None]
 
 
 def nearest_center(matrix: np.ndarray, centers: np.ndarray) -> np.ndarray:

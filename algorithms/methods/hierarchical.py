@@ -3,15 +3,22 @@
 The linkage matrix is computed with ``fastcluster`` (the same exact algorithms as scipy, Ward
 in O(n) memory) and kept for the dendrogram. Exact linkage is O(n^2) in time, and in memory
 for complete/average/single, so above ``max_exact_rows`` it is fitted on a seeded random
-sample and every customer is assigned to its nearest cluster centre; ``note_`` says so.
+sample; ``note_`` says so.
+
+A tree has no rule for customers it was not built on, so ``predict`` gives each one the
+segment of its nearest tree customer (1-nearest neighbour over the rows the tree was built
+on). On those rows this is the tree's own cut, exactly; the nearest cluster centre is not
+(a ward cut into 5 moves 4 of the 200 mall customers). The customers left out of a sample get
+their segment by the same rule, so ``predict`` on the training table reproduces ``labels_``.
 """
 
 import fastcluster
 import numpy as np
 from scipy.cluster.hierarchy import fcluster
+from sklearn.neighbors import NearestNeighbors
 
 from algorithms.errors import ParameterError
-from algorithms.methods.base import MAX_SEED, ClusteringMethod, Param, member_means, nearest_center
+from algorithms.methods.base import MAX_SEED, ClusteringMethod, Param
 
 MAX_EXACT_ROWS = 10_000
 
@@ -76,14 +83,26 @@ class HierarchicalMethod(ClusteringMethod):
         else:
             labels = fcluster(self.linkage_matrix_, t=threshold, criterion="distance") - 1
             self.cut_height_ = threshold
+        self.tree_points_ = fitted
         if sample is None:
             return labels, None
-        centers = member_means(fitted, labels, int(labels.max()) + 1)
         self.note_ = (
             f"tree built on a random sample of {len(sample):,} of {len(matrix):,} customers; "
-            "every customer assigned to its nearest cluster centre"
+            "every other customer takes the segment of its nearest sampled customer"
         )
-        return nearest_center(matrix, centers), centers
+        everyone = labels[nearest_rows(fitted, matrix)]
+        everyone[sample] = labels
+        return everyone, None
+
+    def _reorder(self, order: np.ndarray) -> None:
+        """The size-ordered labels of the tree's customers, which ``predict`` hands on."""
+        sample = self.sample_indices_
+        self.tree_labels_ = self.labels_ if sample is None else self.labels_[sample]
+
+    def predict(self, matrix: np.ndarray) -> np.ndarray:
+        """Each row takes the segment of its nearest tree customer (see the module's note)."""
+        matrix = np.asarray(matrix, dtype=np.float64)
+        return self.tree_labels_[nearest_rows(self.tree_points_, matrix)]
 
     def _sample_indices(self, n_rows: int) -> np.ndarray | None:
         if n_rows <= self.max_exact_rows:
@@ -119,3 +138,10 @@ def cut_into(linkage_matrix: np.ndarray, n_clusters: int) -> np.ndarray:
     while not np.array_equal(root := parent[parent], parent):
         parent = root
     return np.unique(parent[:n_rows], return_inverse=True)[1].astype(np.int64)
+
+
+def nearest_rows(points: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Index in ``points`` of each query's nearest point (a KD-tree, not an n x m matrix)."""
+    if len(queries) == 0:
+        return np.array([], dtype=np.int64)
+    return NearestNeighbors(n_neighbors=1).fit(points).kneighbors(queries)[1][:, 0]
