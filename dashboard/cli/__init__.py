@@ -11,6 +11,8 @@ output, an unknown persona set) ends with one line ``segmenta: error: ...`` on s
 code 2; an unexpected failure with one line and exit code 1 (``--debug`` shows the traceback).
 """
 
+import contextlib
+import os
 import sys
 import traceback
 from importlib import metadata
@@ -75,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         return report_error(str(error))
     except OSError as error:
         return report_error(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+    except BrokenPipeError:  # `segmenta ... | head`: the reader is gone, nothing to report
+        silence_stdout()
+        return 141
     except KeyboardInterrupt:
         print("segmenta: interrupted", file=sys.stderr)
         return 130
@@ -85,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"segmenta: unexpected error: {type(error).__name__}: {one_line(error)}{hint}",
               file=sys.stderr)  # fmt: skip
         return 1
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null, so Python's flush at exit does not hit the closed pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def report_error(message: str) -> int:

@@ -52,7 +52,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(records), end="")
     elif records:
-        print(aligned(library_table(records), left=("name", "dataset", "author")))
+        print(aligned(library_table(records), left=("name", "dataset", "author", "updated")))
     else:
         matching = f"matches ‘{printable(args.search)}’" if args.search else "is saved"
         print(f"No persona set {matching} in {opened.where}.")
@@ -66,6 +66,7 @@ def library_table(records: list[dict]) -> pd.DataFrame:
             "name": [record["name"] for record in records],
             "dataset": [record["dataset"]["name"] for record in records],
             "version": [record["latest_version"] for record in records],
+            "personas": [record["n_personas"] for record in records],
             "author": [record["latest_author"] for record in records],
             "updated": [
                 pd.Timestamp(record["updated_at"]).strftime("%Y-%m-%d %H:%M UTC")

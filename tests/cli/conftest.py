@@ -30,6 +30,16 @@ def segmenta(capsys):
     return run
 
 
+def assert_one_error_line(run: Run, *expected: str) -> None:
+    """Exit code 2, nothing on stdout, one ``segmenta: error:`` line holding each expected text."""
+    assert run.code == 2
+    assert "Traceback" not in run.err and run.out == ""
+    lines = run.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("segmenta: error: "), run.err
+    for text in expected:
+        assert text in lines[0]
+
+
 @pytest.fixture
 def sample_path():
     return SAMPLE_PATH

@@ -5,16 +5,7 @@ import pandas as pd
 import pytest
 
 import dashboard.cli.segment
-from tests.cli.conftest import INCOME, SCORE
-
-
-def assert_one_error_line(run, *expected):
-    assert run.code == 2
-    assert "Traceback" not in run.err and run.out == ""
-    lines = run.err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("segmenta: error: "), run.err
-    for text in expected:
-        assert text in lines[0]
+from tests.cli.conftest import INCOME, SCORE, assert_one_error_line
 
 
 @pytest.fixture
