@@ -1,15 +1,19 @@
 """Hierarchical clustering against scikit-learn's AgglomerativeClustering and scipy's tree cuts."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.cluster.hierarchy import cut_tree, fcluster, linkage
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.metrics import adjusted_rand_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.preprocessing import StandardScaler
 
 from algorithms.errors import ParameterError
 from algorithms.methods import make_method
+from algorithms.methods.base import nearest_center
 from algorithms.methods.hierarchical import HierarchicalMethod, cut_into
-from tests.algorithms.helpers import blobs
+from tests.algorithms.helpers import INCOME, SPENDING, blobs
 
 LINKAGES = ["ward", "complete", "average", "single"]
 
@@ -97,6 +101,29 @@ def test_predict_on_training_rows_reproduces_labels():
 
 
 @pytest.mark.parametrize("method", LINKAGES)
+def test_predict_reproduces_the_tree_cut_on_the_mall_customers(mall, method):
+    """Income x spending, standard-scaled, cut into 5: the nearest cluster centre would move
+    a few customers to another segment; the nearest tree customer moves none."""
+    matrix = StandardScaler().fit_transform(mall[[INCOME, SPENDING]].to_numpy(dtype=float))
+    model = make_method("hierarchical", n_clusters=5, linkage=method).fit(matrix)
+    reference = AgglomerativeClustering(n_clusters=5, linkage=method).fit(matrix).labels_
+
+    assert adjusted_rand_score(reference, model.labels_) == 1.0
+    np.testing.assert_array_equal(model.predict(matrix), model.labels_)
+    assert (nearest_center(matrix, model.cluster_centers_) != model.labels_).any()
+
+
+def test_new_customers_take_the_segment_of_their_nearest_tree_customer():
+    points, _ = blobs(n_samples=150, centers=3, cluster_std=2.0, seed=23)
+    model = make_method("hierarchical", n_clusters=3, linkage="average").fit(points)
+    newcomers = np.random.default_rng(23).uniform(-15, 15, size=(500, 2))
+    nearest = KNeighborsClassifier(n_neighbors=1).fit(points, model.labels_)
+
+    np.testing.assert_array_equal(model.predict(newcomers), nearest.predict(newcomers))
+    assert model.predict(np.empty((0, 2))).shape == (0,)
+
+
+@pytest.mark.parametrize("method", LINKAGES)
 def test_sampled_tree_assigns_every_customer(method):
     points, truth = blobs(n_samples=400, centers=3, cluster_std=0.5, seed=17)
     model = HierarchicalMethod(max_exact_rows=60, n_clusters=3, linkage=method).fit(points)
@@ -108,6 +135,27 @@ def test_sampled_tree_assigns_every_customer(method):
     assert "sample of 60 of 400" in model.note_
     assert adjusted_rand_score(truth, model.labels_) == 1.0
     np.testing.assert_array_equal(model.predict(points), model.labels_)
+
+
+@pytest.mark.parametrize("method", LINKAGES)
+def test_customers_outside_the_sample_take_their_nearest_sampled_customers_segment(method):
+    """Overlapping blobs, where the nearest sampled customer and the nearest centre disagree."""
+    points, _ = blobs(n_samples=600, centers=4, cluster_std=2.5, seed=22)
+    model = HierarchicalMethod(max_exact_rows=80, n_clusters=4, linkage=method).fit(points)
+    sample = model.sample_indices_
+    tree_cut = cut_into(linkage(points[sample], method=method), 4)
+    nearest = KNeighborsClassifier(n_neighbors=1).fit(points[sample], tree_cut)
+    newcomers = np.random.default_rng(22).uniform(-15, 15, size=(300, 2))
+
+    assert adjusted_rand_score(tree_cut, model.labels_[sample]) == 1.0
+    assert adjusted_rand_score(nearest.predict(points), model.labels_) == 1.0
+    assert adjusted_rand_score(nearest.predict(newcomers), model.predict(newcomers)) == 1.0
+    np.testing.assert_array_equal(model.predict(points), model.labels_)
+    assert model.note_.endswith(
+        "every other customer takes the segment of its nearest sampled customer"
+    )
+    means = pd.DataFrame(points).groupby(model.labels_).mean().to_numpy()
+    np.testing.assert_allclose(model.cluster_centers_, means)
 
 
 def test_sample_is_seeded():
