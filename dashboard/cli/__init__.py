@@ -75,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except SegmentaError as error:
         return report_error(str(error))
-    except OSError as error:
-        return report_error(f"{error.filename}: {error.strerror}" if error.filename else str(error))
     except BrokenPipeError:  # `segmenta ... | head`: the reader is gone, nothing to report
         silence_stdout()
         return 141
+    except OSError as error:
+        return report_error(f"{error.filename}: {error.strerror}" if error.filename else str(error))
     except KeyboardInterrupt:
         print("segmenta: interrupted", file=sys.stderr)
         return 130

@@ -13,12 +13,31 @@ from tests.cli.conftest import INCOME, SCORE
 SCRIPT = Path(sys.executable).with_name("segmenta")
 
 
-@pytest.mark.parametrize("command", ["segment", "diagnose", "assign", "columns"])
-def test_every_command_has_help(segmenta, command):
-    run = segmenta(command, "--help")
+def every_command():
+    for registered in COMMANDS.values():
+        yield (registered.name,), registered
+        for sub in registered.subcommands:
+            yield (registered.name, sub.name), sub
+
+
+@pytest.mark.parametrize(
+    ("words", "registered"), [pytest.param(*case, id=" ".join(case[0])) for case in every_command()]
+)
+def test_every_command_has_help(segmenta, words, registered):
+    run = segmenta(*words, "--help")
     assert run.code == 0 and run.err == ""
-    assert run.out.startswith(f"usage: segmenta {command}")
-    assert COMMANDS[command].help in run.out
+    assert run.out.startswith(f"usage: segmenta {' '.join(words)}")
+    assert registered.help in run.out
+    for sub in registered.subcommands:
+        assert sub.name in run.out and sub.help.split(",")[0] in run.out
+
+
+def test_a_group_without_its_command_says_which_there_are(segmenta):
+    run = segmenta("personas")
+    assert run.code == 2 and run.out == ""
+    assert run.err.splitlines() == [
+        "segmenta: error: choose a personas command: list, export (see `segmenta personas --help`)"
+    ]
 
 
 def test_top_level_help_lists_the_commands(segmenta):
@@ -72,6 +91,19 @@ def test_installed_script_reports_bad_input_on_one_line(tmp_path):
         f"segmenta: error: No file at '{tmp_path / 'missing.csv'}': check the path and the "
         "file name."
     ]
+
+
+def test_a_closed_pipe_ends_quietly(sample_path):
+    """`segmenta ... | head`: no error message when the reader stops early."""
+    if not SCRIPT.exists():
+        pytest.skip(f"the segmenta script is not installed at {SCRIPT} (run make)")
+    process = subprocess.Popen(
+        [str(SCRIPT), "columns", str(sample_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdout.close()
+    assert process.wait(timeout=120) == 141
+    assert process.stderr.read() == b""
+    process.stderr.close()
 
 
 def test_installed_script_help():

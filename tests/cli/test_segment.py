@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from sklearn.metrics import (
     adjusted_rand_score,
@@ -101,6 +102,23 @@ def test_hierarchical_matches_scikit_learn(segmenta, shared_data, tmp_path, link
     labelled = load_table(out)
     expected = AgglomerativeClustering(n_clusters=5, linkage=linkage).fit_predict(scaled(labelled))
     assert adjusted_rand_score(labelled["Cluster"], expected) == 1.0
+
+
+def test_a_tree_cut_at_a_height_shows_the_height_not_an_unused_k(segmenta, sample_path, tmp_path):
+    out, report_path = tmp_path / "segments.csv", tmp_path / "report.json"
+    run = segment(
+        segmenta, sample_path, out, "--algorithm", "hierarchical", "--distance-threshold", "3",
+        "--report", report_path,
+    )  # fmt: skip
+    labelled = load_table(out)
+    expected = fcluster(linkage(scaled(labelled), method="ward"), t=3, criterion="distance")
+    assert adjusted_rand_score(labelled["Cluster"], expected) == 1.0
+    first_line = run.out.splitlines()[0]
+    assert "linkage=ward, cut at height 3," in first_line and "n_clusters" not in first_line
+    assert f": {len(set(expected))} segments" in first_line
+    report = json.loads(report_path.read_text())
+    assert "n_clusters" not in report["params"] and report["params"]["distance_threshold"] == 3
+    assert report["cut"] == "cut at height 3"
 
 
 def test_report_holds_parameters_metrics_sizes_and_profiles(segmenta, sample_path, tmp_path):
