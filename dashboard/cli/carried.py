@@ -13,7 +13,7 @@ import pandas as pd
 
 from algorithms.carryover import DISAPPEARED, CarryOver
 from algorithms.segmentation import Segmentation
-from dashboard.cli.common import aligned
+from dashboard.cli.common import aligned, printable
 from dashboard.persona_sets import carry_over_personas, carry_over_report
 
 
@@ -42,7 +42,7 @@ class CarriedPersonas:
 
     def title(self) -> str:
         version = f" version {self.record['version']}" if self.record.get("version") else ""
-        return f"‘{self.record.get('name') or 'unnamed'}’{version}"
+        return f"‘{printable(self.record.get('name') or 'unnamed')}’{version}"
 
     def report(self) -> dict:
         """The report's ``persona_set`` section: which saved persona each segment took, and

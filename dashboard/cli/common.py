@@ -142,11 +142,15 @@ def write_json(record: dict, path: Path) -> None:
 def printable(text: object) -> str:
     """Text for the terminal: persona and set names are the team's free text, and a line
     break or an escape sequence in one would break a table or restyle the terminal."""
-    return "".join(
-        " " if char.isspace() else f"\\x{ord(char):02x}" if unicodedata.category(char) == "Cc"
-        else char
-        for char in str(text)
-    )  # fmt: skip
+    return "".join(map(_printable_character, str(text)))
+
+
+def _printable_character(char: str) -> str:
+    if char.isspace():
+        return " "
+    if unicodedata.category(char) == "Cc":
+        return f"\\x{ord(char):02x}"
+    return char
 
 
 def aligned(frame: pd.DataFrame, left: tuple[str, ...] = ()) -> str:

@@ -70,7 +70,8 @@ class PersonaDatabase:
 def persona_database(database: str | None) -> Iterator[PersonaDatabase]:
     """The persona store of ``database`` (or the configured one), checked to be reachable and
     to hold the app's tables; its connections are closed when the command is done."""
-    url = normalize_url(database_url(database))
+    given = database_url(database)
+    url = normalize_url(given)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database).expanduser()
         if not path.is_file():
@@ -78,7 +79,7 @@ def persona_database(database: str | None) -> Iterator[PersonaDatabase]:
                 f"No persona database at {str(path)!r}: save a persona set in the app first, "
                 "or point --database (or DATABASE_URL) at the app's database."
             )
-    engine = make_engine(database_url(database))
+    engine = make_engine(given)
     try:
         try:
             check_database(engine)

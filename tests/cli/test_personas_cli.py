@@ -182,6 +182,18 @@ def test_database_option_overrides_database_url(segmenta, saved, monkeypatch, tm
     assert SET_NAME in [r["name"] for r in json.loads(run.out)]
 
 
+def test_names_cannot_restyle_the_terminal_or_break_the_table(segmenta, app_env):
+    engine = make_engine(app_env.database)
+    hostile = f"Red\x1b[31m alert\nsecond line {uuid.uuid4().hex}"
+    PersonaStore(engine).duplicate(app_env.version.set_id, new_name=hostile, author="eve")
+    engine.dispose()
+    run = segmenta("personas", "list", "--search", hostile[-32:])
+    assert run.code == 0, run.err
+    header, row = run.out.splitlines()
+    assert "\x1b" not in run.out and "Red\\x1b[31m alert second line" in row
+    assert row.index("Mall customers (sample)") == header.index("dataset")
+
+
 def test_an_empty_database_lists_nothing(segmenta, tmp_path):
     database = f"sqlite:///{tmp_path / 'empty.db'}"
     build_services(Config(instance_path=tmp_path, database_url=database), Flask(__name__))
