@@ -18,8 +18,9 @@ def stratified_sample(
     Each cluster gets its share of ``size``, and at least ``min_per_cluster`` rows (all of a
     smaller cluster). When there are so many clusters that these floors alone would pass
     ``size`` (thousands of DBSCAN micro-segments), the floor drops to ``size // n_clusters``,
-    never below 2, so the sample stays near ``size`` instead of growing with the clusters.
-    One pass over the rows, whatever the number of clusters.
+    never below 2: the sample stays within about twice ``size`` (a silhouette four times the
+    work) instead of growing with the clusters (50 x 4,626 segments = 231,300 rows, a
+    silhouette 535 times the work). One pass over the rows, whatever the number of clusters.
     """
     labels = np.asarray(labels)
     if len(labels) <= size:

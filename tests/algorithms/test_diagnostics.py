@@ -20,17 +20,24 @@ from sklearn.neighbors import NearestNeighbors
 from algorithms.diagnostics import (
     CRITERIA,
     agreement,
+    calinski_harabasz,
+    davies_bouldin,
     find_knee,
     k_distances,
     recommend_k,
     score_labels,
     silhouette_values,
     suggest_eps,
+    suggest_min_samples,
     sweep_k,
 )
+from algorithms.loading import load_sample
 from algorithms.methods import NOISE, make_method
+from algorithms.preprocessing import FeaturePreprocessor
 from algorithms.sampling import random_sample, stratified_sample
-from tests.algorithms.helpers import PROPERTY, blobs
+from benchmarks.synthetic import FEATURES as SYNTHETIC_FEATURES
+from benchmarks.synthetic import mall_customers
+from tests.algorithms.helpers import INCOME, PROPERTY, SPENDING, blobs
 
 
 def big_and_tiny_clusters(seed=0):
@@ -290,3 +297,69 @@ def test_scores_of_any_labelling_are_sklearns_or_absent(data):
         calinski_harabasz_score(points[kept], labels[kept])
     )
     assert scores.davies_bouldin == pytest.approx(davies_bouldin_score(points[kept], labels[kept]))
+
+
+def test_scores_of_hundreds_of_segments_are_sklearns():
+    """The one-pass Calinski-Harabasz and Davies-Bouldin (scikit-learn loops over segments),
+    on 400 segments with ids 0, 7, 14, ... and on text labels."""
+    rng = np.random.default_rng(8)
+    labels = rng.integers(0, 400, 20_000) * 7
+    points = rng.normal(size=(20_000, 3)) + (labels[:, None] % 13)
+    words = np.array(["north", "south", "east"])[labels % 3]
+    for grouping in (labels, words):
+        assert calinski_harabasz(points, grouping) == pytest.approx(
+            calinski_harabasz_score(points, grouping), rel=1e-9
+        )
+        assert davies_bouldin(points, grouping) == pytest.approx(
+            davies_bouldin_score(points, grouping), rel=1e-9
+        )
+
+
+@pytest.mark.parametrize(
+    ("n_rows", "n_features", "expected"),
+    [
+        (200, 2, 5),  # the sample: 5, the usual minimum
+        (200, 3, 6),  # 2 x features
+        (8_950, 17, 34),  # 2 x features
+        (1_000, 2, 11),  # sqrt(n) / 3
+        (10_000, 2, 33),
+        (100_000, 3, 105),
+        (1_000_000, 2, 1_000),  # n / 1000
+        (50_000_000, 2, 1_000),  # at most the parameter's 1000
+        (440, 800, 1_000),
+        (0, 2, 5),
+    ],
+)
+def test_suggested_min_samples_follows_the_documented_rule(n_rows, n_features, expected):
+    assert suggest_min_samples(n_rows, n_features) == expected
+    assert type(suggest_min_samples(n_rows, n_features)) is int
+
+
+def test_the_bundled_sample_keeps_min_samples_5_and_eps_030():
+    prepared = FeaturePreprocessor([INCOME, SPENDING]).fit_transform(load_sample())
+    min_samples = suggest_min_samples(*prepared.matrix.shape)
+
+    assert min_samples == 5
+    assert suggest_eps(k_distances(prepared.matrix, min_samples)) == pytest.approx(0.30, abs=0.01)
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+@pytest.mark.parametrize("n_rows", [200, 10_000])
+def test_suggested_min_samples_keeps_a_mall_like_table_at_about_five_segments(n_rows, dims):
+    """Five mall segments (the benchmarks' synthetic tables): with the suggested min_samples
+    and the eps suggested for it, DBSCAN finds about 5 segments; with min_samples=5 a 10,000-row
+    table falls apart into dozens (and 100,000 rows into hundreds: see the benchmarks)."""
+    table = mall_customers(n_rows, seed=0)
+    matrix = FeaturePreprocessor(SYNTHETIC_FEATURES[dims]).fit_transform(table).matrix
+    min_samples = suggest_min_samples(n_rows, dims)
+    segments = dbscan_segments(matrix, min_samples)
+
+    assert 4 <= segments <= 7
+    if n_rows > 1000:
+        assert min_samples > 5
+        assert dbscan_segments(matrix, 5) > 2 * segments
+
+
+def dbscan_segments(matrix: np.ndarray, min_samples: int) -> int:
+    eps = suggest_eps(k_distances(matrix, min_samples))
+    return make_method("dbscan", eps=eps, min_samples=min_samples).fit(matrix).n_clusters_
