@@ -158,6 +158,8 @@ def run_segment(args: argparse.Namespace) -> int:
     spec = SegmentationSpec(
         tuple(features), args.algorithm, method_params(args), args.scale, encoded, args.seed
     )
+    if args.database and not args.personas:
+        raise ParameterError("--database is only read with --personas: name the persona set too.")
     persona_record = None
     if args.personas:
         from dashboard.cli.database import persona_record as read_record  # only when asked

@@ -76,6 +76,7 @@ def test_empty_file_or_header_only(segmenta, tmp_path, content):
         (["--algorithm", "kmeans", "--scale", "log"], "argument --scale: invalid choice"),
         (["--algorithm", "kmeans", "--seed", "-3"], "argument --seed: must be at least 0"),
         (["--algorithm", "kmeans", "--encode", "Nope"], "Unknown column 'Nope'"),
+        (["--algorithm", "kmeans", "--database", "sqlite:///p.db"], "only read with --personas"),
     ],
 )
 def test_bad_parameters(segmenta, sample_path, tmp_path, extra, expected):

@@ -11,109 +11,22 @@ import os
 import subprocess
 import sys
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from algorithms.loading import load_table
 from algorithms.model_io import load_model
-from dashboard.analysis import View
 from dashboard.cli.personas import FORMATS
 from dashboard.config import Config
-from dashboard.persona_sets import (
-    EXPORT_FORMATS,
-    live_source,
-    resolve,
-    save_persona_set,
-    set_content,
-)
+from dashboard.persona_sets import EXPORT_FORMATS
 from dashboard.services import build_services
-from dashboard.storage import PersonaSetVersion, PersonaStore, make_engine
-from tests.cli.conftest import INCOME, SCORE, assert_one_error_line
+from dashboard.storage import PersonaStore, make_engine
+from tests.cli.conftest import INCOME, NAMES, SCORE, SET_NAME, assert_one_error_line
 
-SET_NAME = "Spring campaign"
-NAMES = ["Big <spenders> & co", "Careful savers", "Average Joe", 'Young "wild"', "Frugal rich"]
-POSTGRES_SERVERS = [f"postgresql://{user}@127.0.0.1:5432/test" for user in ("postgres", "root")]
 REPO = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Saved:
-    instance: Path
-    database: str
-    version: PersonaSetVersion
-
-    def names_by_customer(self) -> dict[str, str]:
-        names = {int(p["cluster"]): p["name"] for p in self.version.personas}
-        return {
-            row_id: names[int(label)]
-            for row_id, label in zip(self.version.row_ids, self.version.labels, strict=True)
-        }
-
-
-def save_sample_set(instance: Path, database: str) -> PersonaSetVersion:
-    """K-Means k=5 on the sample, personas renamed, saved as the Personas page saves it."""
-    services = build_services(
-        Config(instance_path=instance, database_url=database), Flask(__name__)
-    )
-    try:
-        view = View(services.sample.dataset_id, (INCOME, SCORE))
-        workspace = resolve(services, live_source(view, "kmeans", {"n_clusters": 5}))
-        personas = [dict(p, name=name) for p, name in zip(workspace.personas, NAMES, strict=True)]
-        content = set_content(services, workspace, personas)
-        return save_persona_set(services.personas, content, name=SET_NAME, author="ann", base=None)
-    finally:
-        services.engine.dispose()
-
-
-def postgres_server() -> str:
-    failures = []
-    for url in POSTGRES_SERVERS:
-        engine = sa.create_engine(url.replace("postgresql:", "postgresql+psycopg:"))
-        try:
-            with engine.connect():
-                return url
-        except sa.exc.OperationalError as error:
-            failures.append(f"{url}: {str(error.orig).strip().splitlines()[0]}")
-        finally:
-            engine.dispose()
-    pytest.skip("PostgreSQL unreachable, its persona CLI tests skipped: " + "; ".join(failures))
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
-)
-def saved(request, tmp_path_factory) -> Saved:
-    """The sample's persona set saved in a new SQLite file or a new PostgreSQL schema."""
-    instance = tmp_path_factory.mktemp("instance")
-    if request.param == "sqlite":
-        database = f"sqlite:///{instance / 'segmenta.db'}"
-        yield Saved(instance, database, save_sample_set(instance, database))
-        return
-    server = postgres_server()
-    schema = f"segmenta_cli_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server.replace("postgresql:", "postgresql+psycopg:"))
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        database = f"{server}?options=-csearch_path%3D{schema}"
-        yield Saved(instance, database, save_sample_set(instance, database))
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture
-def app_env(saved, monkeypatch) -> Saved:
-    """The environment the app runs with: its instance folder and its database."""
-    monkeypatch.setenv("SEGMENTA_INSTANCE", str(saved.instance))
-    monkeypatch.setenv("DATABASE_URL", saved.database)
-    return saved
 
 
 @pytest.fixture
