@@ -18,9 +18,9 @@ def stratified_sample(
     Each cluster gets its share of ``size``, and at least ``min_per_cluster`` rows (all of a
     smaller cluster). When there are so many clusters that these floors alone would pass
     ``size`` (thousands of DBSCAN micro-segments), the floor drops to ``size // n_clusters``,
-    never below 2: the sample stays under 2 x ``size`` + 2.5 x n_clusters rows instead of
-    50 x n_clusters (4,626 segments: 231,300 rows, a silhouette 535 times the work of 10,000).
-    One pass over the rows, whatever the number of clusters.
+    never below 2, and the sample stays under 2 x ``size`` + 2.5 x n_clusters rows (a million
+    customers in 4,630 DBSCAN segments, ``size`` 10,000: 18,630 rows, where a floor of 50 took
+    62,189 and a silhouette eleven times the work). One pass over the rows.
     """
     labels = np.asarray(labels)
     if len(labels) <= size:

@@ -141,7 +141,8 @@ def cut_into(linkage_matrix: np.ndarray, n_clusters: int) -> np.ndarray:
 
 
 def nearest_rows(points: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """Index in ``points`` of each query's nearest point (a KD-tree, not an n x m matrix)."""
+    """Index in ``points`` of each query's nearest point (scikit-learn's neighbour search:
+    a tree, or distances by chunks, never the whole queries x points matrix)."""
     if len(queries) == 0:
         return np.array([], dtype=np.int64)
     return NearestNeighbors(n_neighbors=1).fit(points).kneighbors(queries)[1][:, 0]
