@@ -305,7 +305,8 @@ def address(
     (Dash may merge or drop runs of the callback, so the decision must not depend on what
     triggered it).
 
-    Each part of the URL (the view, the page's settings) is
+    Nothing is written until the open page has published its settings. Then each part of
+    the URL (the view, the page's settings) is
 
     * filled in when the URL leaves it out or names a table not stored here (replacing the
       current history entry: arriving on a page is not a step back can undo);
@@ -320,7 +321,11 @@ def address(
     """
     current = parse_search(search)
     on_page = bool(shown) and shown.get("page") == pathname
-    edit = shown.get("edit") if on_page else None
+    if not on_page:
+        # wait for the page to publish: rewriting the URL now would make the router rebuild
+        # a page that is still opening
+        return {"pathname": pathname, "search": search or "", "mode": None} | _consumed(previous)
+    edit = shown.get("edit")
     fresh = edit is not None and edit != (previous or {}).get("consumed")
     pushed = False
 
@@ -332,19 +337,21 @@ def address(
         view_part, pushed = view_query(view), True
 
     page_part = _page_part(current)
-    if on_page:
-        published = _page_part(shown["query"])
-        asked = named[pathname](current) if pathname in named else {}
-        matches = all(published.get(k) == v for k, v in _page_part(asked).items())
-        if not page_part or matches:
-            page_part = published
-        elif fresh:
-            page_part, pushed = published, True
+    published = _page_part(shown["query"])
+    asked = named[pathname](current) if pathname in named else {}
+    if not page_part or all(published.get(k) == v for k, v in _page_part(asked).items()):
+        page_part = published
+    elif fresh:
+        page_part, pushed = published, True
 
     target = search_text(view_part | page_part)
     mode = None if parse_search(target) == current else ("push" if pushed else "replace")
-    consumed = edit if edit is not None else (previous or {}).get("consumed")
-    return {"pathname": pathname, "search": target, "mode": mode, "consumed": consumed}
+    consumed = {"consumed": edit} if edit is not None else _consumed(previous)
+    return {"pathname": pathname, "search": target, "mode": mode} | consumed
+
+
+def _consumed(previous: dict | None) -> dict:
+    return {"consumed": (previous or {}).get("consumed")}
 
 
 def _shown_view(shown: dict) -> dict | None:

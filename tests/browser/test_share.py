@@ -55,6 +55,7 @@ def fresh_browser() -> webdriver.Chrome:
 def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/data")
+    until(lambda: "features=" in dash_duo.driver.current_url, timeout=TIMEOUT)
     dash_duo.wait_for_element("#data-preset-age-income-spending:not([disabled])").click()
     dash_duo.wait_for_contains_text("#dataset-badge", "Age × Income × Spending", timeout=TIMEOUT)
     dash_duo.find_element("a.nav-link[href='/compare']").click()
@@ -194,11 +195,14 @@ def test_back_and_forward_move_between_views_on_the_data_page(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/data")
     until(lambda: "features=" in dash_duo.driver.current_url, timeout=TIMEOUT)
+    dash_duo.driver.execute_script("document.querySelector('h3').dataset.mark = 1")
     dash_duo.wait_for_element("#data-preset-age-income-spending:not([disabled])").click()
     dash_duo.wait_for_contains_text("#dataset-badge", "Age × Income × Spending", timeout=TIMEOUT)
     until(lambda: "features=Age&" in dash_duo.driver.current_url, timeout=TIMEOUT)
     dash_duo.find_element("#data-scaling input[value='minmax']").click()
     until(lambda: "scaling=minmax" in dash_duo.driver.current_url, timeout=TIMEOUT)
+    # the address bar followed the page without rebuilding it
+    assert dash_duo.driver.execute_script("return document.querySelector('h3').dataset.mark")
 
     dash_duo.driver.back()
     dash_duo.wait_for_contains_text("#dataset-badge", "(standard)", timeout=TIMEOUT)

@@ -253,6 +253,12 @@ def test_arriving_fills_the_address_in_place(awkward_view):
     assert suggested["mode"] == "replace" and "db_eps=0.31" in suggested["search"]
 
 
+def test_nothing_is_written_before_the_open_page_publishes(awkward_view):
+    left_behind = compare_state(5) | {"page": "/data"}
+    waiting = address(awkward_view, left_behind, "?km_n_clusters=3", pathname="/compare")
+    assert waiting["mode"] is None and waiting["search"] == "?km_n_clusters=3"
+
+
 def test_a_change_on_the_page_adds_a_history_entry_once(awkward_view):
     five = address(awkward_view, compare_state(5), "")["search"]
     four = address(awkward_view, compare_state(4, edit="e1"), five)
