@@ -11,7 +11,6 @@ against CSV injection); the table's own columns are written as the user's file h
 """
 
 import html
-import io
 import json
 import re
 from datetime import UTC, datetime
@@ -26,7 +25,6 @@ from algorithms.segmentation import SegmentationSpec, run_segmentation
 
 SILHOUETTE_COLUMN = "Silhouette"
 CORE_COLUMN = "Core"
-EXCEL_MAX_ROWS = 1_048_575
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~])")
 
@@ -79,24 +77,6 @@ def _inert_in_csv(value):
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def excel_bytes(table: pd.DataFrame, sheet: str = "Customers") -> bytes:
-    if len(table) > EXCEL_MAX_ROWS:
-        raise ValueError(f"{len(table):,} rows do not fit in an Excel sheet: download the CSV.")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet, index=False)
-        _text_not_formulas(writer.sheets[sheet])
-    return buffer.getvalue()
-
-
-def _text_not_formulas(worksheet) -> None:
-    """openpyxl stores a string starting with ``=`` as a formula: store it as the text it is."""
-    for row in worksheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
 
 
 def model_bytes(table: pd.DataFrame, spec: SegmentationSpec, names: dict[int, str]) -> bytes:

@@ -15,9 +15,9 @@ from algorithms.loading import canonical_column_name
 from algorithms.methods import NOISE
 from algorithms.model_io import CLUSTER_COLUMN, PERSONA_COLUMN
 from algorithms.preprocessing import SCALERS
+from dashboard.spreadsheets import EXCEL_MAX_ROWS, excel_bytes
 
 INPUT_HELP = "customer table: .csv, .txt, .tsv, .xlsx or .parquet"
-EXCEL_MAX_ROWS = 1_048_575
 
 
 def plain_number(value: float) -> str:
@@ -32,7 +32,7 @@ def plain_number(value: float) -> str:
 
 TABLE_WRITERS = {
     ".csv": lambda table, path: table.to_csv(path, index=False, float_format=plain_number),
-    ".xlsx": lambda table, path: table.to_excel(path, index=False),
+    ".xlsx": lambda table, path: Path(path).write_bytes(excel_bytes(table)),
     ".parquet": lambda table, path: table.to_parquet(path, index=False),
 }
 

@@ -12,7 +12,6 @@ from dashboard import feedback
 from dashboard.exports import (
     csv_bytes,
     customer_table,
-    excel_bytes,
     model_bytes,
     persona_html,
     persona_json,
@@ -22,6 +21,7 @@ from dashboard.figures.personas import workspace_scatter
 from dashboard.ids import personas as ids
 from dashboard.pages.personas_cards import FORM_STATES, form_personas
 from dashboard.persona_sets import Workspace, clean_personas, draft_record, resolve
+from dashboard.spreadsheets import excel_bytes
 
 BUTTONS = {
     ids.EXPORT_CSV: ("Customers CSV", "csv"),

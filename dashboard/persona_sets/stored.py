@@ -9,13 +9,13 @@ from algorithms.preprocessing import FeaturePreprocessor
 from dashboard.exports import (
     csv_bytes,
     customer_table,
-    excel_bytes,
     persona_html,
     persona_json,
     persona_markdown,
 )
 from dashboard.figures.personas import centroid_figure, persona_scatter
 from dashboard.persona_sets.records import find_persona_set, persona_set_record
+from dashboard.spreadsheets import excel_bytes
 from dashboard.storage.datasets import DatasetStore
 from dashboard.storage.personas import PersonaSetVersion, PersonaStore
 

@@ -246,11 +246,6 @@ def test_the_server_never_loads_a_model_or_unpickles():
     assert offenders == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dashboard/cli/common.py writes .xlsx with DataFrame.to_excel, which stores text "
-    "starting with '=' as a live formula; exports.excel_bytes does not",
-)
 def test_the_cli_writes_excel_text_as_text(tmp_path):
     from dashboard.cli import main
 
