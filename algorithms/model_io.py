@@ -5,7 +5,7 @@ customers: the fitted preprocessing (the training table's scaling, the one-hot c
 the fitted method go together, so a new customer is scaled exactly as the training customers
 were. K-Means puts a customer in the segment of the nearest centroid, DBSCAN in the segment of
 the nearest core point within eps (else noise), hierarchical clustering in the segment of the
-nearest cluster centre (each method's ``predict``).
+nearest customer the tree was built on (each method's ``predict``).
 
 Models are joblib pickles, and unpickling runs code: ``load_model`` is only meant for local
 files the user made with ``segment --model``. The web app offers a model for download
@@ -29,7 +29,7 @@ from algorithms.segmentation import Segmentation
 CLUSTER_COLUMN = "Cluster"
 PERSONA_COLUMN = "Persona"
 NOISE_PERSONA = "Noise"
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2  # 2: hierarchical models assign by nearest tree customer
 
 
 @dataclass

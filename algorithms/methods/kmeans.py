@@ -1,8 +1,12 @@
 """K-Means: k centroids minimising within-cluster squared distance (scikit-learn's KMeans)."""
 
+import warnings
+
 import numpy as np
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 
+from algorithms.errors import ParameterError
 from algorithms.methods.base import MAX_SEED, ClusteringMethod, Param
 
 
@@ -32,7 +36,17 @@ class KMeansMethod(ClusteringMethod):
     def _fit(self, matrix: np.ndarray):
         k = self.params_in["n_clusters"]
         self._require_rows(matrix, k, f"K-Means with k={k}")
-        model = KMeans(**self.params_in).fit(matrix)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            try:
+                model = KMeans(**self.params_in).fit(matrix)
+            except ConvergenceWarning:
+                distinct = len(np.unique(matrix, axis=0))
+                raise ParameterError(
+                    f"K-Means with k={k} needs {k} customers with different values, but only "
+                    f"{distinct} differ in the chosen features: lower k to {distinct} or less, "
+                    "or choose other features."
+                ) from None
         self.inertia_ = float(model.inertia_)
         self.n_iter_ = int(model.n_iter_)
         return model.labels_, model.cluster_centers_

@@ -79,11 +79,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "two_distinct_rows.csv",
         "30 customers, only 2 distinct, k=5",
-        cli_issue=(
-            "scikit-learn's ConvergenceWarning ('Number of distinct clusters (2) found smaller "
-            "than n_clusters (5)') reaches stderr, and the run reports 2 segments without "
-            "saying why"
-        ),
+        cli=("only 2 differ in the chosen features", "lower k"),
     ),
     # bad values in columns
     Case(
