@@ -17,11 +17,11 @@ from algorithms.diagnostics import (
     k_distances,
     recommend_k,
     suggest_eps,
+    suggest_min_samples,
     sweep_k,
 )
 from algorithms.errors import DataError, ParameterError
 from algorithms.loading import load_table
-from algorithms.methods import METHODS
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
 from dashboard.cli.common import (
     add_feature_arguments,
@@ -72,11 +72,12 @@ def diagnose_table(
     preprocessor: FeaturePreprocessor,
     k_range: tuple[int, int] = (2, 10),
     seed: int = 0,
-    min_samples: int = 5,
+    min_samples: int | None = None,
     progress=None,
 ) -> Diagnosis:
     """What ``segmenta diagnose`` computes: the K-Means sweep over ``k_range`` with its
-    recommendation, and the eps the k-distance curve suggests for DBSCAN."""
+    recommendation, and the eps the k-distance curve suggests for DBSCAN (with
+    ``min_samples`` suggested for the table's size when not given)."""
     k_min, k_max = k_range
     if k_max < k_min:
         raise ParameterError(f"--k-max ({k_max}) is below --k-min ({k_min}): swap them.")
@@ -87,6 +88,7 @@ def diagnose_table(
             f"the table has {len(prepared.matrix)}."
         )
     sweep = sweep_k(prepared.matrix, k_min, k_max, seed=seed, progress=progress)
+    min_samples = min_samples or suggest_min_samples(*prepared.matrix.shape)
     eps = suggest_eps(k_distances(prepared.matrix, min_samples, seed))
     return Diagnosis(prepared, sweep, recommend_k(sweep), min_samples, eps)
 
@@ -95,10 +97,10 @@ def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
     add_feature_arguments(parser)
     parser.add_argument("--k-min", type=whole_number(1), default=2, help="smallest k (default: 2)")
     parser.add_argument("--k-max", type=whole_number(1), default=10, help="largest k (default: 10)")
-    min_samples = next(p for p in METHODS["dbscan"].params if p.name == "min_samples")
     parser.add_argument(
-        "--min-samples", type=whole_number(1), default=min_samples.default,
-        help=f"DBSCAN min_samples for the suggested eps (default: {min_samples.default})",
+        "--min-samples", type=whole_number(1), default=None,
+        help="DBSCAN min_samples for the suggested eps (default: grows with the table, "
+        "5 for a few hundred customers)",
     )  # fmt: skip
     parser.add_argument("--json", metavar="OUT.json", help="write every figure to a JSON file")
 

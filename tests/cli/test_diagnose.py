@@ -84,3 +84,21 @@ def test_k_range_and_min_samples_are_followed(segmenta, sample_path, tmp_path):
     assert record["k_sweep"][0]["silhouette"] is None
     assert record["scaling"] == "minmax" and record["features"][-1] == "Age"
     assert record["dbscan"]["min_samples"] == 8
+
+
+def test_min_samples_follows_the_table_size_unless_given():
+    import numpy as np
+    import pandas as pd
+
+    from algorithms.diagnostics import k_distances, suggest_eps, suggest_min_samples
+    from algorithms.preprocessing import FeaturePreprocessor
+    from dashboard.cli.diagnose import diagnose_table
+
+    rng = np.random.default_rng(4)
+    table = pd.DataFrame(rng.normal(size=(5_000, 2)), columns=["a", "b"])
+    preprocessor = FeaturePreprocessor(["a", "b"])
+    suggested = diagnose_table(table, preprocessor, (2, 3))
+    assert suggested.min_samples == suggest_min_samples(5_000, 2) > 5
+    matrix = preprocessor.fit_transform(table).matrix
+    assert suggested.eps == suggest_eps(k_distances(matrix, suggested.min_samples, 0))
+    assert diagnose_table(table, preprocessor, (2, 3), min_samples=7).min_samples == 7
