@@ -87,7 +87,6 @@ def test_k_range_and_min_samples_are_followed(segmenta, sample_path, tmp_path):
 
 
 def test_min_samples_follows_the_table_size_unless_given():
-    import numpy as np
     import pandas as pd
 
     from algorithms.diagnostics import k_distances, suggest_eps, suggest_min_samples
