@@ -305,29 +305,40 @@ def address(
     (Dash may merge or drop runs of the callback, so the decision must not depend on what
     triggered it).
 
-    Nothing is written until the open page has published its settings. Then each part of
-    the URL (the view, the page's settings) is
+    Nothing is written while the open page has not published its settings, or publishes
+    settings other than its URL names without having been changed (it is still opening, or
+    back/forward is about to rebuild it from the URL): a rewrite then would make the router
+    rebuild the page once more. Otherwise each part of the URL (the view, the page's
+    settings) is
 
-    * filled in when the URL leaves it out or names a table not stored here (replacing the
-      current history entry: arriving on a page is not a step back can undo);
-    * kept or written in canonical form when what is shown is what the URL names;
+    * filled in when the URL leaves it out or names a table not stored here, or written in
+      canonical form: the current history entry is replaced (arriving on a page is not a
+      step that Back should undo);
     * written as a new history entry when the page reports a change (``edit``) not yet acted
       on (``previous["consumed"]``) that the URL does not show: the user changed it;
-    * otherwise kept as it is: back/forward has moved the URL and the view or the page is
-      still being restored from it.
+    * kept as it is while the view differs from the URL's on another page than Data (the
+      shell is restoring the URL's view).
 
     Returns ``{"pathname", "search", "mode", "consumed"}``; ``mode`` is "push", "replace" or
     None when the address is already right.
     """
     current = parse_search(search)
-    on_page = bool(shown) and shown.get("page") == pathname
-    if not on_page:
-        # wait for the page to publish: rewriting the URL now would make the router rebuild
-        # a page that is still opening
-        return {"pathname": pathname, "search": search or "", "mode": None} | _consumed(previous)
+    waiting = {"pathname": pathname, "search": search or "", "mode": None}
+    if not shown or shown.get("page") != pathname:
+        return waiting | _consumed(previous)  # the open page has not published yet
     edit = shown.get("edit")
     fresh = edit is not None and edit != (previous or {}).get("consumed")
-    pushed = False
+    consumed = {"consumed": edit} if edit is not None else _consumed(previous)
+
+    page_part = _page_part(current)
+    published = _page_part(shown["query"])
+    asked = named[pathname](current) if pathname in named else {}
+    pushed = bool(page_part) and any(published.get(k) != v for k, v in _page_part(asked).items())
+    if pushed and not fresh:
+        # the page is not (yet) what its URL names: still opening, or back/forward is about
+        # to rebuild it; rewriting the URL now would make the router rebuild it again
+        return waiting | consumed
+    page_part = published
 
     linked = view_from_query(current)
     view_part = {key: current[key] for key in VIEW_KEYS if key in current}
@@ -336,17 +347,8 @@ def address(
     elif not same_view(linked, view) and fresh and same_view(_shown_view(shown), view):
         view_part, pushed = view_query(view), True
 
-    page_part = _page_part(current)
-    published = _page_part(shown["query"])
-    asked = named[pathname](current) if pathname in named else {}
-    if not page_part or all(published.get(k) == v for k, v in _page_part(asked).items()):
-        page_part = published
-    elif fresh:
-        page_part, pushed = published, True
-
     target = search_text(view_part | page_part)
     mode = None if parse_search(target) == current else ("push" if pushed else "replace")
-    consumed = {"consumed": edit} if edit is not None else _consumed(previous)
     return {"pathname": pathname, "search": target, "mode": mode} | consumed
 
 

@@ -257,6 +257,8 @@ def test_nothing_is_written_before_the_open_page_publishes(awkward_view):
     left_behind = compare_state(5) | {"page": "/data"}
     waiting = address(awkward_view, left_behind, "?km_n_clusters=3", pathname="/compare")
     assert waiting["mode"] is None and waiting["search"] == "?km_n_clusters=3"
+    # a page that has opened but does not show its URL yet (back/forward rebuilds it)
+    assert address(awkward_view, compare_state(5), "?km_n_clusters=3")["mode"] is None
 
 
 def test_a_change_on_the_page_adds_a_history_entry_once(awkward_view):
