@@ -8,6 +8,7 @@ from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import share
+from dashboard.app import default_view
 from tests.conftest import pytest_setup_options
 
 pytestmark = pytest.mark.browser
@@ -168,6 +169,14 @@ def test_a_link_with_awkward_column_names_and_a_missing_table(dash_duo, app, ser
     dash_duo.wait_for_contains_text("#page-alert", "not stored on this server", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#dataset-badge", "Boutique", timeout=TIMEOUT)
     until(lambda: info.dataset_id in dash_duo.driver.current_url, timeout=TIMEOUT)
+
+    # a link pasted in this tab wins over the view the tab remembers; naming no Compare
+    # settings, it keeps the tab's last ones (k=3)
+    sample = share.search_text(share.view_query(default_view(services).as_store()))
+    dash_duo.driver.get(f"{dash_duo.server_url}/compare{sample}")
+    dash_duo.wait_for_contains_text("#dataset-badge", "Mall customers", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#compare-kmeans-note", "3 segments", timeout=TIMEOUT)
+    assert "Boutique" not in dash_duo.find_element("#dataset-badge").text
     assert dash_duo.get_logs() == []
 
 
