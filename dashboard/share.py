@@ -7,8 +7,8 @@ the page's ``layout(**query)``). Features are repeated keys because names may ho
 
 How the pieces meet:
 
-* each page publishes what it shows into ``ids.PAGE_QUERY`` (``page_state``) and restores its
-  controls from the query in ``layout``;
+* each page publishes what it shows into ``ids.PAGE_QUERY`` and restores its controls from
+  the query in ``layout`` (``dashboard.url_settings``);
 * ``restore_view`` sets ``ids.VIEW`` from a URL naming a view (on load, back and forward),
   after checking the table is stored here and has those columns;
 * ``address`` decides the canonical URL of the view and the page, and whether it replaces
@@ -16,17 +16,14 @@ How the pieces meet:
   changed something the URL named); a clientside callback writes it to the address bar and
   to the "Copy link" button, and tells Dash's location components (a ``popstate`` event);
 * the pages router is told (``routing_callback_inputs``) what the page already shows, so a
-  URL that only catches up with the page does not rebuild it (``page_link``), while back and
-  forward, whose URL differs from what is shown, rebuild it from that URL.
+  URL that only catches up with the page does not rebuild it (``url_settings.page_link``),
+  while back and forward, whose URL differs from what is shown, rebuild it from that URL.
 
 Pages opened from the navbar (no page keys in the URL) reopen with their last settings,
 except distances in the view's scaled units (eps, cut heights), suggested afresh per view.
 """
 
-import dataclasses
-import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -35,7 +32,6 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State
 
 from algorithms.errors import SegmentaError
-from algorithms.methods import Param
 from algorithms.preprocessing import SCALERS
 from dashboard import ids
 
@@ -69,7 +65,8 @@ def value_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _single(value: str | list[str] | None) -> str | None:
+def single(value: str | list[str] | None) -> str | None:
+    """One value of a query key (the first when the key is repeated)."""
     return value[0] if isinstance(value, list) else value
 
 
@@ -95,14 +92,14 @@ def view_query(view: dict | None) -> Query:
 
 def view_from_query(query: Query) -> dict | None:
     """The view a URL names (as ``ids.VIEW`` holds it), or None when it names no table."""
-    dataset = _single(query.get("dataset"))
+    dataset = single(query.get("dataset"))
     if not dataset:
         return None
     return {
         "dataset_id": dataset,
         "features": _listed(query.get("features")),
-        "scaling": _single(query.get("scaling")) or "standard",
-        "categorical": _single(query.get("encode")) or None,
+        "scaling": single(query.get("scaling")) or "standard",
+        "categorical": single(query.get("encode")) or None,
     }
 
 
@@ -156,139 +153,11 @@ def restore_view(services, search: str | None, current: dict | None, arriving: b
     return linked, None
 
 
-# --- page settings ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Field:
-    """One page control carried in the URL under ``key``, checked like a method parameter."""
-
-    key: str
-    param: Param
-    scaled: bool = False
-    """A distance in the view's scaled units: blank means 'suggest one', and it is not
-    carried to another view."""
-
-    def read(self, text: str | list[str]) -> Any:
-        """The control's value for the URL's text; ParameterError naming the key when bad."""
-        param = dataclasses.replace(self.param, optional=self.scaled or self.param.optional)
-        try:
-            return param.check(_single(text))
-        except SegmentaError as error:
-            raise type(error)(f"{self.key}: {error}") from None
-
-    def text(self, value: Any) -> str:
-        """``value`` as URL text, in the parameter's type (``4`` for 4.0, ``1.0`` for 1)."""
-        try:
-            return value_text(None if value is None else self.param.kind(value))
-        except (TypeError, ValueError):
-            return value_text(value)
-
-
-def choice(key: str, default: str, choices: Iterable[str]) -> Field:
-    return Field(key, Param(key, str, default, "", choices=tuple(choices)))
-
-
-def whole(key: str, default: int | None, low: int, high: int | None = None) -> Field:
-    return Field(key, Param(key, int, default, "", low=low, high=high))
-
-
-def distance(key: str, default: float | None = None, low: float = 1e-9) -> Field:
-    return Field(key, Param(key, float, default, "", low=low, optional=True), scaled=True)
-
-
-def read_fields(fields: Iterable[Field], query: Query) -> tuple[dict[str, Any], list[str]]:
-    """(values by key, problems): the valid values the query names, and why others were
-    left out (those controls keep their defaults)."""
-    values, problems = {}, []
-    for field in fields:
-        if field.key not in query:
-            continue
-        try:
-            values[field.key] = field.read(query[field.key])
-        except SegmentaError as error:
-            problems.append(str(error))
-    return values, problems
-
-
-def named_settings(fields: Iterable[Field], query: Query) -> dict[str, str]:
-    """The settings a URL names, as the page would publish them: only valid, non-blank ones
-    (a blank distance asks for a suggestion, so a suggestion filling it is not a change)."""
-    values, _ = read_fields(fields, query)
-    return {
-        field.key: field.text(values[field.key])
-        for field in fields
-        if values.get(field.key) is not None
-    }
-
-
-def page_state(path: str, query: Query, view_bound: Iterable[str] = ()) -> dict:
-    """What a page publishes into ``ids.PAGE_QUERY``: its settings as URL text, and the part
-    the navbar carries back to it: all but the ``view_bound`` keys, which only make sense
-    for the current view (distances in its scaled units, the view itself)."""
-    view_bound = set(view_bound)
-    return {
-        "page": path,
-        "query": query,
-        "carried": {key: value for key, value in query.items() if key not in view_bound},
-    }
-
-
-def fields_state(path: str, fields: Iterable[Field], values: dict[str, Any]) -> dict:
-    fields = list(fields)
-    query = {field.key: field.text(values.get(field.key)) for field in fields}
-    return page_state(path, query, [field.key for field in fields if field.scaled])
-
-
-def link_note(problems: list[str]):
-    """A small note naming the link's settings that were not valid (reset to defaults)."""
-    if not problems:
-        return None
-    return dbc.Alert(
-        ["Some settings in the link were not valid and were reset: ", "; ".join(problems)],
-        color="info",
-        className="mb-2 small",
-        dismissable=True,
-    )
-
-
-@dataclass(frozen=True)
-class PageLink:
-    query: Query
-    """The URL's query; when it names no page settings, the page's last settings instead."""
-    unchanged: bool
-    """The page already shows what the query asks: the router should leave it as it is."""
-
-
-def page_link(
-    path: str, query: dict, named: Callable[[Query], dict[str, str]] | None = None
-) -> PageLink:
-    """What a page's ``layout(**query)`` should open with (see ``PageLink``)."""
-    query = dict(query)
-    shown = query.pop(SHOWN, None)
-    remembered = query.pop(REMEMBERED, None) or {}
-    if not any(key not in VIEW_KEYS for key in query):
-        query |= remembered.get(path) or {}
-    if named is None or not shown or shown.get("page") != path:
-        return PageLink(query, unchanged=False)
-    asked = named(query)
-    published = shown.get("query") or {}
-    return PageLink(query, unchanged=all(published.get(k) == v for k, v in asked.items()))
-
-
 # --- the address --------------------------------------------------------------------------
 
 
 def _page_part(query: Query) -> Query:
     return {key: value for key, value in query.items() if key not in VIEW_KEYS}
-
-
-def changed_on_page(state: dict) -> dict:
-    """``state`` (from ``page_state``) as a page's publishing callback returns it: marked with
-    a fresh ``edit`` when one of its inputs changed, unmarked when the page has just opened
-    (its controls then show what its URL asked for). Call it inside the callback."""
-    opened = dash.ctx.triggered_id is None
-    return state | {"edit": None if opened else uuid.uuid4().hex}
 
 
 def address(
@@ -333,12 +202,12 @@ def address(
     page_part = _page_part(current)
     published = _page_part(shown["query"])
     asked = named[pathname](current) if pathname in named else {}
-    pushed = bool(page_part) and any(published.get(k) != v for k, v in _page_part(asked).items())
-    if pushed and not fresh:
+    differs = bool(page_part) and any(published.get(k) != v for k, v in _page_part(asked).items())
+    if differs and not fresh:
         # the page is not (yet) what its URL names: still opening, or back/forward is about
         # to rebuild it; rewriting the URL now would make the router rebuild it again
         return waiting | consumed
-    page_part = published
+    page_part, pushed = published, differs
 
     linked = view_from_query(current)
     view_part = {key: current[key] for key in VIEW_KEYS if key in current}

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
 from algorithms.methods import METHODS
-from dashboard import feedback, share
+from dashboard import feedback, url_settings
 from dashboard import ids as shared_ids
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import compare as ids
@@ -49,7 +49,7 @@ IDLE = {"display": "none"}
 
 
 def layout(**query):
-    link = share.page_link(PAGE["path"], query, named_settings)
+    link = url_settings.page_link(PAGE["path"], query, named_settings)
     if link.unchanged:
         return no_update  # the URL caught up with the page: keep it as it is
     values, problems, result_link = restore(link.query)
@@ -79,7 +79,7 @@ def layout(**query):
 
 
 def _link_note(link, problems: list[str]):
-    notes = [share.link_note(problems)]
+    notes = [url_settings.link_note(problems)]
     if link is not None:
         method, params = link
         settings = ", ".join(f"{name} {params[name]}" for name in CONTROLS[method] if params[name])
@@ -240,7 +240,7 @@ def _register_publish(app) -> None:
         by_method = {method: {} for method in METHODS}
         for (method, name), value in zip(controls, values[: len(controls)], strict=True):
             by_method[method][name] = value
-        return share.changed_on_page(published(by_method, *values[len(controls) :]))
+        return url_settings.changed_on_page(published(by_method, *values[len(controls) :]))
 
 
 def _register_panel(app, services, method: str) -> None:

@@ -9,7 +9,7 @@ given.
 from typing import Any
 
 from algorithms.methods import METHODS, get_method
-from dashboard import share
+from dashboard import url_settings
 from dashboard.links import parse_result_query
 from dashboard.pages.compare_controls import (
     CONTROLS,
@@ -29,21 +29,21 @@ def control_key(method: str, name: str) -> str:
     return f"{PREFIXES[method]}_{name}"
 
 
-def _control_fields(method: str) -> list[share.Field]:
+def _control_fields(method: str) -> list[url_settings.Field]:
     params = {param.name: param for param in get_method(method).params}
     fields = [
-        share.Field(control_key(method, name), params[name], scaled=name in SCALED_DISTANCES)
+        url_settings.Field(control_key(method, name), params[name], scaled=name in SCALED_DISTANCES)
         for name in CONTROLS[method]
     ]
     if method == "hierarchical":
-        fields.insert(1, share.choice(CUT_KEY, CUT_BY_COUNT, (CUT_BY_COUNT, CUT_BY_HEIGHT)))
+        fields.insert(1, url_settings.choice(CUT_KEY, CUT_BY_COUNT, (CUT_BY_COUNT, CUT_BY_HEIGHT)))
     return fields
 
 
 FIELDS = (
     *[field for method in METHODS for field in _control_fields(method)],
     *[
-        share.choice(key, default, METHODS)
+        url_settings.choice(key, default, METHODS)
         for key, default in zip(CROSSTAB_KEYS, CROSSTAB_DEFAULTS, strict=True)
     ],
 )
@@ -52,7 +52,7 @@ FIELDS = (
 def restore(query: dict) -> tuple[dict[str, Any], list[str], tuple[str, dict] | None]:
     """(values by URL key, problems, result link): what the query sets, values left out
     taking the controls' defaults."""
-    values, problems = share.read_fields(FIELDS, query)
+    values, problems = url_settings.read_fields(FIELDS, query)
     link = parse_result_query(query)
     if link is not None:
         method, params = link
@@ -76,10 +76,8 @@ def cut_by(values: dict[str, Any]) -> str:
 
 
 def named_settings(query: dict) -> dict[str, str]:
-    """The settings the URL names, as ``published`` writes them (``share.page_link``)."""
-    values, _, _ = restore(query)
-    fields = {field.key: field for field in FIELDS}
-    return {key: fields[key].text(value) for key, value in values.items() if value is not None}
+    """The settings the URL names, as ``published`` writes them (``url_settings.page_link``)."""
+    return url_settings.settings_text(FIELDS, restore(query)[0])
 
 
 def published(controls: dict[str, dict], cut: str, rows: str, columns: str) -> dict:
@@ -90,4 +88,4 @@ def published(controls: dict[str, dict], cut: str, rows: str, columns: str) -> d
         for name, value in by_name.items()
     }
     values |= {CUT_KEY: cut, CROSSTAB_KEYS[0]: rows, CROSSTAB_KEYS[1]: columns}
-    return share.fields_state(PATH, FIELDS, values)
+    return url_settings.fields_state(PATH, FIELDS, values)

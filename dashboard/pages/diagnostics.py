@@ -14,7 +14,7 @@ from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids as shared_ids
-from dashboard import share
+from dashboard import url_settings
 from dashboard.ids import diagnostics as ids
 from dashboard.pages import diagnostics_layout
 from dashboard.pages.diagnostics_layout import HIDDEN, SHOWN
@@ -36,11 +36,11 @@ __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
 
 
 def layout(**query):
-    link = share.page_link(PAGE["path"], query, named_settings)
+    link = url_settings.page_link(PAGE["path"], query, named_settings)
     if link.unchanged:
         return no_update  # the URL caught up with the page: keep it as it is
     values, problems = restore(link.query)
-    return diagnostics_layout.page(values, share.link_note(problems))
+    return diagnostics_layout.page(values, url_settings.link_note(problems))
 
 
 def silhouette_param_styles(method: str) -> tuple[dict, dict, dict, dict]:
@@ -95,7 +95,7 @@ def register_callbacks(app, services) -> None:
         prevent_initial_call="initial_duplicate",
     )
     def publish(k_range, *values):
-        return share.changed_on_page(published(k_range, *values))
+        return url_settings.changed_on_page(published(k_range, *values))
 
     @app.callback(
         Output(ids.SWEEP_ALERT, "children"),

@@ -9,7 +9,7 @@ preselects the silhouette plot (and, for hierarchical clustering, the dendrogram
 from typing import Any
 
 from algorithms.methods import METHODS
-from dashboard import share
+from dashboard import url_settings
 from dashboard.links import parse_result_query
 from dashboard.pages.diagnostics_layout import LINKAGES
 from dashboard.pages.diagnostics_panels import K_LIMIT
@@ -19,17 +19,17 @@ K_GAP = 2
 """The sweep's range slider keeps its ends at least this far apart."""
 
 FIELDS = (
-    share.whole("k_min", 1, 1, K_LIMIT),
-    share.whole("k_max", 10, 1, K_LIMIT),
-    share.choice("sil_method", "kmeans", METHODS),
-    share.whole("sil_k", 5, 2, 50),
-    share.distance("sil_eps", 0.3),
-    share.whole("sil_min_samples", 5, 1, 1000),
-    share.choice("sil_linkage", "ward", LINKAGES),
-    share.whole("kd_min_samples", 5, 2, 1000),
-    share.choice("dendro_linkage", "ward", LINKAGES),
-    share.whole("dendro_k", 5, 1, 50),
-    share.distance("dendro_height", low=0),
+    url_settings.whole("k_min", 1, 1, K_LIMIT),
+    url_settings.whole("k_max", 10, 1, K_LIMIT),
+    url_settings.choice("sil_method", "kmeans", METHODS),
+    url_settings.whole("sil_k", 5, 2, 50),
+    url_settings.distance("sil_eps", 0.3),
+    url_settings.whole("sil_min_samples", 5, 1, 1000),
+    url_settings.choice("sil_linkage", "ward", LINKAGES),
+    url_settings.whole("kd_min_samples", 5, 2, 1000),
+    url_settings.choice("dendro_linkage", "ward", LINKAGES),
+    url_settings.whole("dendro_k", 5, 1, 50),
+    url_settings.distance("dendro_height", low=0),
 )
 DEFAULTS = {field.key: field.param.default for field in FIELDS}
 
@@ -55,7 +55,7 @@ def _result_values(method: str, params: dict) -> dict[str, Any]:
 
 def named(query: dict) -> tuple[dict[str, Any], list[str]]:
     """(the values the query names, problems with the others)."""
-    values, problems = share.read_fields(FIELDS, query)
+    values, problems = url_settings.read_fields(FIELDS, query)
     low, high = values.get("k_min", DEFAULTS["k_min"]), values.get("k_max", DEFAULTS["k_max"])
     if high - low < K_GAP:
         problems.append(f"the range of k must span at least {K_GAP} (k_min {low}, k_max {high})")
@@ -74,10 +74,8 @@ def restore(query: dict) -> tuple[dict[str, Any], list[str]]:
 
 
 def named_settings(query: dict) -> dict[str, str]:
-    """The settings the URL names, as ``published`` writes them (``share.page_link``)."""
-    values, _ = named(query)
-    fields = {field.key: field for field in FIELDS}
-    return {key: fields[key].text(value) for key, value in values.items() if value is not None}
+    """The settings the URL names, as ``published`` writes them (``url_settings.page_link``)."""
+    return url_settings.settings_text(FIELDS, named(query)[0])
 
 
 def published(k_range, *values) -> dict:
@@ -85,4 +83,6 @@ def published(k_range, *values) -> dict:
     order of ``FIELDS``."""
     low, high = k_range if isinstance(k_range, list | tuple) and len(k_range) == 2 else (None,) * 2
     keys = [field.key for field in FIELDS]
-    return share.fields_state(PATH, FIELDS, dict(zip(keys, (low, high, *values), strict=True)))
+    return url_settings.fields_state(
+        PATH, FIELDS, dict(zip(keys, (low, high, *values), strict=True))
+    )

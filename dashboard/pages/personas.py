@@ -12,7 +12,7 @@ modules (``personas_save``, ``personas_library``, ``personas_exports``).
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from dashboard import feedback, share
+from dashboard import feedback, url_settings
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
 from dashboard.figures.personas import label, workspace_scatter
@@ -37,7 +37,7 @@ __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
 
 
 def layout(**query):
-    link = share.page_link(PAGE["path"], query, named_settings)
+    link = url_settings.page_link(PAGE["path"], query, named_settings)
     if link.unchanged:
         return no_update  # the URL caught up with the page: keep it as it is
     entry, problems = entry_query(link.query)
@@ -53,7 +53,7 @@ def layout(**query):
                 "save the set for your team, and export it.",
                 className="text-muted",
             ),
-            share.link_note(problems),
+            url_settings.link_note(problems),
             html.Div(id=ids.ALERT),
             dbc.Row(
                 [
@@ -121,7 +121,7 @@ def register_callbacks(app, services) -> None:
         prevent_initial_call="initial_duplicate",
     )
     def publish(source, loaded):
-        return share.changed_on_page(published(source, loaded))
+        return url_settings.changed_on_page(published(source, loaded))
 
     @app.callback(
         Output(ids.CARDS, "children"),

@@ -6,17 +6,17 @@
 """
 
 from algorithms.methods import make_method
-from dashboard import share
+from dashboard import share, url_settings
 from dashboard.links import parse_result_query
 
 PATH = "/personas"
-SET_FIELDS = (share.whole("set", None, 1), share.whole("version", None, 1))
+SET_FIELDS = (url_settings.whole("set", None, 1), url_settings.whole("version", None, 1))
 
 
 def entry_query(query: dict) -> tuple[dict | None, list[str]]:
     """(what the page's ``QUERY`` store holds, problems): ``{"set_id", "version"}`` for a
     saved set, ``{"method", "params"}`` for a segmentation, None for the default."""
-    values, problems = share.read_fields(SET_FIELDS, query)
+    values, problems = url_settings.read_fields(SET_FIELDS, query)
     if values.get("set") is not None:
         return {"set_id": values["set"], "version": values.get("version")}, problems
     link = parse_result_query(query)
@@ -34,7 +34,7 @@ def segmentation_settings(method: str, params: dict) -> dict[str, str]:
 
 
 def named_settings(query: dict) -> dict[str, str]:
-    """The settings the URL names, as ``published`` writes them (``share.page_link``)."""
+    """The settings the URL names, as ``published`` writes them (``url_settings.page_link``)."""
     entry, _ = entry_query(query)
     if entry is None:
         return {}
@@ -56,4 +56,4 @@ def published(source: dict | None, loaded: dict | None) -> dict:
         query = segmentation_settings(source["method"], source["params"])
     else:
         query = {}
-    return share.page_state(PATH, query)
+    return url_settings.page_state(PATH, query)

@@ -12,7 +12,7 @@ from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids as shared_ids
-from dashboard import share
+from dashboard import share, url_settings
 from dashboard.ids import data as ids
 from dashboard.pages.data import components
 from dashboard.pages.data.overview import OVERVIEW_OUTPUTS, box_outputs, overview_outputs
@@ -32,11 +32,11 @@ def published(shown_view: dict | None) -> dict:
     """The page's state for ``ids.PAGE_QUERY``: the view it shows (not carried by the navbar,
     which opens the page on the current view)."""
     query = share.view_query(shown_view)
-    return share.page_state(PAGE["path"], query, view_bound=query)
+    return url_settings.page_state(PAGE["path"], query, view_bound=query)
 
 
 def layout(**query):
-    link = share.page_link(PAGE["path"], query, named_settings)
+    link = url_settings.page_link(PAGE["path"], query, named_settings)
     if link.unchanged:
         return no_update  # the URL caught up with the page: keep it as it is
     return components.layout(share.view_from_query(link.query))
@@ -123,7 +123,7 @@ def register_callbacks(app, services) -> None:
     )
     def publish(shown_view, linked, view):
         # before the view callback has run, the view it is about to show
-        return share.changed_on_page(published(shown_view or linked or view))
+        return url_settings.changed_on_page(published(shown_view or linked or view))
 
     @app.callback(Output(ids.SCALING_NOTE, "children"), Input(ids.SCALING, "value"))
     def explain_scaling(scaling):
