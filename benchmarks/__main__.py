@@ -21,6 +21,7 @@ MODULES = [
     "benchmarks.diagnose_path",
     "benchmarks.thread_effect",
     "benchmarks.silhouette_sampling",
+    "benchmarks.compare_callback",
     "benchmarks.load",
 ]
 RESULTS = Path(__file__).resolve().parent / "results.md"
