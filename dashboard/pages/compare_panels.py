@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 import plotly.graph_objects as go
 
+from algorithms.diagnostics import suggest_min_samples
 from algorithms.errors import SegmentaError
 from algorithms.methods import get_method
 from dashboard import feedback
@@ -223,8 +224,20 @@ def eps_defaults(services, view_data: dict, min_samples, eps) -> tuple[object, s
     except Exception as error:  # noqa: BLE001  (the panel's own fit will show the error)
         log.info("no eps suggestion: %s", error)
         return (DEFAULT_EPS if eps is None else dash.no_update), ""
-    hint = f"Suggested eps for min_samples={min_samples}: {suggestion:.2f} (k-distance knee)"
-    return (suggestion if eps is None else dash.no_update), hint
+    hint = f"Suggested eps for min_samples={min_samples}: {suggestion:.3g} (k-distance knee)"
+    return (suggestion if eps is None else dash.no_update), hint + min_samples_advice(
+        services, view_data, int(min_samples)
+    )
+
+
+def min_samples_advice(services, view_data: dict, min_samples: int) -> str:
+    """On large tables a small min_samples splits segments into hundreds of specks: say which
+    min_samples suits the table's size when the chosen one is far below it."""
+    n_rows = services.datasets.info(view_data["dataset_id"]).n_rows
+    suited = suggest_min_samples(n_rows, len(view_data["features"]))
+    if min_samples * 2 > suited:
+        return ""
+    return f" · for {n_rows:,} customers, min_samples ≈ {suited} gives steadier segments"
 
 
 def cut_height_default(services, cut_by: str, height, shown: dict | None) -> object:

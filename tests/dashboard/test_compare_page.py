@@ -24,6 +24,7 @@ from dashboard.pages import compare, compare_panels
 from dashboard.pages.compare_controls import initial_values, params_from_controls
 from dashboard.pages.compare_metrics import crosstab_output, metrics_outputs
 from dashboard.pages.compare_panels import (
+    eps_defaults,
     fit_in_background,
     panel_request,
     panel_view,
@@ -380,3 +381,15 @@ def test_one_feature_draws_a_strip_per_segment(services, view):
     ).figure
     assert figure.layout.xaxis.title.text == INCOME
     assert list(figure.layout.yaxis.ticktext) == [trace.name for trace in figure.data]
+
+
+def test_eps_hint_advises_a_larger_min_samples_on_large_tables(services):
+    from algorithms.diagnostics import suggest_min_samples
+    from benchmarks.synthetic import FEATURES, mall_customers
+
+    sample_view = default_view(services).as_store()
+    assert "gives steadier" not in eps_defaults(services, sample_view, 5, None)[1]
+    large = services.datasets.put(mall_customers(30_000), "large")
+    large_view = {**sample_view, "dataset_id": large.dataset_id, "features": FEATURES[2]}
+    _, hint = eps_defaults(services, large_view, 5, 0.3)
+    assert f"min_samples ≈ {suggest_min_samples(30_000, 2)} gives steadier" in hint
