@@ -30,6 +30,7 @@ from dashboard.pages.compare_panels import (
     panel_view,
     suggested_eps,
 )
+from tests.dash_helpers import callback_payload, text_of
 
 INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
 
@@ -58,16 +59,6 @@ def requests_for(services, view) -> dict:
 
 def all_of(component: Component, kind: str) -> list[Component]:
     return [c for c in component._traverse() if type(c).__name__ == kind]
-
-
-def text_of(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 def segment_traces(figure) -> dict[int, object]:
@@ -316,22 +307,6 @@ def test_crosstab_counts_shared_customers(services, view):
     assert "Noise" in figure.data[0].x
 
 
-def _payload(app, output: str, values: dict) -> dict:
-    key = next(k for k in app.callback_map if output in k.strip(".").split("..."))
-    callback = app.callback_map[key]
-    outputs = [{"id": o.component_id, "property": o.component_property} for o in callback["output"]]
-    inputs = [i | {"value": values.get(f"{i['id']}.{i['property']}")} for i in callback["inputs"]]
-    state = [s | {"value": values.get(f"{s['id']}.{s['property']}")} for s in callback["state"]]
-    changed = [name for name in values if any(f"{i['id']}.{i['property']}" == name for i in inputs)]
-    return {
-        "output": key,
-        "outputs": outputs,
-        "inputs": inputs,
-        "state": state,
-        "changedPropIds": changed,
-    }
-
-
 def test_http_round_trip_from_controls_to_panel(app, client, view):
     panel = ids.KMEANS
     controls = {
@@ -341,14 +316,14 @@ def test_http_round_trip_from_controls_to_panel(app, client, view):
         f"{panel.control('n_init')}.value": 10,
     }
     response = client.post(
-        "/_dash-update-component", json=_payload(app, f"{panel.request}.data", controls)
+        "/_dash-update-component", json=callback_payload(app, f"{panel.request}.data", controls)
     )
     assert response.status_code == 200
     request = response.json["response"][panel.request]["data"]
     assert request["params"]["n_clusters"] == 3
     response = client.post(
         "/_dash-update-component",
-        json=_payload(app, f"{panel.figure}.figure", {f"{panel.request}.data": request}),
+        json=callback_payload(app, f"{panel.figure}.figure", {f"{panel.request}.data": request}),
     )
     assert response.status_code == 200
     outputs = response.json["response"]

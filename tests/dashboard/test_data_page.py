@@ -4,7 +4,6 @@ Figures are checked against numpy/pandas computed here (bin counts, quartiles, t
 sample), uploads against what ``load_table`` and the dataset store make of the same bytes.
 """
 
-import base64
 import io
 
 import dash
@@ -21,24 +20,9 @@ from dashboard.ids import data as ids
 from dashboard.pages.data import overview
 from dashboard.pages.data import view as view_page
 from dashboard.storage.datasets import dataset_hash
+from tests.dash_helpers import as_upload, text_of
 
 INCOME, SPENDING, AGE = "Annual Income (k$)", "Spending Score (1-100)", "Age"
-
-
-def as_upload(raw: bytes, mime: str = "text/csv") -> str:
-    """What dcc.Upload puts in ``contents``: a data URL of the file's bytes."""
-    return f"data:{mime};base64,{base64.b64encode(raw).decode()}"
-
-
-def text_of(component) -> str:
-    """All the text inside a Dash component tree."""
-    if component is None or component is dash.no_update:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(child) for child in component)
-    return text_of(getattr(component, "children", None))
 
 
 @pytest.fixture

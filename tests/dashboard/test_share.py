@@ -19,6 +19,7 @@ from dashboard.pages.compare_link import published as compare_published
 from dashboard.pages.data.view import view_controls
 from dashboard.pages.diagnostics_link import published as diagnostics_published
 from dashboard.pages.personas_link import published as personas_published
+from tests.dash_helpers import callback_payload, text_of
 
 AWKWARD = ["Revenue, € (k)", "Visits & returns", "Âge=years?#1", "a+b %20"]
 
@@ -43,14 +44,6 @@ def controls_of(layout) -> dict:
 def as_dash_passes_it(query: dict) -> dict:
     """The query as the pages router hands it to ``layout(**query)``."""
     return _parse_query_string(share.search_text(query))
-
-
-def text_of(component) -> str:
-    if component is None or isinstance(component, str | int | float):
-        return "" if component is None else str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 # --- the view -----------------------------------------------------------------------------
@@ -312,28 +305,12 @@ def test_the_navbar_memory_follows_the_open_page():
 # --- over HTTP ----------------------------------------------------------------------------
 
 
-def _payload(app, output: str, values: dict) -> dict:
-    key = next(k for k in app.callback_map if output in k.strip(".").split("..."))
-    callback = app.callback_map[key]
-    outputs = [{"id": o.component_id, "property": o.component_property} for o in callback["output"]]
-    inputs = [i | {"value": values.get(f"{i['id']}.{i['property']}")} for i in callback["inputs"]]
-    state = [s | {"value": values.get(f"{s['id']}.{s['property']}")} for s in callback["state"]]
-    changed = [name for name in values if any(f"{i['id']}.{i['property']}" == name for i in inputs)]
-    return {
-        "output": key,
-        "outputs": outputs,
-        "inputs": inputs,
-        "state": state,
-        "changedPropIds": changed,
-    }
-
-
 def test_http_a_link_sets_the_view_and_the_address_follows(app, client, services, awkward_view):
     sample = default_view(services).as_store()
     search = share.search_text(share.view_query(awkward_view))
     values = {"url.search": search, "view.data": sample, "share-address.data": None}
     response = client.post(
-        "/_dash-update-component", json=_payload(app, "page-alert.children", values)
+        "/_dash-update-component", json=callback_payload(app, "page-alert.children", values)
     )
     assert response.status_code == 200
     assert response.json["response"][shared_ids.VIEW]["data"] == awkward_view
@@ -346,7 +323,7 @@ def test_http_a_link_sets_the_view_and_the_address_follows(app, client, services
         "share-address.data": None,
     }
     response = client.post(
-        "/_dash-update-component", json=_payload(app, "nav-queries.data", values)
+        "/_dash-update-component", json=callback_payload(app, "nav-queries.data", values)
     )
     outputs = response.json["response"]
     assert outputs[shared_ids.SHARE_ADDRESS]["data"]["mode"] == "replace"
@@ -363,11 +340,11 @@ def test_http_the_router_leaves_a_page_that_shows_its_url(app, client):
         "page-query.data": state,
     }
     response = client.post(
-        "/_dash-update-component", json=_payload(app, "_pages_content.children", values)
+        "/_dash-update-component", json=callback_payload(app, "_pages_content.children", values)
     )
     assert "_pages_content" not in response.json["response"]
     values["_pages_location.search"] = share.search_text(compare_state(3)["query"])
     response = client.post(
-        "/_dash-update-component", json=_payload(app, "_pages_content.children", values)
+        "/_dash-update-component", json=callback_payload(app, "_pages_content.children", values)
     )
     assert "compare-page" in str(response.json["response"]["_pages_content"]["children"])

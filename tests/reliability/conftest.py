@@ -2,12 +2,10 @@
 generated ones, written once per session), and helpers to feed a corpus file to the app the
 way the browser and scripts do."""
 
-import base64
 import signal
 import uuid
 from pathlib import Path
 
-import dash
 import pytest
 
 from tests.data.bad.corpus import Case
@@ -44,22 +42,6 @@ def path_of(generated_dir):
         return corpus_path(case.file if isinstance(case, Case) else case, generated_dir)
 
     return find
-
-
-def as_upload(raw: bytes, mime: str = "application/octet-stream") -> str:
-    """What dcc.Upload puts in ``contents``: a data URL of the file's bytes."""
-    return f"data:{mime};base64,{base64.b64encode(raw).decode()}"
-
-
-def text_of(component) -> str:
-    """All the text inside a Dash component tree (or a list of them)."""
-    if component is None or component is dash.no_update:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(child) for child in component)
-    return text_of(getattr(component, "children", None))
 
 
 POSTGRES_URLS = (

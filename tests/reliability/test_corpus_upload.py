@@ -26,9 +26,9 @@ from dashboard.pages.data import overview
 from dashboard.pages.data import view as view_page
 from dashboard.pages.diagnostics_panels import sweep_outputs
 from dashboard.pages.personas import editor_outputs, entry_source
+from tests.dash_helpers import as_upload, text_of
 from tests.data.bad.corpus import CASES, MALL_FEATURES, Case
 from tests.data.bad.make_corpus import UNPICKLED_MARKER
-from tests.reliability.conftest import as_upload, text_of
 
 METHODS = ("kmeans", "dbscan", "hierarchical")
 

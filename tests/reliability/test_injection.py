@@ -37,7 +37,7 @@ from dashboard.pages.personas_exports import export_outputs
 from dashboard.pages.personas_library import history_body, library_outputs, open_outputs
 from dashboard.pages.personas_save import save_outputs
 from dashboard.persona_sets import resolve, saved_source
-from tests.reliability.conftest import as_upload
+from tests.dash_helpers import as_upload
 from tests.reliability.payloads import FORMULA, IMAGE, LINK, LONG, SCRIPT, SQL
 
 NAMES = [f"{SCRIPT} bargain", IMAGE, FORMULA, f"{SQL} <b>bold</b> & co"]

@@ -24,8 +24,8 @@ from dashboard.app import create_app
 from dashboard.config import Config
 from dashboard.ids import data as ids
 from dashboard.pages.data import view as view_page
+from tests.dash_helpers import as_upload, text_of
 from tests.data.bad.corpus import MALL_FEATURES
-from tests.reliability.conftest import as_upload, text_of
 
 LIMITS = {"upload_max_mb": 1, "max_rows": 50, "max_columns": 6, "max_cells": 150}
 MB = 1024 * 1024

@@ -20,7 +20,7 @@ from dashboard.pages.personas import entry_source
 from dashboard.pages.personas_library import open_outputs
 from dashboard.pages.personas_save import save_outputs
 from dashboard.persona_sets import resolve
-from tests.reliability.conftest import text_of
+from tests.dash_helpers import text_of
 
 ROUNDS = 6
 SESSIONS = 4
