@@ -87,6 +87,11 @@ def _show(bound: float) -> str:
     return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
 
 
+def seed_param(help_text: str) -> Param:
+    """The ``random_state`` every seeded method declares the same way."""
+    return Param("random_state", int, 42, help_text, low=0, high=MAX_SEED)
+
+
 class ClusteringMethod:
     """Base of every method: parameter validation, size-ordered labels, common attributes.
 

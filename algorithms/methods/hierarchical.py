@@ -18,7 +18,7 @@ from scipy.cluster.hierarchy import fcluster
 from sklearn.neighbors import NearestNeighbors
 
 from algorithms.errors import ParameterError
-from algorithms.methods.base import MAX_SEED, ClusteringMethod, Param
+from algorithms.methods.base import ClusteringMethod, Param, seed_param
 
 MAX_EXACT_ROWS = 10_000
 
@@ -43,14 +43,7 @@ class HierarchicalMethod(ClusteringMethod):
             low=1e-9,
             optional=True,
         ),
-        Param(
-            "random_state",
-            int,
-            42,
-            "Seed of the sample taken on large tables.",
-            low=0,
-            high=MAX_SEED,
-        ),
+        seed_param("Seed of the sample taken on large tables."),
     )
 
     def __init__(self, max_exact_rows: int = MAX_EXACT_ROWS, **params):

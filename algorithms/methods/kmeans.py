@@ -7,7 +7,7 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 
 from algorithms.errors import ParameterError
-from algorithms.methods.base import MAX_SEED, ClusteringMethod, Param
+from algorithms.methods.base import ClusteringMethod, Param, seed_param
 
 
 class KMeansMethod(ClusteringMethod):
@@ -23,14 +23,7 @@ class KMeansMethod(ClusteringMethod):
             choices=("k-means++", "random"),
         ),
         Param("n_init", int, 10, "Restarts; the best of them is kept.", low=1, high=100),
-        Param(
-            "random_state",
-            int,
-            42,
-            "Seed: the same seed gives the same segments.",
-            low=0,
-            high=MAX_SEED,
-        ),
+        seed_param("Seed: the same seed gives the same segments."),
     )
 
     def _fit(self, matrix: np.ndarray):
