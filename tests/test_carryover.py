@@ -27,9 +27,9 @@ from algorithms.segmentation import SegmentationSpec, run_segmentation
 from dashboard.persona_sets import (
     carry_over_personas,
     carry_over_report,
+    carry_over_run,
     draft_personas,
     draft_record,
-    persona_names_for,
 )
 
 FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
@@ -153,7 +153,7 @@ def test_a_shuffled_noisy_rerun_gets_the_same_names_on_the_same_customers():
         rerun_table[feature] = rerun_table[feature] + rng.normal(0, 0.5, len(rerun_table))
     rerun = run_segmentation(rerun_table, SegmentationSpec(FEATURES, "kmeans", {"n_clusters": 5}))
 
-    names = persona_names_for(rerun, record)
+    names = {int(p["cluster"]): p["name"] for p in carry_over_run(rerun, record)[0]}
 
     assert names == majority_names(rerun_table, rerun, by_id)
     assert sorted(names.values()) == [f"Persona {c}" for c in range(5)]

@@ -14,7 +14,7 @@ import pandas as pd
 from algorithms.carryover import DISAPPEARED, CarryOver
 from algorithms.segmentation import Segmentation
 from dashboard.cli.common import aligned, printable
-from dashboard.persona_sets import carry_over_personas, carry_over_report
+from dashboard.persona_sets import carry_over_report, carry_over_run
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,7 @@ class CarriedPersonas:
 
     @classmethod
     def of(cls, segmentation: Segmentation, record: dict) -> "CarriedPersonas":
-        personas, outcome = carry_over_personas(
-            record,
-            segmentation.prepared.preprocessor,
-            segmentation.centroids(),
-            segmentation.sizes(),
-            segmentation.profile.to_dict(orient="records"),
-        )
-        return cls(record, personas, outcome)
+        return cls(record, *carry_over_run(segmentation, record))
 
     @property
     def names(self) -> dict[int, str]:

@@ -13,7 +13,7 @@ Free of dash and flask, so the CLI can use it.
 from dashboard.persona_sets.carry import (
     carry_over_personas,
     carry_over_report,
-    persona_names_for,
+    carry_over_run,
 )
 from dashboard.persona_sets.records import (
     ROW_ID_COLUMN,
@@ -62,7 +62,7 @@ __all__ = [
     "live_source",
     "load_persona_record",
     "palette_color",
-    "persona_names_for",
+    "carry_over_run",
     "persona_set_record",
     "population_stats",
     "report_figure",

@@ -92,16 +92,15 @@ def free_label(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def persona_names_for(segmentation: Segmentation, record: dict) -> dict[int, str]:
-    """{cluster: persona name} for a run of the CLI, carried over from a saved persona set."""
-    personas, _ = carry_over_personas(
+def carry_over_run(segmentation: Segmentation, record: dict) -> tuple[list[dict], CarryOver]:
+    """A saved persona set carried over to a fresh run (the CLI's ``segment --personas``)."""
+    return carry_over_personas(
         record,
         segmentation.prepared.preprocessor,
         segmentation.centroids(),
         segmentation.sizes(),
         segmentation.profile.to_dict(orient="records"),
     )
-    return {int(p["cluster"]): p["name"] for p in personas}
 
 
 def carry_over_report(outcome: CarryOver, record: dict, personas: list[dict]) -> list[dict]:

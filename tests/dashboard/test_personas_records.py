@@ -14,11 +14,11 @@ from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.persona_sets import (
     EXPORT_FORMATS,
+    carry_over_run,
     export_persona_set,
     find_persona_set,
     live_source,
     load_persona_record,
-    persona_names_for,
     resolve,
     save_persona_set,
     set_content,
@@ -60,7 +60,7 @@ def test_a_json_export_carries_names_to_a_shuffled_rerun(services, tmp_path):
 
     table = load_sample().sample(frac=1.0, random_state=4).reset_index(drop=True)
     rerun = run_segmentation(table, SegmentationSpec(FEATURES, "kmeans", {"n_clusters": 5}))
-    names = persona_names_for(rerun, record)
+    names = {int(p["cluster"]): p["name"] for p in carry_over_run(rerun, record)[0]}
 
     old = dict(zip(load_sample()["CustomerID"], saved.labels, strict=True))
     for cluster, name in names.items():
