@@ -4,10 +4,10 @@ redraws only its panel and the metrics, background fits, and result links."""
 import time
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.pages import compare, compare_panels
+from tests.browser.waiting import until
 
 pytestmark = pytest.mark.browser
 

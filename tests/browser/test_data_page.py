@@ -4,11 +4,11 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from dash.testing.wait import until
 
 from algorithms.loading import SAMPLE_PATH
 from dashboard.app import create_app
 from dashboard.ids import data as ids
+from tests.browser.waiting import until
 
 pytestmark = pytest.mark.browser
 

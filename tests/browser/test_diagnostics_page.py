@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pandas as pd
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.ids import diagnostics as ids
+from tests.browser.waiting import until
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,6 @@
 the library, open it again, and see it from a second browser (another user's session)."""
 
 import pytest
-from dash.testing.wait import until
 from selenium import webdriver
 from selenium.common.exceptions import (
     ElementNotInteractableException,
@@ -11,6 +10,7 @@ from selenium.common.exceptions import (
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from tests.browser.waiting import until
 from tests.conftest import pytest_setup_options
 
 pytestmark = pytest.mark.browser

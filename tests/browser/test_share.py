@@ -3,12 +3,12 @@ a fresh one, back/forward move between views, and the address bar follows the pa
 
 import pandas as pd
 import pytest
-from dash.testing.wait import until
 from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import share
 from dashboard.app import default_view
+from tests.browser.waiting import until
 from tests.conftest import pytest_setup_options
 
 pytestmark = pytest.mark.browser

@@ -14,11 +14,11 @@ Every test ends without a SEVERE message in the browser console.
 import shutil
 
 import pytest
-from dash.testing.wait import until
 
 from dashboard.ids import compare as compare_ids
 from dashboard.ids import data as ids
 from dashboard.persona_sets import export_persona_set
+from tests.browser.waiting import until
 from tests.data.bad.corpus import CASES
 from tests.reliability.payloads import IMAGE, LINK, SCRIPT
 
