@@ -1,12 +1,10 @@
 """Run ``segmenta`` in-process and capture what it prints; a persona set saved as the app
 saves one, in SQLite and in PostgreSQL (skipped, saying why, when no server answers)."""
 
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from algorithms.loading import SAMPLE_PATH
@@ -16,12 +14,12 @@ from dashboard.config import Config
 from dashboard.persona_sets import live_source, resolve, save_persona_set, set_content
 from dashboard.services import build_services
 from dashboard.storage import PersonaSetVersion
+from tests.postgres import postgres_url_or_skip, temporary_schema
 
 INCOME = "Annual Income (k$)"
 SCORE = "Spending Score (1-100)"
 SET_NAME = "Spring campaign"
 NAMES = ["Big <spenders> & co", "Careful savers", "Average Joe", 'Young "wild"', "Frugal rich"]
-POSTGRES_SERVERS = [f"postgresql://{user}@127.0.0.1:5432/test" for user in ("postgres", "root")]
 
 
 @dataclass(frozen=True)
@@ -87,20 +85,6 @@ def save_sample_set(instance: Path, database: str) -> PersonaSetVersion:
         services.engine.dispose()
 
 
-def postgres_server() -> str:
-    failures = []
-    for url in POSTGRES_SERVERS:
-        engine = sa.create_engine(url.replace("postgresql:", "postgresql+psycopg:"))
-        try:
-            with engine.connect():
-                return url
-        except sa.exc.OperationalError as error:
-            failures.append(f"{url}: {str(error.orig).strip().splitlines()[0]}")
-        finally:
-            engine.dispose()
-    pytest.skip("PostgreSQL unreachable, its persona CLI tests skipped: " + "; ".join(failures))
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
 )
@@ -111,18 +95,9 @@ def saved(request, tmp_path_factory) -> Saved:
         database = f"sqlite:///{instance / 'segmenta.db'}"
         yield Saved(instance, database, save_sample_set(instance, database))
         return
-    server = postgres_server()
-    schema = f"segmenta_cli_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server.replace("postgresql:", "postgresql+psycopg:"))
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        database = f"{server}?options=-csearch_path%3D{schema}"
+    server = postgres_url_or_skip("its persona CLI tests")
+    with temporary_schema(server, "segmenta_cli") as database:
         yield Saved(instance, database, save_sample_set(instance, database))
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -6,42 +6,24 @@ Servers are started per module (gunicorn takes seconds to boot its workers) and 
 stopped with their whole process group, even when a test fails.
 """
 
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 import redis
 
 from dashboard.app import create_app
 from dashboard.config import Config
+from tests.postgres import postgres_url_or_skip, temporary_schema
 
-POSTGRES_URLS = (
-    "postgresql://postgres@127.0.0.1:5432/test",
-    "postgresql://root@127.0.0.1:5432/test",
-)
 REDIS_HOST = "redis://127.0.0.1:6379"
 # Redis databases of these tests only (flushed before and after): results, Celery broker.
 CACHE_DB = 11
 BROKER_DB = 12
 
 
-def _postgres_url() -> str | None:
-    for url in POSTGRES_URLS:
-        try:
-            with psycopg.connect(url, connect_timeout=3):
-                return url
-        except psycopg.OperationalError:
-            continue
-    return None
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
-    url = _postgres_url()
-    if url is None:
-        pytest.skip("no PostgreSQL with a 'test' database at 127.0.0.1:5432 (user postgres/root)")
-    return url
+    return postgres_url_or_skip("the deployment tests")
 
 
 @pytest.fixture(scope="session")
@@ -77,12 +59,8 @@ def cache_redis_url(cache_redis, redis_url) -> str:
 @pytest.fixture(scope="module")
 def database_url(postgres_url):
     """A PostgreSQL URL whose connections work in a new schema, dropped at the end."""
-    schema = f"segmenta_deploy_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{postgres_url}?options=-csearch_path%3D{schema}"
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with temporary_schema(postgres_url, "segmenta_deploy") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

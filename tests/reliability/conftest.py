@@ -3,13 +3,13 @@ generated ones, written once per session), and helpers to feed a corpus file to 
 way the browser and scripts do."""
 
 import signal
-import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.data.bad.corpus import Case
 from tests.data.bad.make_corpus import build, corpus_path
+from tests.postgres import postgres_url_or_skip, temporary_schema
 
 HANG_SECONDS = 600
 
@@ -44,34 +44,11 @@ def path_of(generated_dir):
     return find
 
 
-POSTGRES_URLS = (
-    "postgresql://postgres@127.0.0.1:5432/test",
-    "postgresql://root@127.0.0.1:5432/test",
-)
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The shared PostgreSQL (never restarted here: other test runs use it)."""
-    import psycopg
-
-    for url in POSTGRES_URLS:
-        try:
-            with psycopg.connect(url, connect_timeout=3):
-                return url
-        except psycopg.OperationalError:
-            continue
-    pytest.skip("no PostgreSQL with a 'test' database at 127.0.0.1:5432 (user postgres/root)")
-
-
 @pytest.fixture
-def postgres_schema(postgres_url):
-    """A URL of the shared PostgreSQL whose connections use a new schema, dropped afterwards."""
-    import psycopg
-
-    schema = f"segmenta_reliability_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{postgres_url}?options=-csearch_path%3D{schema}"
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+def postgres_schema():
+    """A URL of the shared PostgreSQL (never restarted here: other test runs use it) whose
+    connections use a new schema, dropped afterwards."""
+    with temporary_schema(
+        postgres_url_or_skip("its PostgreSQL cases"), "segmenta_reliability"
+    ) as url:
+        yield url
