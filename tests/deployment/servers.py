@@ -7,11 +7,13 @@ command lines of ``make serve``, ``make run`` and ``make worker``.
 """
 
 import os
+import random
 import re
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,6 +189,29 @@ class AppServer:
 
     def stop(self) -> None:
         self.process.stop()
+
+
+def until_served_by(
+    attempt: Callable[[], str | set[str]],
+    enough: Callable[[set[str]], bool],
+    timeout: float = 120,
+) -> set[str]:
+    """Repeat ``attempt`` (a checked request or exchange; returns the pid or pids of the
+    workers that served it) until the workers seen are ``enough``; returns them.
+
+    Which worker accepts a fresh connection is the kernel's choice: an idle worker can win
+    twenty accepts in a row on a busy machine, so a fixed number of tries is a coin toss.
+    Trying until a deadline, with a little jitter, keeps the check exact and the test stable.
+    """
+    seen: set[str] = set()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        served = attempt()
+        seen |= {served} if isinstance(served, str) else served
+        if enough(seen):
+            return seen
+        time.sleep(random.uniform(0, 0.05))
+    raise AssertionError(f"within {timeout:.0f} s every request was served by workers {seen}")
 
 
 def _fresh(kwargs: dict) -> dict:

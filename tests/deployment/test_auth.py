@@ -5,12 +5,11 @@ import json
 
 import pytest
 
-from tests.deployment.servers import AppServer, app_env
+from tests.deployment.servers import AppServer, app_env, until_served_by
 
 pytestmark = pytest.mark.services
 
 WORKERS = 2
-ATTEMPTS = 20
 ANA = ("ana", "pw")
 
 
@@ -31,13 +30,13 @@ def server(module_dir, database_url, cache_redis_url):
 
 
 def test_every_worker_refuses_requests_without_credentials(server):
-    refused_by = set()
-    for _ in range(ATTEMPTS):
+    def refused() -> str:
         response = server.get("/compare")
         assert response.status_code == 401
         assert response.headers["WWW-Authenticate"] == 'Basic realm="Segmenta"'
-        refused_by.add(response.headers["X-Segmenta-Worker"])
-    assert len(refused_by) == WORKERS
+        return response.headers["X-Segmenta-Worker"]
+
+    until_served_by(refused, lambda workers: len(workers) == WORKERS)
     assert server.post("/_dash-update-component", json={}).status_code == 401
     assert server.get("/api/datasets").status_code == 401
     assert server.get("/compare", auth=("ana", "wrong")).status_code == 401

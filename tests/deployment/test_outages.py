@@ -14,12 +14,17 @@ from dashboard.app import default_view
 from dashboard.health import outage_message
 from dashboard.ids import personas as persona_ids
 from tests.deployment.pages import kmeans_panel, kmeans_request, outage_banner, save_persona_set
-from tests.deployment.servers import AppServer, app_env, free_port, start_private_redis
+from tests.deployment.servers import (
+    AppServer,
+    app_env,
+    free_port,
+    start_private_redis,
+    until_served_by,
+)
 
 pytestmark = pytest.mark.services
 
 PAGES = ("/compare", "/data", "/diagnostics", "/personas")
-ATTEMPTS = 20
 
 
 @pytest.fixture(scope="module")
@@ -55,15 +60,16 @@ def test_a_stopped_redis_is_reported_and_the_app_computes_without_it(
     redis_server.stop()
 
     port = redis_url.rsplit(":", 1)[1].split("/")[0]
-    reporters = set()
-    for _ in range(ATTEMPTS):
+
+    def reported() -> str:
         health = server.get("/healthz")
         assert health.status_code == 503
         body = health.json()
         assert body["status"] == "degraded" and body["database"] == "ok"
         assert port in body["cache"] and "refused" in body["cache"].lower(), body
-        reporters.add(health.headers["X-Segmenta-Worker"])
-    assert len(reporters) == 2, "both workers must notice the outage"
+        return health.headers["X-Segmenta-Worker"]
+
+    until_served_by(reported, lambda workers: len(workers) == 2)  # both notice the outage
     for path in PAGES:
         assert server.get(path).status_code == 200, path
     for k in (4, 5):  # the cached result is gone with Redis: both are computed now
