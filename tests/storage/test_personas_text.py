@@ -80,6 +80,22 @@ def test_nul_characters_are_kept_in_content_but_refused_in_plain_fields(store):
         store.save(created.set_id, base_version=1, personas=[], author="Ana", note="a\x00")
 
 
+def test_a_lone_surrogate_is_refused_by_field_and_position_and_nothing_is_saved(store):
+    """A lone surrogate (what a broken decoder leaves behind) cannot be encoded as UTF-8: both
+    databases refuse it with the same message before anything is written."""
+    with pytest.raises(SegmentaError, match="dataset name contains an invalid character at 4"):
+        store.create(
+            name="Surrogate",
+            dataset_name="mall\ud800",
+            dataset_hash="h",
+            segmentation={},
+            personas=[],
+            labels=np.array([0]),
+            author="Ana",
+        )
+    assert all(summary.name != "Surrogate" for summary in store.list())
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats() | st.text(),
     lambda children: (
@@ -87,7 +103,7 @@ json_values = st.recursive(
     ),
     max_leaves=12,
 )
-plain_text = st.text(st.characters(exclude_characters="\x00"))
+plain_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"))
 
 
 @settings(
