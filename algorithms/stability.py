@@ -4,6 +4,10 @@ The method is re-fitted on bootstrap resamples of the customers. Per cluster, th
 Jaccard similarity (Hennig, 2007) says how often it reappears: above ~0.75 a segment is
 stable, below ~0.5 it dissolves. Overall, the mean adjusted Rand between the original and the
 re-fitted labels on the resampled customers.
+
+``segmentation_stability`` does this for a fitted ``SegmentationSpec`` on a table of any size:
+each refit is a fresh model built as ``fit_prepared`` builds it, and above
+``STABILITY_SAMPLE`` customers the resamples are drawn from a sample stratified by cluster.
 """
 
 from collections.abc import Callable
@@ -12,7 +16,24 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from algorithms.methods import NOISE, ClusteringMethod
+from algorithms.errors import ParameterError
+from algorithms.methods import NOISE, ClusteringMethod, make_method
+from algorithms.sampling import stratified_sample
+from algorithms.segmentation import SegmentationSpec
+
+STABILITY_SAMPLE = 5_000
+"""Customers resampled at most: twenty refits of a million customers would take the better
+part of an hour, and a stratified sample of this size keeps every segment to resample."""
+STABLE = 0.75
+DISSOLVING = 0.5
+GRADES = ("stable", "doubtful", "dissolving")
+
+
+def grade(jaccard: float) -> str:
+    """'stable' from ``STABLE`` up, 'dissolving' below ``DISSOLVING``, 'doubtful' between."""
+    if jaccard >= STABLE:
+        return "stable"
+    return "doubtful" if jaccard >= DISSOLVING else "dissolving"
 
 
 @dataclass(frozen=True)
@@ -20,6 +41,69 @@ class Stability:
     jaccard_by_cluster: dict[int, float]
     mean_adjusted_rand: float
     n_resamples: int
+    customers: int
+    """How many customers the resamples were drawn from (all, or the stratified sample)."""
+
+    def clusters_by_grade(self) -> dict[str, list[int]]:
+        """Each grade of ``GRADES`` with its clusters, in cluster order (empty ones kept)."""
+        graded: dict[str, list[int]] = {name: [] for name in GRADES}
+        for cluster, jaccard in self.jaccard_by_cluster.items():
+            graded[grade(jaccard)].append(cluster)
+        return graded
+
+    def as_dict(self) -> dict:
+        """JSON-ready: cluster numbers as text keys, scores rounded as reports round them."""
+        return {
+            "jaccard_by_cluster": {
+                str(cluster): round(jaccard, 6)
+                for cluster, jaccard in self.jaccard_by_cluster.items()
+            },
+            "mean_adjusted_rand": round(self.mean_adjusted_rand, 6),
+            "n_resamples": self.n_resamples,
+            "customers": self.customers,
+        }
+
+
+def segmentation_stability(
+    matrix: np.ndarray,
+    labels: np.ndarray,
+    spec: SegmentationSpec,
+    n_resamples: int = 20,
+    sample_size: int = STABILITY_SAMPLE,
+    progress: Callable[[int, int], None] | None = None,
+) -> Stability:
+    """Stability of ``labels``, the result of fitting ``spec`` on ``matrix``.
+
+    Every refit is ``make_method(spec.method, **spec.method_params())``: the parameters and
+    the seed of the original fit. Above ``sample_size`` customers the resamples are drawn from
+    a sample stratified by cluster (a plain one can lose a small segment altogether), and
+    ``customers`` says how many. Noise is no segment: a result that is all noise has nothing
+    to check, and a refit that fails on a resample (k above its distinct customers) says so.
+    """
+    labels = np.asarray(labels)
+    if n_resamples < 1:
+        raise ParameterError(f"The stability check needs at least 1 resample, not {n_resamples}.")
+    if not (labels != NOISE).any():
+        raise ParameterError(
+            "Every customer is noise with these parameters, so no segment can be checked for "
+            "stability: change them (for DBSCAN a larger eps or a smaller min_samples)."
+        )
+    rows = stratified_sample(labels, sample_size, spec.seed)
+    method, params = spec.method, spec.method_params()
+    try:
+        return bootstrap_stability(
+            matrix[rows],
+            labels[rows],
+            lambda: make_method(method, **params),
+            n_resamples,
+            spec.seed,
+            progress,
+        )
+    except ParameterError as error:
+        raise ParameterError(
+            "The stability check refits the method on bootstrap resamples (customers drawn "
+            f"with replacement, about two thirds of them distinct) and one failed: {error}"
+        ) from None
 
 
 def bootstrap_stability(
@@ -28,8 +112,10 @@ def bootstrap_stability(
     make_model: Callable[[], ClusteringMethod],
     n_resamples: int = 20,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Stability:
-    """``labels`` is the original result; ``make_model`` returns a fresh unfitted method."""
+    """``labels`` is the original result; ``make_model`` returns a fresh unfitted method;
+    ``progress(step, total)`` is called after each refit."""
     rng = np.random.default_rng(seed)
     labels = np.asarray(labels)
     clusters = np.unique(labels[labels != NOISE])
@@ -41,6 +127,8 @@ def bootstrap_stability(
         refit = make_model().fit(matrix[rows]).labels_
         rand_scores.append(adjusted_rand_score(labels[rows], refit))
         jaccards[resample] = best_jaccards(rows, codes, refit, len(clusters))
+        if progress:
+            progress(resample + 1, n_resamples)
     return Stability(
         jaccard_by_cluster={
             cluster: float(np.mean(jaccards[:, index]))
@@ -48,6 +136,7 @@ def bootstrap_stability(
         },
         mean_adjusted_rand=float(np.mean(rand_scores)),
         n_resamples=n_resamples,
+        customers=len(matrix),
     )
 
 
