@@ -146,10 +146,14 @@ class ClusteringMethod:
         return nearest_center(np.asarray(matrix, dtype=np.float64), self.cluster_centers_)
 
     def _require_rows(self, matrix: np.ndarray, needed: int, why: str) -> None:
-        if len(matrix) < needed:
+        """Refuse more segments than customers, saying what to change (k below two segments
+        is no advice: a single customer needs more customers, not a smaller k)."""
+        n_rows = len(matrix)
+        if n_rows < needed:
+            advice = f"lower k to {n_rows} or fewer, or load" if n_rows >= 2 else "load"
             raise ParameterError(
                 f"{why} needs at least {needed} customers with complete values; "
-                f"the table has {len(matrix)}."
+                f"the table has {n_rows}: {advice} more customers."
             )
 
 

@@ -176,7 +176,9 @@ def test_refit_on_a_small_table_clears_the_sample_note():
 
 
 def test_more_segments_than_customers_is_a_parameter_error():
-    with pytest.raises(ParameterError, match=r"into 8 segments needs at least 8 .* has 5"):
+    with pytest.raises(
+        ParameterError, match=r"into 8 segments needs at least 8 .* has 5: lower k to 5 or fewer"
+    ):
         make_method("hierarchical", n_clusters=8).fit(np.arange(10.0).reshape(5, 2))
 
 

@@ -60,8 +60,17 @@ def test_predict_on_training_rows_reproduces_labels():
 
 
 def test_more_segments_than_customers_is_a_parameter_error():
-    with pytest.raises(ParameterError, match=r"k=6 needs at least 6 customers.*has 4"):
+    with pytest.raises(
+        ParameterError,
+        match=r"k=6 needs at least 6 customers.*has 4: lower k to 4 or fewer, or load more "
+        r"customers\.$",
+    ):
         make_method("kmeans", n_clusters=6).fit(np.arange(8.0).reshape(4, 2))
+
+
+def test_one_customer_is_told_to_load_more_not_to_lower_k():
+    with pytest.raises(ParameterError, match=r"the table has 1: load more customers\.$"):
+        make_method("kmeans", n_clusters=2).fit(np.array([[1.0, 2.0]]))
 
 
 def test_one_segment_is_everyone():

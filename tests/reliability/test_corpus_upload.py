@@ -138,8 +138,11 @@ def test_a_table_with_fewer_customers_than_k_explains_it_in_the_panels(services,
     case = next(c for c in CASES if c.file == "fewer_rows_than_k.csv")
     controls = upload(services, None, case, path_of(case))
     outputs = every_panel(services, controls.store)
-    assert "K-Means with k=5 needs at least 5 customers" in text_of(outputs["kmeans"][2])
-    assert "needs at least 5 customers" in text_of(outputs["hierarchical"][2])
+    for method in ("kmeans", "hierarchical"):
+        message = text_of(outputs[method][2])
+        assert "needs at least 5 customers" in message
+        assert "the table has 3: lower k to 3 or fewer, or load more customers" in message
+    assert "K-Means with k=5" in text_of(outputs["kmeans"][2])
     assert "This view has 3 customers" in text_of(outputs["k sweep"][0])
 
 

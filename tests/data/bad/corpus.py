@@ -67,7 +67,10 @@ CASES: tuple[Case, ...] = (
         "fewer_rows_than_k.csv",
         "3 customers, k=5",
         MALL_FEATURES,
-        cli=("K-Means with k=5 needs at least 5 customers", "the table has 3"),
+        cli=(
+            "K-Means with k=5 needs at least 5 customers",
+            "the table has 3: lower k to 3 or fewer, or load more customers",
+        ),
     ),
     Case(
         "identical_rows.csv",
