@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from algorithms.errors import SegmentaError
 from algorithms.loading import TableLimits
 from dashboard.access import parse_users
 
@@ -15,8 +16,17 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _int(name: str, default: int) -> int:
+    """A positive whole number from the environment; a typo stops the start with its name,
+    rather than a bare ``int()`` error or a limit of 0 that refuses every file."""
     value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    if not value.isdecimal() or int(value) == 0:
+        raise SegmentaError(
+            f"{name} must be a whole number above 0, not {value!r}: fix it in the environment "
+            "(or .env), or remove it for the default."
+        )
+    return int(value)
 
 
 def _users_from_env() -> dict[str, str]:
@@ -36,6 +46,7 @@ class Config:
     max_rows: int = 2_000_000
     max_columns: int = 500
     max_cells: int = 50_000_000
+    max_table_mb: int = 1024
     display_points: int = 20_000
     secret_key: str = "segmenta-dev"
     auth_users: dict[str, str] = field(default_factory=dict)
@@ -54,6 +65,7 @@ class Config:
             max_rows=_int("SEGMENTA_MAX_ROWS", cls.max_rows),
             max_columns=_int("SEGMENTA_MAX_COLUMNS", cls.max_columns),
             max_cells=_int("SEGMENTA_MAX_CELLS", cls.max_cells),
+            max_table_mb=_int("SEGMENTA_MAX_TABLE_MB", cls.max_table_mb),
             display_points=_int("SEGMENTA_DISPLAY_POINTS", cls.display_points),
             secret_key=os.environ.get("SECRET_KEY", cls.secret_key),
             auth_users=_users_from_env(),
@@ -80,4 +92,5 @@ class Config:
             max_rows=self.max_rows,
             max_columns=self.max_columns,
             max_cells=self.max_cells,
+            max_table_bytes=self.max_table_mb * 1024 * 1024,
         )

@@ -16,7 +16,7 @@ import pytest
 from openpyxl.styles import Font
 
 import algorithms.text_tables
-from algorithms.errors import DataError
+from algorithms.errors import DataError, SegmentaError
 from algorithms.loading import load_table
 from algorithms.table_limits import TableLimits
 from dashboard.analysis import View
@@ -107,10 +107,36 @@ def test_the_limits_are_read_from_the_environment(monkeypatch, tmp_path):
         "SEGMENTA_MAX_ROWS": "1000",
         "SEGMENTA_MAX_COLUMNS": "12",
         "SEGMENTA_MAX_CELLS": "5000",
+        "SEGMENTA_MAX_TABLE_MB": "64",
     }.items():
         monkeypatch.setenv(name, value)
     limits = Config.from_env(instance_path=tmp_path).table_limits
-    assert limits == TableLimits(max_bytes=3 * MB, max_rows=1000, max_columns=12, max_cells=5000)
+    assert limits == TableLimits(
+        max_bytes=3 * MB, max_rows=1000, max_columns=12, max_cells=5000, max_table_bytes=64 * MB
+    )
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1.5"])
+def test_a_limit_that_is_not_a_positive_whole_number_is_named(monkeypatch, value):
+    monkeypatch.setenv("SEGMENTA_MAX_TABLE_MB", value)
+    with pytest.raises(
+        SegmentaError, match=f"SEGMENTA_MAX_TABLE_MB must be a whole number above 0, not '{value}'"
+    ):
+        Config.from_env()
+
+
+def test_the_unpacked_size_limit_from_the_environment_refuses_an_upload(monkeypatch, tmp_path):
+    """A Parquet file of under 1 MB holding 50 MB of text: refused on the upload of an app
+    configured with ``SEGMENTA_MAX_TABLE_MB=5``, loaded under the default."""
+    raw = repeated_text_parquet(n_rows=50_000, text_bytes=1000)
+    monkeypatch.setenv("SEGMENTA_MAX_TABLE_MB", "5")
+    services = create_app(Config.from_env(instance_path=tmp_path, testing=True)).server.extensions[
+        "segmenta"
+    ]
+    controls = upload(services, None, raw, "notes.parquet")
+    assert controls.alert.color == "warning"
+    assert "'notes.parquet' unpacks to more than 5.0 MB" in text_of(controls.alert)
+    assert [info.name for info in services.datasets.list()] == [services.sample.name]
 
 
 @pytest.mark.parametrize("fmt", WRITERS)
