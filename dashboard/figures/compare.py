@@ -1,4 +1,5 @@
-"""Figures of the Compare page: colours shared by corresponding segments, the cross-tab."""
+"""Figures of the Compare page: colours shared by corresponding segments, the cross-tab
+(segment names drawn as written, see ``figures.labels``)."""
 
 from itertools import count
 
@@ -9,6 +10,7 @@ from algorithms.diagnostics import Agreement
 from algorithms.matching import match_by_overlap
 from algorithms.methods.base import NOISE
 from dashboard.figures.colors import cluster_color, cluster_name
+from dashboard.figures.labels import label
 
 CROSSTAB_HEIGHT = 380
 
@@ -66,4 +68,4 @@ def crosstab_figure(
 
 
 def _name(cluster, names: dict[int, str]) -> str:
-    return cluster_name(int(cluster), names)
+    return label(cluster_name(int(cluster), names))

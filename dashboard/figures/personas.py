@@ -3,16 +3,16 @@ cluster scatter of ``figures.scatter``), a persona against everyone, and the sav
 when the customers themselves are gone.
 
 Persona names are the team's free text; plotly renders a few HTML tags in labels, so every
-name goes through ``label`` (escaped, shown literally). Persona traces come in cluster order,
+name goes through ``figures.labels.label`` (escaped, shown literally; the shared cluster
+scatter escapes the names it is given). Persona traces come in cluster order,
 then noise, then the centroids, so the page can restyle trace ``i`` for persona ``i``.
 """
-
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from algorithms.profiling import short_name
+from dashboard.figures.labels import label
 from dashboard.figures.scatter import (
     cluster_scatter,
     display_rows,
@@ -25,11 +25,6 @@ PNG_CONFIG = {
     "toImageButtonOptions": {"format": "png", "filename": "segmenta-personas", "scale": 2}
 }
 MINI_CONFIG = {"displayModeBar": False}
-
-
-def label(text: str) -> str:
-    """Text plotly shows as written (its label markup is HTML-like)."""
-    return html.escape(str(text), quote=False)
 
 
 def profile_bars(profile: dict, population: dict, features: list[str], color: str) -> go.Figure:
@@ -120,7 +115,7 @@ def workspace_scatter(workspace, table: pd.DataFrame | None, personas: list[dict
         workspace.result,
         table,
         workspace.view.features,
-        names={p["cluster"]: label(p["name"]) for p in personas},
+        names={p["cluster"]: p["name"] for p in personas},
         colors={p["cluster"]: p["color"] for p in personas},
         max_points=max_points,
         show_centroids=True,
@@ -143,7 +138,7 @@ def persona_scatter(
     figure = cluster_scatter(
         original[axes].iloc[rows],
         labels[rows],
-        names={p["cluster"]: label(p["name"]) for p in personas},
+        names={p["cluster"]: p["name"] for p in personas},
         colors={p["cluster"]: p["color"] for p in personas},
     )
     note = "; ".join(filter(None, [sample_note, axes_note]))

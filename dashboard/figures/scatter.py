@@ -5,13 +5,13 @@ said in the note), one a strip chart. One trace per segment (the first ``MAX_TRA
 ones share a trace), so clicking a legend entry hides it; noise is small and grey; centroids are
 big X markers; hovering a customer shows its row of the table. Above ``max_points`` customers
 a sample stratified by segment is drawn, so small segments stay visible, and the note says how
-many are shown.
+many are shown. Column names, segment names and cells are drawn as written
+(``figures.labels``), never read as plotly's markup.
 
 ``segmentation_scatter(result, table, features)`` draws a ``SegmentationResult``;
 ``cluster_scatter`` is the same drawing for any points and labels.
 """
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from algorithms.methods.base import NOISE
 from algorithms.sampling import stratified_sample
 from dashboard.figures.colors import cluster_color, cluster_name
+from dashboard.figures.labels import label
 
 GRAPH_HEIGHT = 420
 MAX_AXES = 3
@@ -84,7 +85,7 @@ def _as_text(values: pd.Series) -> pd.Series:
         text = values.map(lambda v: f"{v:,.2f}".rstrip("0").rstrip("."), na_action="ignore")
     else:
         text = values.astype("string")
-    return text.fillna(MISSING).astype(str)
+    return text.fillna(MISSING).astype(str).map(label)
 
 
 def cluster_scatter(
@@ -100,9 +101,9 @@ def cluster_scatter(
 ) -> go.Figure:
     """Points (one to three columns, the axes, in the table's units) coloured by ``labels``.
 
-    ``names``/``colors`` override the segment names and colours; ``hover`` holds per-point
-    text columns shown on hover (default: the axes); ``centroids`` (indexed by segment, the
-    axes among its columns) are marked with X. Each segment trace carries
+    ``names``/``colors`` override the segment names (plain text) and colours; ``hover`` holds
+    per-point text columns shown on hover (default: the axes); ``centroids`` (indexed by
+    segment, the axes among its columns) are marked with X. Each segment trace carries
     ``meta={"cluster": c}`` so callers and tests can tell which segment it draws.
     """
     axes = list(points.columns)
@@ -149,13 +150,13 @@ def _trace_groups(labels: np.ndarray, names, colors) -> list[_TraceGroup]:
     legible; noise last."""
     segments = sorted(set(labels.tolist()) - {NOISE})
     groups = [
-        _TraceGroup(c, labels == c, cluster_name(c, names), cluster_color(c, colors))
+        _TraceGroup(c, labels == c, _segment_name(c, names), cluster_color(c, colors))
         for c in segments[:MAX_TRACES]
     ]
     rest = segments[MAX_TRACES:]
     if rest:
         members = np.isin(labels, rest)
-        point_names = np.array([cluster_name(c, names) for c in labels[members].tolist()])
+        point_names = np.array([_segment_name(c, names) for c in labels[members].tolist()])
         groups.append(
             _TraceGroup(
                 SMALLER_SEGMENTS,
@@ -168,7 +169,7 @@ def _trace_groups(labels: np.ndarray, names, colors) -> list[_TraceGroup]:
     if (labels == NOISE).any():
         noise = labels == NOISE
         groups.append(
-            _TraceGroup(NOISE, noise, cluster_name(NOISE, names), cluster_color(NOISE, colors))
+            _TraceGroup(NOISE, noise, _segment_name(NOISE, names), cluster_color(NOISE, colors))
         )
     return groups
 
@@ -216,7 +217,7 @@ def empty_figure(message: str = "", height: int = GRAPH_HEIGHT) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         annotations=[
             {
-                "text": html.escape(message),
+                "text": label(message),
                 "showarrow": False,
                 "xref": "paper",
                 "yref": "paper",
@@ -240,7 +241,7 @@ def _key_columns(table: pd.DataFrame, features: Sequence[str]) -> list[str]:
 
 def _hover_template(columns: Sequence[str], per_point: bool = False) -> str:
     """The segment's name (the trace's, or each point's ``text``), then the row's columns."""
-    lines = [f"{html.escape(str(c))}: %{{customdata[{i}]}}" for i, c in enumerate(columns)]
+    lines = [f"{label(c)}: %{{customdata[{i}]}}" for i, c in enumerate(columns)]
     title = "%{text}" if per_point else "%{fullData.name}"
     return f"<b>{title}</b><br>" + "<br>".join(lines) + "<extra></extra>"
 
@@ -263,10 +264,10 @@ def _points_trace(points, axes, *, name, color, noise, y_position, **common):
 def _centroid_trace(centroids, axes, names, colors):
     clusters = [int(c) for c in centroids.index]
     colours = [cluster_color(c, colors) for c in clusters]
-    text = [cluster_name(c, names) for c in clusters]
+    text = [_segment_name(c, names) for c in clusters]
     coordinates = {key: centroids[a].to_numpy() for key, a in zip("xyz", axes, strict=False)}
     values = "<br>".join(
-        f"{html.escape(a)}: %{{{key}:,.2f}}" for key, a in zip("xyz", axes, strict=False)
+        f"{label(a)}: %{{{key}:,.2f}}" for key, a in zip("xyz", axes, strict=False)
     )
     common = {
         "mode": "markers",
@@ -288,7 +289,12 @@ def _centroid_trace(centroids, axes, names, colors):
     return go.Scattergl(**coordinates, marker=marker, **common)
 
 
+def _segment_name(cluster: int, names: dict[int, str] | None) -> str:
+    return label(cluster_name(cluster, names))
+
+
 def _lay_out(figure, axes, trace_names, uirevision, height):
+    axes = [label(axis) for axis in axes]
     figure.update_layout(
         template="plotly_white",
         height=height,
