@@ -24,6 +24,7 @@ from algorithms.segmentation import SegmentationSpec
 STABILITY_SAMPLE = 5_000
 """Customers resampled at most: twenty refits of a million customers would take the better
 part of an hour, and a stratified sample of this size keeps every segment to resample."""
+STABILITY_RESAMPLES = 20
 STABLE = 0.75
 DISSOLVING = 0.5
 GRADES = ("stable", "doubtful", "dissolving")
@@ -68,7 +69,7 @@ def segmentation_stability(
     matrix: np.ndarray,
     labels: np.ndarray,
     spec: SegmentationSpec,
-    n_resamples: int = 20,
+    n_resamples: int = STABILITY_RESAMPLES,
     sample_size: int = STABILITY_SAMPLE,
     progress: Callable[[int, int], None] | None = None,
 ) -> Stability:

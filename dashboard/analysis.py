@@ -1,6 +1,6 @@
 """What the pages ask for, computed once and cached: segmentations, k sweeps, k-distances,
-silhouettes. Pages call these with a dataset id and a spec, never with data, so tables stay
-on the server and every page reads the same cached result.
+silhouettes, bootstrap stability. Pages call these with a dataset id and a spec, never with
+data, so tables stay on the server and every page reads the same cached result.
 """
 
 import threading
@@ -20,6 +20,7 @@ from algorithms.diagnostics import (
 )
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
 from algorithms.segmentation import Segmentation, SegmentationSpec, fit_prepared
+from algorithms.stability import Stability, segmentation_stability
 from dashboard.results import ResultCache, result_key
 from dashboard.storage.datasets import DatasetStore
 
@@ -183,5 +184,20 @@ class Analysis:
             result = self.segmentation(view, method, params, seed)
             rows, values = silhouette_values(self.prepare(view).matrix, result.labels, seed)
             return rows, result.labels[rows], values
+
+        return self.results.get_or_compute(key, compute)
+
+    def stability(
+        self, view: View, method: str, params: dict, seed: int = 0, progress=None
+    ) -> Stability:
+        """Bootstrap stability of a segmentation (see ``algorithms.stability``); ``progress``
+        receives (resample, of) while it is computed, not when it comes from the cache."""
+        spec = view.spec(method, params, seed)
+        key = result_key("stability", view.dataset_id, **spec.as_dict())
+
+        def compute() -> Stability:
+            result = self.segmentation(view, method, params, seed)
+            matrix = self.prepare(view).matrix
+            return segmentation_stability(matrix, result.labels, spec, progress=progress)
 
         return self.results.get_or_compute(key, compute)

@@ -1,5 +1,5 @@
-"""Figures of the Diagnostics page: the elbow, the scores against k, the silhouette plot, the
-k-distance curve and the dendrogram.
+"""Figures of the Diagnostics page: the elbow, the scores against k, the silhouette plot,
+bootstrap stability per segment, the k-distance curve and the dendrogram.
 
 Each takes numbers already computed (by ``dashboard.analysis``) and only draws them, so the
 tests can check a figure against scikit-learn or scipy without running the page.
@@ -13,10 +13,12 @@ from scipy.cluster.hierarchy import dendrogram
 from algorithms.diagnostics import KSweep
 from algorithms.methods.base import NOISE, relabel, size_order
 from algorithms.methods.hierarchical import cut_into
+from algorithms.stability import DISSOLVING, STABLE
 from dashboard.figures.colors import cluster_color, cluster_name
 
 ACCENT = "#dc3545"
 ABOVE_CUT_COLOR = "#495057"
+STABLE_COLOR = "#198754"
 K_AXIS = "Number of segments k"
 DENDROGRAM_LEAVES = 30
 SCORE_PANELS = (
@@ -167,6 +169,36 @@ def silhouette_figure(
     )
     figure.update_yaxes(title="Customers by segment", showticklabels=False, autorange="reversed")
     return _layout(figure, 460, legend={"orientation": "h", "y": -0.2})
+
+
+def stability_figure(
+    jaccard_by_cluster: dict[int, float], colors: dict[int, str] | None = None
+) -> go.Figure:
+    """One bar per segment: how well it reappears when the customers are resampled (mean
+    clusterwise Jaccard), against the lines where a segment is stable and where it dissolves."""
+    clusters = list(jaccard_by_cluster)
+    figure = go.Figure(
+        go.Bar(
+            x=[cluster_name(cluster) for cluster in clusters],
+            y=[jaccard_by_cluster[cluster] for cluster in clusters],
+            marker_color=[cluster_color(cluster, colors) for cluster in clusters],
+            name="Jaccard",
+            showlegend=False,
+            hovertemplate="%{x}<br>mean Jaccard %{y:.2f}<extra></extra>",
+        )
+    )
+    for level, text in ((STABLE, "stable above"), (DISSOLVING, "dissolves below")):
+        figure.add_hline(
+            y=level,
+            line={"dash": "dash", "color": ACCENT if level == DISSOLVING else STABLE_COLOR},
+            annotation_text=f"{text} {level:g}",
+            annotation_position="top right",
+        )
+    figure.update_xaxes(title="Segment", type="category")
+    figure.update_yaxes(
+        title="Mean Jaccard with its best match<br>in a bootstrap resample", range=[0, 1]
+    )
+    return _layout(figure, 360)
 
 
 def ordinal(number: int) -> str:

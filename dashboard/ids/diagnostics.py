@@ -26,6 +26,19 @@ SIL_ALERT = "diag-sil-alert"
 SIL_GRAPH = "diag-sil-graph"
 SIL_SUMMARY = "diag-sil-summary"
 
+# Bootstrap stability of the same chosen result
+STAB_RUN = "diag-stab-run"
+STAB_STATUS = "diag-stab-status"
+STAB_PROGRESS = "diag-stab-progress"
+STAB_PROGRESS_LABEL = "diag-stab-progress-label"
+STAB_CANCEL = "diag-stab-cancel"
+STAB_ALERT = "diag-stab-alert"
+STAB_RESULT = "diag-stab-result"
+STAB_GRAPH = "diag-stab-graph"
+STAB_VERDICT = "diag-stab-verdict"
+STAB_CHECKED = "diag-stab-checked"
+STAB_STALE = "diag-stab-stale"
+
 # k-distance curve for DBSCAN's eps
 KDIST_MIN_SAMPLES = "diag-kdist-min-samples"
 KDIST_ALERT = "diag-kdist-alert"

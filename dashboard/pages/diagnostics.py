@@ -1,9 +1,11 @@
 """Diagnostics page: how many segments (elbow, scores against k, a recommended k), how well
-each customer fits (silhouette plot), DBSCAN's eps (k-distance curve) and the hierarchical
-tree's cut (dendrogram), all on the current view.
+each customer fits (silhouette plot) and which segments survive resampling (stability),
+DBSCAN's eps (k-distance curve) and the hierarchical tree's cut (dendrogram), all on the
+current view.
 
-The elbow sweep fits K-Means up to twenty times, so it runs as a background callback with a
-progress bar and a cancel button: on a large table the page stays usable meanwhile. A link
+The elbow sweep and the stability check fit a method up to twenty times, so they run as
+background callbacks with a progress bar and a cancel button: on a large table the page stays
+usable meanwhile. A link
 such as ``/diagnostics?method=dbscan&eps=0.4&min_samples=8`` (from Compare) preselects the
 silhouette panel; every setting is in the URL (``diagnostics_link``), so a shared link opens
 the same panels.
@@ -25,6 +27,7 @@ from dashboard.pages.diagnostics_panels import (
     silhouette_outputs,
     sweep_outputs,
 )
+from dashboard.pages.diagnostics_stability import stability_outputs, staleness
 
 PAGE = {
     "path": "/diagnostics",
@@ -73,12 +76,10 @@ def serving_app_services(fallback):
     return fallback
 
 
+CHOSEN_RESULT = (ids.SIL_METHOD, ids.SIL_K, ids.SIL_EPS, ids.SIL_MIN_SAMPLES, ids.SIL_LINKAGE)
+"""The controls of the result the silhouette plot and the stability check look at."""
 PUBLISHED_CONTROLS = (
-    ids.SIL_METHOD,
-    ids.SIL_K,
-    ids.SIL_EPS,
-    ids.SIL_MIN_SAMPLES,
-    ids.SIL_LINKAGE,
+    *CHOSEN_RESULT,
     ids.KDIST_MIN_SAMPLES,
     ids.TREE_LINKAGE,
     ids.TREE_K,
@@ -145,14 +146,54 @@ def register_callbacks(app, services) -> None:
         Output(ids.SIL_GRAPH, "figure"),
         Output(ids.SIL_SUMMARY, "children"),
         Input(shared_ids.VIEW, "data"),
-        Input(ids.SIL_METHOD, "value"),
-        Input(ids.SIL_K, "value"),
-        Input(ids.SIL_EPS, "value"),
-        Input(ids.SIL_MIN_SAMPLES, "value"),
-        Input(ids.SIL_LINKAGE, "value"),
+        *[Input(control, "value") for control in CHOSEN_RESULT],
     )
     def show_silhouettes(view_data, method, k, eps, min_samples, linkage):
         return silhouette_outputs(services, view_data, method, k, eps, min_samples, linkage)
+
+    @app.callback(
+        Output(ids.STAB_ALERT, "children"),
+        Output(ids.STAB_GRAPH, "figure"),
+        Output(ids.STAB_VERDICT, "children"),
+        Output(ids.STAB_CHECKED, "data"),
+        Input(ids.STAB_RUN, "n_clicks"),
+        State(shared_ids.VIEW, "data"),
+        *[State(control, "value") for control in CHOSEN_RESULT],
+        background=True,
+        progress=[
+            Output(ids.STAB_PROGRESS, "value"),
+            Output(ids.STAB_PROGRESS_LABEL, "children"),
+        ],
+        progress_default=[0, ""],
+        running=[
+            (Output(ids.STAB_STATUS, "style"), SHOWN, HIDDEN),
+            (Output(ids.STAB_CANCEL, "disabled"), False, True),
+            (Output(ids.STAB_RUN, "disabled"), True, False),
+        ],
+        cancel=[Input(ids.STAB_CANCEL, "n_clicks")],
+        prevent_initial_call=True,
+    )
+    def run_stability(set_progress, n_clicks, view_data, method, k, eps, min_samples, linkage):
+        return stability_outputs(
+            serving_app_services(services),
+            view_data,
+            method,
+            k,
+            eps,
+            min_samples,
+            linkage,
+            set_progress,
+        )
+
+    @app.callback(
+        Output(ids.STAB_STALE, "children"),
+        Output(ids.STAB_RESULT, "style"),
+        Input(shared_ids.VIEW, "data"),
+        *[Input(control, "value") for control in CHOSEN_RESULT],
+        Input(ids.STAB_CHECKED, "data"),
+    )
+    def mark_stale_stability(view_data, method, k, eps, min_samples, linkage, checked):
+        return staleness(view_data, method, k, eps, min_samples, linkage, checked)
 
     @app.callback(
         Output(ids.KDIST_ALERT, "children"),

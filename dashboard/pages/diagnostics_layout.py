@@ -4,6 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from algorithms.methods import METHODS
+from algorithms.stability import STABILITY_RESAMPLES
 from dashboard.figures.diagnostics import message_figure
 from dashboard.ids import diagnostics as ids
 from dashboard.pages.diagnostics_panels import K_LIMIT
@@ -13,11 +14,12 @@ SHOWN = {"display": "block"}
 LINKAGES = ("ward", "complete", "average", "single")
 
 
-def graph(graph_id: str, filename: str) -> dcc.Graph:
-    """A chart whose modebar camera button downloads a PNG named after the panel."""
+def graph(graph_id: str, filename: str, message: str = "Computing…") -> dcc.Graph:
+    """A chart whose modebar camera button downloads a PNG named after the panel; until its
+    callback answers it shows ``message``."""
     return dcc.Graph(
         id=graph_id,
-        figure=message_figure("Computing…"),
+        figure=message_figure(message),
         config={
             "displaylogo": False,
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
@@ -56,18 +58,17 @@ def card(title: str, subtitle: str, body: list) -> dbc.Card:
     )
 
 
-def sweep_card(values: dict) -> dbc.Card:
-    status = html.Div(
+def background_status(status_id: str, progress_id: str, label_id: str, cancel_id: str) -> html.Div:
+    """Progress bar, label and Cancel of a background computation, hidden until it runs."""
+    return html.Div(
         [
-            dbc.Progress(
-                id=ids.SWEEP_PROGRESS, value=0, striped=True, animated=True, className="mb-1"
-            ),
+            dbc.Progress(id=progress_id, value=0, striped=True, animated=True, className="mb-1"),
             html.Div(
                 [
-                    html.Small(id=ids.SWEEP_PROGRESS_LABEL, className="text-muted me-2"),
+                    html.Small(id=label_id, className="text-muted me-2"),
                     dbc.Button(
                         "Cancel",
-                        id=ids.SWEEP_CANCEL,
+                        id=cancel_id,
                         size="sm",
                         color="secondary",
                         outline=True,
@@ -77,8 +78,14 @@ def sweep_card(values: dict) -> dbc.Card:
                 className="d-flex align-items-center justify-content-between",
             ),
         ],
-        id=ids.SWEEP_STATUS,
+        id=status_id,
         style=HIDDEN,
+    )
+
+
+def sweep_card(values: dict) -> dbc.Card:
+    status = background_status(
+        ids.SWEEP_STATUS, ids.SWEEP_PROGRESS, ids.SWEEP_PROGRESS_LABEL, ids.SWEEP_CANCEL
     )
     slider = dcc.RangeSlider(
         id=ids.K_RANGE,
@@ -155,6 +162,51 @@ def silhouette_card(values: dict) -> dbc.Card:
             html.Div(id=ids.SIL_ALERT),
             dcc.Loading(graph(ids.SIL_GRAPH, "segmenta-silhouette"), type="default"),
             html.Div(id=ids.SIL_SUMMARY),
+        ],
+    )
+
+
+def stability_card() -> dbc.Card:
+    """Bootstrap stability of the result chosen in the silhouette card, checked on request."""
+    status = background_status(
+        ids.STAB_STATUS, ids.STAB_PROGRESS, ids.STAB_PROGRESS_LABEL, ids.STAB_CANCEL
+    )
+    return card(
+        "Stability",
+        "which segments of the result above survive resampling the customers",
+        [
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Button(
+                                "Check stability", id=ids.STAB_RUN, color="primary", size="sm"
+                            ),
+                            html.Small(
+                                f" refits it on {STABILITY_RESAMPLES} bootstrap resamples",
+                                className="text-muted",
+                            ),
+                        ],
+                        md=7,
+                    ),
+                    dbc.Col(status, md=5),
+                ],
+                className="mb-2 g-2",
+            ),
+            html.Div(id=ids.STAB_ALERT),
+            html.Div(id=ids.STAB_STALE),
+            html.Div(
+                [
+                    graph(
+                        ids.STAB_GRAPH,
+                        "segmenta-stability",
+                        "Press Check stability to see which segments reappear.",
+                    ),
+                    html.Div(id=ids.STAB_VERDICT),
+                ],
+                id=ids.STAB_RESULT,
+            ),
+            dcc.Store(id=ids.STAB_CHECKED),
         ],
     )
 
@@ -246,7 +298,7 @@ def page(values: dict, note=None) -> html.Div:
             sweep_card(values),
             dbc.Row(
                 [
-                    dbc.Col(silhouette_card(values), xl=6),
+                    dbc.Col([silhouette_card(values), stability_card()], xl=6),
                     dbc.Col(k_distance_card(values["kd_min_samples"]), xl=6),
                 ]
             ),
