@@ -21,11 +21,13 @@ from sklearn.metrics import (
 )
 from sklearn.neighbors import NearestNeighbors
 
+from algorithms.errors import ParameterError
 from algorithms.methods.base import NOISE, member_means
 from algorithms.sampling import random_sample, stratified_sample
 
 SILHOUETTE_SAMPLE = 10_000
 K_DISTANCE_SAMPLE = 10_000
+DISTINCT_PROBE = 10_000
 MIN_SAMPLES_FLOOR = 5  # DBSCAN's usual default, and what the bundled 200-row sample needs
 MIN_SAMPLES_CAP = 1000  # the DBSCAN parameter's upper bound
 
@@ -173,6 +175,8 @@ class KSweep:
     table: pd.DataFrame
     knee: int | None
     silhouette_sample_size: int
+    note: str = ""
+    """Why the curves stop before the k asked for (too few customers, or too few that differ)."""
 
     def best(self, column: str) -> int | None:
         scored = self.table.dropna(subset=[column])
@@ -191,10 +195,18 @@ def sweep_k(
     sample_size: int = SILHOUETTE_SAMPLE,
     progress=None,
 ) -> KSweep:
-    """One K-Means fit per k feeds inertia and every score, so the curves agree."""
-    k_max = min(k_max, len(matrix) - 1)
+    """One K-Means fit per k feeds inertia and every score, so the curves agree.
+
+    The range stops below the number of customers and at the number of distinct customers
+    (K-Means cannot find more segments than distinct points, and scikit-learn would warn at
+    every k above); ``note`` says so.
+    """
+    cap, reason = _largest_k(matrix, k_max)
+    if cap < max(1, k_min):
+        raise ParameterError(f"{reason}, so k cannot start at {k_min}: lower the k range.")
+    note = f"{reason}, so the curves stop at k = {cap} instead of {k_max}." if reason else ""
     rows, sample_sizes = [], []
-    ks = range(max(1, k_min), k_max + 1)
+    ks = range(max(1, k_min), cap + 1)
     for step, k in enumerate(ks):
         model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(matrix)
         scores = score_labels(matrix, model.labels_, seed, sample_size) if k >= 2 else None
@@ -219,7 +231,27 @@ def sweep_k(
         table=table,
         knee=int(knee) if knee is not None else None,
         silhouette_sample_size=max(sample_sizes, default=0),
+        note=note,
     )
+
+
+def _largest_k(matrix: np.ndarray, k_max: int) -> tuple[int, str]:
+    """(the largest k the sweep fits, why it is below ``k_max`` or "")."""
+    n_rows = len(matrix)
+    distinct = _distinct_rows(matrix, up_to=k_max)
+    if distinct < min(k_max, n_rows):
+        return distinct, f"Only {distinct:,} customers differ in the chosen features"
+    if k_max >= n_rows:
+        return n_rows - 1, f"There are {n_rows:,} customers"
+    return k_max, ""
+
+
+def _distinct_rows(matrix: np.ndarray, up_to: int) -> int:
+    """How many rows differ, counted up to ``up_to``: the first rows usually hold that many,
+    so a large table is sorted whole only when its customers are mostly duplicates."""
+    if len(np.unique(matrix[:DISTINCT_PROBE], axis=0)) >= up_to:
+        return up_to
+    return min(up_to, len(np.unique(matrix, axis=0)))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Scores, k sweeps, knees, k-distances and agreement against scikit-learn computed directly."""
 
+import warnings
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +22,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from algorithms.diagnostics import (
     CRITERIA,
+    DISTINCT_PROBE,
     agreement,
     calinski_harabasz,
     davies_bouldin,
@@ -31,13 +35,16 @@ from algorithms.diagnostics import (
     suggest_min_samples,
     sweep_k,
 )
-from algorithms.loading import load_sample
+from algorithms.errors import ParameterError
+from algorithms.loading import load_sample, load_table
 from algorithms.methods import NOISE, make_method
 from algorithms.preprocessing import FeaturePreprocessor
 from algorithms.sampling import random_sample, stratified_sample
 from benchmarks.synthetic import FEATURES as SYNTHETIC_FEATURES
 from benchmarks.synthetic import mall_customers
 from tests.algorithms.helpers import INCOME, PROPERTY, SPENDING, blobs
+
+BAD_DATA = Path(__file__).parents[1] / "data" / "bad"
 
 
 def big_and_tiny_clusters(seed=0):
@@ -164,11 +171,43 @@ def test_sweep_matches_kmeans_for_every_k(four_blobs):
     assert pd.isna(sweep.table.loc[0, "silhouette"])
     assert steps == [(i, 7) for i in range(1, 8)]
     assert sweep.silhouette_sample_size == len(points)
+    assert sweep.note == ""
 
 
 def test_sweep_stops_below_the_number_of_customers():
     points = np.random.default_rng(0).normal(size=(5, 2))
-    assert sweep_k(points, 1, 10, n_init=1).table["k"].tolist() == [1, 2, 3, 4]
+    sweep = sweep_k(points, 1, 10, n_init=1)
+    assert sweep.table["k"].tolist() == [1, 2, 3, 4]
+    assert sweep.note == "There are 5 customers, so the curves stop at k = 4 instead of 10."
+
+
+def test_sweep_stops_at_the_number_of_distinct_customers_without_a_warning():
+    """``two_distinct_rows.csv``: 30 customers, 2 distinct (scikit-learn warned at each k > 2)."""
+    table = load_table(BAD_DATA / "two_distinct_rows.csv")
+    matrix = FeaturePreprocessor(["Age", "Annual Income (k$)"]).fit_transform(table).matrix
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sweep = sweep_k(matrix, 1, 10, seed=0, n_init=3)
+    assert sweep.table["k"].tolist() == [1, 2]
+    assert sweep.note == (
+        "Only 2 customers differ in the chosen features, so the curves stop at k = 2 instead of 10."
+    )
+    expected = KMeans(n_clusters=2, n_init=3, random_state=0).fit(matrix)
+    assert sweep.table.set_index("k").loc[2, "inertia"] == expected.inertia_
+    with pytest.raises(ParameterError, match=r"^Only 2 customers .*, so k cannot start at 3: "):
+        sweep_k(matrix, 3, 10)
+
+
+def test_distinct_customers_are_counted_beyond_the_first_rows():
+    """Duplicates fill the first rows the count looks at; the other distinct rows come later."""
+    points = np.vstack([np.zeros((DISTINCT_PROBE, 2)), np.repeat(np.eye(2), 50, axis=0), [[3, 3]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sweep = sweep_k(points, 1, 8, n_init=1)
+    distinct = len(np.unique(points, axis=0))
+    assert sweep.table["k"].tolist() == list(range(1, distinct + 1))
+    assert sweep.note.startswith(f"Only {distinct} customers differ")
+    assert sweep_k(points[DISTINCT_PROBE - 3 :], 1, 3, n_init=1).note == ""
 
 
 def test_knee_of_a_falling_elbow_and_a_rising_curve():

@@ -12,6 +12,8 @@ The 200 MB file never reaches the server from a browser: dcc.Upload's ``max_size
 and the page is told its name and size (``UPLOAD_REJECTED``); that path is taken here.
 """
 
+import warnings
+
 import dash
 import dash_bootstrap_components as dbc
 import pytest
@@ -144,6 +146,23 @@ def test_a_table_with_fewer_customers_than_k_explains_it_in_the_panels(services,
         assert "the table has 3: lower k to 3 or fewer, or load more customers" in message
     assert "K-Means with k=5" in text_of(outputs["kmeans"][2])
     assert "This view has 3 customers" in text_of(outputs["k sweep"][0])
+
+
+def test_the_k_sweep_on_two_distinct_customers_lets_no_warning_escape(tmp_path, path_of):
+    """30 customers, 2 distinct: the sweep stops at k = 2 (scikit-learn warned at each k above).
+    A fresh app, so the sweep is computed here and not read from the corpus run's cache."""
+    services = create_app(Config(instance_path=tmp_path, testing=True)).server.extensions[
+        "segmenta"
+    ]
+    case = next(c for c in CASES if c.file == "two_distinct_rows.csv")
+    view = upload(services, None, case, path_of(case)).store
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        outputs = sweep_outputs(services, view, [1, 10])
+    assert_no_unexpected_error(outputs, "k sweep")
+    sweep = services.analysis.sweep(View.from_store(view), 1, 10).sweep
+    assert sweep.table["k"].tolist() == [1, 2]
+    assert "Only 2 customers differ in the chosen features" in sweep.note
 
 
 def test_the_app_answers_over_http_after_the_whole_corpus(app, services, sample_view, path_of):
