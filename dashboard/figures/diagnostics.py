@@ -187,18 +187,20 @@ def stability_figure(
             hovertemplate="%{x}<br>mean Jaccard %{y:.2f}<extra></extra>",
         )
     )
-    for level, text in ((STABLE, "stable above"), (DISSOLVING, "dissolves below")):
+    for level, text in ((STABLE, "stable ≥"), (DISSOLVING, "dissolves <")):
+        color = ACCENT if level == DISSOLVING else STABLE_COLOR
         figure.add_hline(
             y=level,
-            line={"dash": "dash", "color": ACCENT if level == DISSOLVING else STABLE_COLOR},
+            line={"dash": "dash", "color": color},
             annotation_text=f"{text} {level:g}",
-            annotation_position="top right",
+            annotation_position="right",
+            annotation_font_color=color,
         )
     figure.update_xaxes(title="Segment", type="category")
     figure.update_yaxes(
         title="Mean Jaccard with its best match<br>in a bootstrap resample", range=[0, 1]
     )
-    return _layout(figure, 360)
+    return _layout(figure, 360, margin={"l": 70, "r": 100, "t": 30, "b": 60})
 
 
 def ordinal(number: int) -> str:

@@ -1,6 +1,7 @@
 """The Diagnostics page in headless Chromium: the elbow sweep runs as a background callback
-(progress bar, cancel button, page usable meanwhile), the controls redraw the figures, and
-"Use eps" opens Compare with that eps in the URL."""
+(progress bar, cancel button, page usable meanwhile), the controls redraw the figures, Check
+stability draws the chosen result's stability and marks it once that result changes, and "Use
+eps" opens Compare with that eps in the URL."""
 
 import json
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +21,14 @@ def trace_names(dash_duo, graph_id: str) -> list[str]:
     """The names of the traces a dcc.Graph currently draws, as plotly.js holds them."""
     return dash_duo.driver.execute_script(
         f"return document.querySelector('#{graph_id} .js-plotly-plot').data.map(t => t.name);"
+    )
+
+
+def bar_heights(dash_duo, graph_id: str) -> list[float] | None:
+    """The heights of the bars a dcc.Graph currently draws (its first trace), if it has any."""
+    return dash_duo.driver.execute_script(
+        f"const plot = document.querySelector('#{graph_id} .js-plotly-plot');"
+        "return plot && plot.data.length && plot.data[0].type === 'bar' ? plot.data[0].y : null;"
     )
 
 
@@ -70,6 +79,16 @@ def test_elbow_recommendation_controls_and_eps_link(dash_duo, app):
     click(dash_duo, f"#{ids.INSPECT_RECOMMENDED}")
     dash_duo.wait_for_contains_text(f"#{ids.SIL_SUMMARY}", "5 segments", timeout=30)
     assert dash_duo.find_element(f"#{ids.TREE_K}").get_attribute("value") == "5"
+
+    click(dash_duo, f"#{ids.STAB_RUN}")
+    dash_duo.wait_for_contains_text(f"#{ids.STAB_VERDICT}", "20 bootstrap resamples", timeout=60)
+    heights = bar_heights(dash_duo, ids.STAB_GRAPH)
+    assert len(heights) == 5 and all(0 <= height <= 1 for height in heights)
+    assert dash_duo.find_element(f"#{ids.STAB_RUN}").is_enabled()
+    retype(dash_duo, f"#{ids.SIL_K}", "4")
+    dash_duo.wait_for_contains_text(
+        f"#{ids.STAB_STALE}", "checked for K-Means (n_clusters = 5)", timeout=30
+    )
 
     dash_duo.wait_for_contains_text(f"#{ids.KDIST_USE_EPS}", "Use eps = ", timeout=30)
     before = dash_duo.find_element(f"#{ids.KDIST_USE_EPS}").text
