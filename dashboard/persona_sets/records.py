@@ -23,6 +23,7 @@ from dashboard.storage.personas import (
 )
 
 ROW_ID_COLUMN = "CustomerID"
+NEW_NAME_TRIES = 5
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -142,9 +143,29 @@ def save_persona_set(
 def save_as_new_set(
     store: PersonaStore, content: SetContent, *, name: str, author: str, exact_name=False
 ) -> PersonaSetVersion:
-    """A new set; unless ``exact_name``, a taken name becomes 'name (author)', 'name (author 2)'."""
+    """A new set; unless ``exact_name``, named 'name (author)', or 'name (author) 2'... when
+    that is taken.
+
+    Two saves at once (one person's two tabs) can both find the same name free; the store
+    refuses the second (it never replaces a set), which then tries the next free name, up to
+    ``NEW_NAME_TRIES`` times.
+    """
+    if exact_name:
+        return _create(store, content, name, author)
+    wanted = f"{name.strip()} ({author.strip()})"
+    for _ in range(NEW_NAME_TRIES - 1):
+        candidate = free_name(store, wanted)
+        try:
+            return _create(store, content, candidate, author)
+        except SegmentaError:
+            if not _name_taken(store, candidate):
+                raise
+    return _create(store, content, free_name(store, wanted), author)
+
+
+def _create(store: PersonaStore, content: SetContent, name: str, author: str):
     return store.create(
-        name=name if exact_name else free_name(store, f"{name.strip()} ({author.strip()})"),
+        name=name,
         dataset_name=content.dataset_name,
         dataset_hash=content.dataset_id,
         segmentation=content.segmentation,

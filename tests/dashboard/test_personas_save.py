@@ -22,6 +22,8 @@ from dashboard.pages.personas_library import (
 )
 from dashboard.pages.personas_save import loaded_text, save_outputs
 from dashboard.persona_sets import resolve
+from dashboard.persona_sets.records import NEW_NAME_TRIES
+from tests.dash_helpers import text_of
 
 KMEANS5 = {"method": "kmeans", "params": {"n_clusters": 5}}
 
@@ -142,6 +144,35 @@ def test_conflicting_saves_alert_and_save_as_new_keeps_both(services, source):
     assert reload_loaded["version"] == 2 and reload_conflict is False
     cards, *_ = editor_outputs(services, reload_source, None)
     assert card_names(cards)[0] == "Ann's name"
+
+
+def test_save_as_new_gives_up_after_a_few_names_taken_in_the_meantime(
+    services, source, monkeypatch
+):
+    """Each free name found is taken by another save just before this one creates its set:
+    ``NEW_NAME_TRIES`` names are tried, then the save is refused with the form kept, and no
+    set is replaced."""
+    *_, first, _, _ = save(services, source, None, form(services, source))
+    create, attempts = services.personas.create, []
+
+    def taken_just_before(**fields):
+        attempts.append(fields["name"])
+        create(**fields | {"author": "other tab"})
+        return create(**fields)
+
+    monkeypatch.setattr(services.personas, "create", taken_just_before)
+    status, conflict_open, _, loaded, _, _ = save(
+        services, source, first, form(services, source, n0="Mine"), as_new=True
+    )
+    assert loaded is no_update and conflict_open is not True
+    assert "‘Spring (ann) 5’ already exists" in text_of(status)
+    assert attempts == ["Spring (ann)"] + [
+        f"Spring (ann) {n}" for n in range(2, NEW_NAME_TRIES + 1)
+    ]
+    sets = {s.name: s for s in services.personas.list()}
+    assert set(sets) == {"Spring", *attempts}
+    assert all(sets[name].created_by == "other tab" for name in attempts)
+    assert services.personas.get(first["set_id"]).version == 1
 
 
 def test_saving_needs_an_author_and_distinct_persona_names(services, source):

@@ -139,23 +139,44 @@ def test_two_new_sets_with_one_name_at_once(services, source):
     assert saved_set.name == "Spring" and saved_set.latest_version == 1
 
 
-def test_save_as_new_from_two_tabs_of_one_person_at_once(services, source):
-    """The same person clicks "Save mine as a new persona set" in two tabs at once: both
-    texts end up saved. Both tabs pick the free name 'Spring (ann)' before either creates it,
-    so one may be refused (see tests/README.md); it keeps its form and saves on the retry."""
+def create_after_both_chose_a_name(store, n_sessions: int):
+    """``store.create`` held until ``n_sessions`` threads have each called it once: every
+    one of them has picked its free name before any set is created, the race that is
+    otherwise a matter of timing."""
+    barrier, first_call = threading.Barrier(n_sessions), threading.local()
+    create = store.create
+
+    def held(**fields):
+        if not getattr(first_call, "done", False):
+            first_call.done = True
+            barrier.wait()
+        return create(**fields)
+
+    return held
+
+
+def test_save_as_new_from_two_tabs_of_one_person_at_once(services, source, monkeypatch):
+    """The same person clicks "Save mine as a new persona set" in two tabs at once: both tabs
+    find 'Spring (ann)' free; one takes it, the other saves as 'Spring (ann) 2' at once."""
     *_, first, _, _ = save(services, source, None, form(services, source, "start"), "owner")
     tabs = [form(services, source, f"tab {tab}") for tab in range(2)]
+    monkeypatch.setattr(
+        services.personas, "create", create_after_both_chose_a_name(services.personas, len(tabs))
+    )
     results = all_at_once(
         [
             lambda personas=personas: save(services, source, first, personas, "ann", as_new=True)
             for personas in tabs
         ]
     )
+    saved_names = set()
     for personas, (status, conflict_open, _, loaded, _, _) in zip(tabs, results, strict=True):
-        assert conflict_open is not True
-        if loaded is no_update:
-            assert "already exists" in text_of(status)
-            *_, loaded, _, _ = save(services, source, first, personas, "ann", as_new=True)
-        assert names(services.personas.get(loaded["set_id"])) == [p["name"] for p in personas]
-    saved = {s.name for s in services.personas.list()}
-    assert saved == {"Spring", "Spring (ann)", "Spring (ann) 2"}
+        assert conflict_open is False and loaded is not no_update, text_of(status)
+        saved = services.personas.get(loaded["set_id"])
+        assert saved.version == 1 and names(saved) == [p["name"] for p in personas]
+        saved_names.add(saved.name)
+    assert saved_names == {"Spring (ann)", "Spring (ann) 2"}
+    assert {s.name for s in services.personas.list()} == {"Spring"} | saved_names
+    assert names(services.personas.get(first["set_id"])) == [
+        p["name"] for p in form(services, source, "start")
+    ], "the set saved first is untouched"
