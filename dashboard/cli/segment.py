@@ -15,6 +15,7 @@ from algorithms.loading import load_table
 from algorithms.methods import METHODS, Param
 from algorithms.model_io import SegmentModel, label_table, save_model
 from algorithms.segmentation import Segmentation, SegmentationSpec, run_segmentation
+from algorithms.stability import DISSOLVING, STABLE, Stability, segmentation_stability
 from dashboard.cli.common import (
     TABLE_WRITERS,
     add_database_argument,
@@ -22,6 +23,7 @@ from dashboard.cli.common import (
     check_output,
     describe_labelled,
     feature_choice,
+    whole_number,
     write_json,
     write_table,
     writing,
@@ -42,6 +44,8 @@ class SegmentResult:
     labelled: pd.DataFrame
     carried: "CarriedPersonas | None" = None
     """The saved persona set's names, when ``--personas`` gave one."""
+    stability: Stability | None = None
+    """Bootstrap stability of the segments, when ``--stability`` asked for it."""
 
     def report(self) -> dict:
         """The JSON report; without the fit time, so equal runs write equal files."""
@@ -54,15 +58,26 @@ class SegmentResult:
         record["personas"] = {str(c): name for c, name in self.model.cluster_names.items()}
         if self.carried is not None:
             record["persona_set"] = self.carried.report()
+        if self.stability is not None:
+            record["stability"] = self.stability.as_dict()
         return record
 
 
 def segment_table(
-    table: pd.DataFrame, spec: SegmentationSpec, persona_record: dict | None = None
+    table: pd.DataFrame,
+    spec: SegmentationSpec,
+    persona_record: dict | None = None,
+    stability_resamples: int = 0,
 ) -> SegmentResult:
-    """What ``segmenta segment`` computes: fit, scores, profiles, labels, and the names of a
-    saved persona set (its JSON record) where its personas match the new segments."""
+    """What ``segmenta segment`` computes: fit, scores, profiles, labels, the names of a
+    saved persona set (its JSON record) where its personas match the new segments, and the
+    segments' bootstrap stability over ``stability_resamples`` refits (none when 0)."""
     segmentation = run_segmentation(table, spec)
+    stability = None
+    if stability_resamples:
+        stability = segmentation_stability(
+            segmentation.prepared.matrix, segmentation.labels, spec, stability_resamples
+        )
     carried = None
     if persona_record is not None:
         from dashboard.cli.carried import CarriedPersonas  # the persona stack, only when asked
@@ -70,7 +85,7 @@ def segment_table(
         carried = CarriedPersonas.of(segmentation, persona_record)
     model = SegmentModel.from_segmentation(segmentation, carried.names if carried else None)
     labelled = label_table(table, segmentation.table_labels(), model.cluster_names)
-    return SegmentResult(segmentation, model, labelled, carried)
+    return SegmentResult(segmentation, model, labelled, carried, stability)
 
 
 def method_options() -> dict[str, tuple[Param, list[str]]]:
@@ -110,6 +125,11 @@ def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model", metavar="MODEL.joblib", help="save the fitted model for `segmenta assign`"
     )
+    parser.add_argument(
+        "--stability", type=whole_number(0), default=0, metavar="N",
+        help="refit on N bootstrap resamples and grade each segment stable (Jaccard >= "
+        f"{STABLE:g}), doubtful or dissolving (< {DISSOLVING:g}); 0 or absent: off",
+    )  # fmt: skip
     personas = parser.add_argument_group("saved personas")
     personas.add_argument(
         "--personas", metavar="NAME_OR_FILE",
@@ -165,7 +185,7 @@ def run_segment(args: argparse.Namespace) -> int:
         from dashboard.cli.database import persona_record as read_record  # only when asked
 
         persona_record = read_record(args.personas, args.database)
-    result = segment_table(load_table(args.input), spec, persona_record)
+    result = segment_table(load_table(args.input), spec, persona_record, args.stability)
     write_table(result.labelled, out)
     if report:
         write_json({"input": args.input, "output": str(out), **result.report()}, report)
@@ -200,9 +220,29 @@ def describe_segmentation(result: SegmentResult) -> list[str]:
             f"{scores.calinski_harabasz:.1f} · Davies-Bouldin {scores.davies_bouldin:.3f}"
         )
     lines += [f"note: {note}" for note in (segmentation.model.note_, scores.note) if note]
+    if result.stability is not None:
+        lines.append(describe_stability(result.stability, len(segmentation.labels)))
     if result.carried is not None:
         lines += result.carried.describe()
     return lines + describe_labelled(result.labelled)
+
+
+def describe_stability(stability: Stability, n_customers: int) -> str:
+    """'stability over 20 bootstrap resamples: stable 0, 1 · doubtful none · dissolving 2 ·
+    mean adjusted Rand 0.912', and the stratified sample when the table was above the cap."""
+    grades = " · ".join(
+        f"{grade} {', '.join(map(str, clusters)) or 'none'}"
+        for grade, clusters in stability.clusters_by_grade().items()
+    )
+    sample = (
+        f" (stratified sample of {stability.customers:,} of {n_customers:,} customers)"
+        if stability.customers < n_customers
+        else ""
+    )
+    return (
+        f"stability over {stability.n_resamples} bootstrap resamples{sample}: {grades} · "
+        f"mean adjusted Rand {stability.mean_adjusted_rand:.3f}"
+    )
 
 
 SEGMENT = Command(

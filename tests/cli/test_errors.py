@@ -77,6 +77,12 @@ def test_empty_file_or_header_only(segmenta, tmp_path, content):
         (["--algorithm", "kmeans", "--seed", "-3"], "argument --seed: must be at least 0"),
         (["--algorithm", "kmeans", "--encode", "Nope"], "Unknown column 'Nope'"),
         (["--algorithm", "kmeans", "--database", "sqlite:///p.db"], "only read with --personas"),
+        (
+            ["--algorithm", "kmeans", "--stability", "-1"],
+            "argument --stability: must be at least 0",
+        ),
+        (["--algorithm", "kmeans", "--stability", "2.5"], "argument --stability: expected a whole"),
+        (["--algorithm", "dbscan", "--eps", "1e-6", "--stability", "3"], "Every customer is noise"),
     ],
 )
 def test_bad_parameters(segmenta, sample_path, tmp_path, extra, expected):

@@ -19,6 +19,8 @@ from sklearn.preprocessing import StandardScaler
 
 import algorithms.methods.dbscan as dbscan_module
 from algorithms.loading import load_table
+from algorithms.methods import make_method
+from algorithms.stability import bootstrap_stability
 from tests.cli.conftest import INCOME, SCORE
 
 FEATURES = [INCOME, SCORE]
@@ -161,6 +163,41 @@ def test_report_notes_the_scalable_variant(segmenta, sample_path, tmp_path, monk
     labelled = load_table(out)
     expected = DBSCAN(eps=0.3, min_samples=5).fit_predict(scaled(labelled))
     assert adjusted_rand_score(labelled["Cluster"], expected) == 1.0
+
+
+def test_stability_is_the_bootstrap_of_the_fit_in_the_report_and_one_line(
+    segmenta, sample_path, tmp_path
+):
+    out, report_path = tmp_path / "segments.csv", tmp_path / "report.json"
+    run = segment(
+        segmenta, sample_path, out, "--algorithm", "kmeans", "--k", "5", "--n-init", "3",
+        "--stability", "6", "--report", report_path,
+    )  # fmt: skip
+    matrix = scaled(load_table(sample_path))
+    params = {"n_clusters": 5, "n_init": 3, "random_state": 0}
+    labels = make_method("kmeans", **params).fit(matrix).labels_
+    expected = bootstrap_stability(matrix, labels, lambda: make_method("kmeans", **params), 6, 0)
+    stability = json.loads(report_path.read_text())["stability"]
+    assert stability["n_resamples"] == 6 and stability["customers"] == 200
+    assert stability["mean_adjusted_rand"] == pytest.approx(expected.mean_adjusted_rand)
+    assert stability["jaccard_by_cluster"] == pytest.approx(
+        {str(c): jaccard for c, jaccard in expected.jaccard_by_cluster.items()}, abs=1e-6
+    )
+    (line,) = [line for line in run.out.splitlines() if line.startswith("stability")]
+    assert line.startswith("stability over 6 bootstrap resamples: stable ")
+    for grade, clusters in expected.clusters_by_grade().items():
+        assert f"{grade} {', '.join(map(str, clusters)) or 'none'}" in line
+    assert f"mean adjusted Rand {expected.mean_adjusted_rand:.3f}" in line
+
+
+def test_without_stability_the_report_has_none(segmenta, sample_path, tmp_path):
+    out, report_path = tmp_path / "segments.csv", tmp_path / "report.json"
+    run = segment(
+        segmenta, sample_path, out, "--algorithm", "kmeans", "--stability", "0",
+        "--report", report_path,
+    )  # fmt: skip
+    assert "stability" not in json.loads(report_path.read_text())
+    assert "stability over" not in run.out
 
 
 def test_rows_with_missing_values_stay_with_an_empty_cluster(segmenta, sample_path, tmp_path):
