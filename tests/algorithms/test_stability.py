@@ -147,6 +147,21 @@ def test_a_large_table_is_resampled_from_a_stratified_sample(rng):
     assert reports == [(1, 3), (2, 3), (3, 3)]
 
 
+def test_dbscan_is_resampled_from_every_customer_whatever_the_cap(three_blobs):
+    """A sample would be sparser than the table, and eps describes the table's density."""
+    points, _ = three_blobs
+    chosen = spec("dbscan", eps=0.5, min_samples=5)
+    labels = make_method("dbscan", **chosen.method_params()).fit(points).labels_
+
+    result = segmentation_stability(points, labels, chosen, n_resamples=3, sample_size=100)
+
+    assert result.customers == len(points)
+    expected = bootstrap_stability(
+        points, labels, lambda: make_method("dbscan", eps=0.5, min_samples=5), 3, 0
+    )
+    assert result == expected
+
+
 def test_noise_only_results_and_failing_refits_are_parameter_errors(three_blobs):
     points, _ = three_blobs
     with pytest.raises(ParameterError, match="Every customer is noise"):
