@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -157,11 +157,16 @@ def method_and_params():
     ),
     method=method_and_params(),
 )
+@example(  # two customers with the same values cannot make two K-Means segments
+    points=np.array([[1.0, 2.0], [1.0, 2.0]]),
+    method=("kmeans", {"n_clusters": 2, "n_init": 2, "random_state": 0}),
+)
 def test_label_invariants(points, method):
     name, params = method
     model = make_method(name, **params)
     k = params.get("n_clusters", 1)
-    if k > len(points) or (name == "hierarchical" and len(points) < 2):
+    too_few = k > len(points) or (name == "hierarchical" and len(points) < 2)
+    if too_few or (name == "kmeans" and k > len(np.unique(points, axis=0))):
         with pytest.raises(ParameterError):
             model.fit(points)
         return
