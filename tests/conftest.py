@@ -1,11 +1,22 @@
 """Fixtures shared by the callback, HTTP and browser tests: an app built on a fresh instance
-folder, and headless Debian Chromium for ``dash_duo``."""
+folder, and headless Debian Chromium for ``dash_duo``; and the Hypothesis profile.
 
+CI (``.ci/run``) sets ``SEGMENTA_HYPOTHESIS_PROFILE=ci``: the property tests then draw the same
+examples on every run, so a red CI means a change broke something, not that a new random
+example was drawn. ``make test`` on a workstation keeps drawing new ones (and replays any
+failure it found from ``.hypothesis/``), which is where new defects are found.
+"""
+
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("SEGMENTA_HYPOTHESIS_PROFILE", "default"))
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
