@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
+from algorithms.column_use import not_numeric
 from algorithms.errors import DataError, FeatureError
 
 SCALERS = {
@@ -206,10 +207,7 @@ class FeaturePreprocessor:
         """One customer is no segmentation; said before "the same value for every customer",
         which is true of one row but points at the wrong fix."""
         if n_complete == 1 and n_rows == 1:
-            raise DataError(
-                "The table has only 1 customer, and segments need many: load the whole "
-                "customer table."
-            )
+            raise only_one_customer("The table")
         if n_complete == 1:
             raise DataError(
                 f"Only 1 of {n_rows:,} customers has a value in every chosen column, and "
@@ -225,6 +223,13 @@ class FeaturePreprocessor:
                 )
 
 
+def only_one_customer(table_name: str) -> DataError:
+    """The error for a table of one row (``table_name``: "The table", or the file's name)."""
+    return DataError(
+        f"{table_name} has only 1 customer, and segments need many: load the whole customer table."
+    )
+
+
 def _require_numeric(table: pd.DataFrame, column: str) -> None:
     values = table[column]
     if pd.api.types.is_bool_dtype(values):
@@ -238,15 +243,9 @@ def _require_numeric(table: pd.DataFrame, column: str) -> None:
     coerced = pd.to_numeric(values, errors="coerce")
     bad = values.notna() & coerced.isna()
     if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
         raise FeatureError(
-            f"Column '{column}' is not numeric: data row {position + 1} holds "
-            f"'{values.iloc[position]}' ({_count(int(bad.sum()), 'such value')}). Clean the "
-            "column or choose another feature."
+            f"Column {not_numeric(column, values, bad)}. Clean the column or choose another "
+            "feature."
         )
     if coerced.isna().all():
         raise FeatureError(f"Column '{column}' has no values: choose another feature.")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -5,6 +5,7 @@ import argparse
 
 import pandas as pd
 
+from algorithms.column_use import why_not_a_feature
 from algorithms.loading import load_table
 from algorithms.preprocessing import categorical_candidates, numeric_feature_candidates
 from dashboard.cli.common import INPUT_HELP, aligned
@@ -25,29 +26,12 @@ def describe_columns(table: pd.DataFrame) -> pd.DataFrame:
         elif column in encodable:
             use = f"--encode ({distinct} categories)"
         else:
-            use = f"no: {why_not_usable(values)}"
+            use = f"no: {why_not_a_feature(values)}"
         rows.append(
             {"column": column, "type": str(values.dtype), "missing": int(values.isna().sum()),
              "distinct": distinct, "use": use}
         )  # fmt: skip
     return pd.DataFrame(rows)
-
-
-def why_not_usable(values: pd.Series) -> str:
-    if values.nunique(dropna=True) <= 1:
-        return "one value only"
-    if pd.api.types.is_bool_dtype(values):
-        return "true/false"
-    present = values.dropna()
-    not_numbers = pd.to_numeric(present, errors="coerce").isna()
-    if not not_numbers.any():
-        return "numbers written with leading zeros: an identifier?"
-    if present.nunique() == len(present):
-        return "text, every value differs: an identifier?"
-    if not_numbers.mean() <= 0.1:
-        first = present[not_numbers].iloc[0]
-        return f"{int(not_numbers.sum())} values are not numbers (e.g. {first!r}): clean them"
-    return f"text with {values.nunique(dropna=True)} distinct values"
 
 
 def add_columns_arguments(parser: argparse.ArgumentParser) -> None:

@@ -64,6 +64,20 @@ def test_columns_says_which_columns_can_be_features(segmenta, shared_data):
     assert len(run.out.splitlines()) == 3 + 5
 
 
+def test_columns_says_where_a_column_of_numbers_holds_stray_values(segmenta):
+    """Numbers kept as text because of '12k' or 'inf': the row of the first and how many."""
+    bad = Path(__file__).parents[1] / "data" / "bad"
+    expected = {
+        "non_numeric_values.csv": "data row 5 holds '12k' (2 such values)",
+        "missing_and_infinite.csv": "data row 9 holds 'inf' (1 such value)",
+    }
+    for file, where in expected.items():
+        run = segmenta("columns", bad / file)
+        assert run.code == 0, run.err
+        (income,) = [line for line in run.out.splitlines() if line.startswith(INCOME)]
+        assert income.endswith(f"no: not numeric: {where}; clean the column")
+
+
 def run_script(*args):
     if not SCRIPT.exists():
         pytest.skip(f"the segmenta script is not installed at {SCRIPT} (run make)")

@@ -127,6 +127,8 @@ def test_every_corpus_file_through_the_upload(case, services, sample_view, path_
     else:
         assert controls.alert.color == "info", message
         assert "Loaded" in message or "holds the same table" in message
+        for fragment in case.upload_note:
+            assert fragment in message
         view = controls.store
         assert view["dataset_id"] in {info.dataset_id for info in services.datasets.list()}
         assert len(view["features"]) >= 2 and controls.shown == view

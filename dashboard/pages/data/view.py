@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from dash import Output, html
 
+from algorithms.column_use import nearly_numeric
 from algorithms.errors import DataError, FeatureError, SegmentaError
 from algorithms.loading import load_table
 from algorithms.preprocessing import (
@@ -24,6 +25,7 @@ from algorithms.preprocessing import (
     PreparedFeatures,
     categorical_candidates,
     numeric_feature_candidates,
+    only_one_customer,
 )
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
@@ -116,7 +118,9 @@ def check_view(table: pd.DataFrame, view: View) -> PreparedFeatures:
 
 
 def read_upload(contents: str, filename: str | None, limits) -> pd.DataFrame:
-    """The uploaded table, refused with a specific message when it cannot be segmented."""
+    """The uploaded table, refused with a specific message when it cannot be segmented: one
+    customer, or fewer than two numeric columns that vary (naming the columns of numbers that
+    stray values keep as text, and where those values are)."""
     name = filename or "upload"
     try:
         raw = base64.b64decode(contents.split(",", 1)[1], validate=True)
@@ -125,19 +129,30 @@ def read_upload(contents: str, filename: str | None, limits) -> pd.DataFrame:
             f"'{name}' arrived damaged (not a complete upload): upload it again."
         ) from error
     table = load_table(raw, name, limits=limits)
+    if len(table) == 1:
+        raise only_one_customer(f"'{name}'")
     numeric = numeric_feature_candidates(table)
-    if not numeric:
-        raise DataError(
-            f"'{name}' has no numeric column that varies (its columns: "
-            f"{', '.join(map(str, table.columns[:10]))}): segments need at least two numeric "
-            "columns such as age, income or spending score. Add them or choose another file."
-        )
-    if len(numeric) < MIN_FEATURES:
-        raise DataError(
-            f"'{name}' has only one numeric column that varies ({numeric[0]!r}): segments need at "
-            "least two, such as age, income or spending score. Add one or choose another file."
-        )
-    return table
+    if len(numeric) >= MIN_FEATURES:
+        return table
+    if numeric:
+        found, choice = f"has only one numeric column that varies ({numeric[0]!r})", "add one"
+    else:
+        columns = ", ".join(map(str, table.columns[:10]))
+        found, choice = f"has no numeric column that varies (its columns: {columns})", "add them"
+    strays = stray_values_said(table)
+    advice = f"{choice.capitalize()} or choose another file."
+    if strays:
+        advice = f"{strays}: clean those values and upload the file again. {advice}"
+    raise DataError(
+        f"'{name}' {found}: segments need at least two numeric columns such as age, income or "
+        f"spending score. {advice}"
+    )
+
+
+def stray_values_said(table: pd.DataFrame) -> str:
+    """The columns of numbers that stray values keep as text, and where those values are
+    (``algorithms.column_use``); empty when there are none."""
+    return "; ".join(nearly_numeric(table))
 
 
 class CallbackOutputs:
@@ -320,6 +335,9 @@ def upload_controls(services, contents: str, filename: str | None) -> ViewContro
     message = f"Loaded '{info.name}': {info.n_rows:,} customers, {info.n_columns} columns."
     if filename and info.name != filename:
         message = f"'{filename}' holds the same table as '{info.name}', already loaded: using it."
+    strays = stray_values_said(table)
+    if strays:
+        message += f" Not offered as features: {strays}. Clean those values to use them."
     controls = _write(services, view, alert=info_alert(message))
     controls.upload_contents = None
     return controls

@@ -8,9 +8,11 @@ segment it on from the command line, and the outcome on each way in:
   answer to a body over its size cap, refused before the file name is parsed).
 - ``cli``: the file loads, but ``segmenta segment --features ... --algorithm kmeans --k 5``
   must fail with this message (None: it must succeed).
-- ``upload``: the file loads, but the Data page must refuse it as a table to segment (no two
-  numeric columns that vary, unusable default features) with this message (None: it loads and
-  becomes the current view).
+- ``upload``: the file loads, but the Data page must refuse it as a table to segment (one
+  customer, no two numeric columns that vary, unusable default features) with this message
+  (None: it loads and becomes the current view).
+- ``upload_note``: the file becomes the view, and the message saying so also holds these
+  fragments (a column of numbers kept out of the features by stray values).
 
 Fragments say what is wrong and where (column, row, line), and the start of what to do.
 """
@@ -30,6 +32,7 @@ class Case:
     refused: tuple[str, ...] | None = None
     cli: tuple[str, ...] | None = None
     upload: tuple[str, ...] | None = None
+    upload_note: tuple[str, ...] = ()
     too_large: bool = False
     cli_issue: str | None = None
     """A known defect of the CLI on this file (its test is a strict xfail until fixed)."""
@@ -61,7 +64,7 @@ CASES: tuple[Case, ...] = (
         "one customer",
         MALL_FEATURES,
         cli=("The table has only 1 customer", "load the whole customer table"),
-        upload=("'one_row.csv' has no numeric column that varies",),
+        upload=("'one_row.csv' has only 1 customer", "load the whole customer table"),
     ),
     Case(
         "fewer_rows_than_k.csv",
@@ -94,7 +97,11 @@ CASES: tuple[Case, ...] = (
         "missing_and_infinite.csv",
         "empty, NA, inf and -inf cells",
         ("Age", "Income", "Spend"),
-        upload=("has only one numeric column that varies ('Age')",),
+        upload=(
+            "has only one numeric column that varies ('Age')",
+            "'Annual Income (k$)' is not numeric: data row 9 holds 'inf' (1 such value); "
+            "'Spend' is not numeric: data row 15 holds '-inf' (1 such value): clean those values",
+        ),
     ),
     Case(
         "constant_column.csv",
@@ -107,6 +114,10 @@ CASES: tuple[Case, ...] = (
         cli=(
             "Column 'Annual Income (k$)' is not numeric: data row 5 holds '12k' (2 such values)",
             "Clean the column",
+        ),
+        upload_note=(
+            "Not offered as features: 'Annual Income (k$)' is not numeric: data row 5 holds "
+            "'12k' (2 such values). Clean those values",
         ),
     ),
     Case(
