@@ -149,6 +149,15 @@ def test_default_features_skip_identifiers_and_codes(services, sample_view):
     assert controls.preset_two_disabled and controls.preset_three_disabled
 
 
+STRAY_VALUES_CSV = (
+    "revenue,spend\n"
+    + "\n".join(
+        f"{'12k' if row == 3 else row * 3},{'inf' if row == 7 else row % 7}" for row in range(20)
+    )
+).encode()
+"""Two columns of numbers, each kept as text by one stray value (data rows 4 and 8)."""
+
+
 @pytest.mark.parametrize(
     ("raw", "filename", "message"),
     [
@@ -159,6 +168,15 @@ def test_default_features_skip_identifiers_and_codes(services, sample_view):
             b"name,spend\nAnn,31\nBo,45\n",
             "spend.csv",
             "has only one numeric column that varies ('spend')",
+        ),
+        (
+            STRAY_VALUES_CSV,
+            "strays.csv",
+            "has no numeric column that varies (its columns: revenue, spend): segments need at "
+            "least two numeric columns such as age, income or spending score. 'revenue' is not "
+            "numeric: data row 4 holds '12k' (1 such value); 'spend' is not numeric: data row 8 "
+            "holds 'inf' (1 such value): clean those values and upload the file again. Add them "
+            "or choose another file.",
         ),
         (b"a,b\n1,2\n", "table.xls", "old-style (.xls)"),
         (b"PK\x03\x04 not really a workbook", "book.xlsx", "not a readable Excel workbook"),
