@@ -60,6 +60,7 @@ class Diagnosis:
             "k_sweep": sweep.where(sweep.notna(), None).to_dict(orient="records"),
             "silhouette_sample_size": self.sweep.silhouette_sample_size,
             "knee": self.sweep.knee,
+            "note": self.sweep.note or None,
             "recommended_k": recommendation.k if recommendation else None,
             "reason": recommendation.reason if recommendation else None,
             "votes": recommendation.votes if recommendation else {},
@@ -145,6 +146,8 @@ def describe_diagnosis(diagnosis: Diagnosis) -> list[str]:
         "Recommended: "
         + (diagnosis.recommendation.reason if diagnosis.recommendation else "no k can be scored"),
     ]
+    if sweep.note:
+        lines.append(sweep.note)
     if sweep.silhouette_sample_size and sweep.silhouette_sample_size < len(prepared.matrix):
         lines.append(
             f"Silhouettes on a stratified sample of {sweep.silhouette_sample_size:,} customers."

@@ -65,26 +65,13 @@ def sweep_outputs(services, view_data: dict, k_range, set_progress=None) -> tupl
         view = View.from_store(view_data)
         k_min, k_max = k_bounds(k_range)
         n_rows = len(services.analysis.prepare(view).matrix)
-        alerts = []
-        if k_min >= n_rows:
-            raise ParameterError(
-                f"This view has {n_rows} customers, so k must stay below {n_rows}: "
-                "lower the k range."
-            )
-        if k_max >= n_rows:
-            alerts.append(
-                info_alert(
-                    f"This view has {n_rows} customers, so the curves stop at k = {n_rows - 1} "
-                    f"instead of {k_max}."
-                )
-            )
-            k_max = n_rows - 1
         progress = sweep_progress(set_progress, k_min) if set_progress else None
         result = services.analysis.sweep(view, k_min, k_max, seed=0, progress=progress)
     except Exception as error:  # noqa: BLE001  (shown as an alert, see dashboard.feedback)
         message = figures.message_figure("No elbow curve: see the message above.")
         return error_alert(error, "the k sweep"), message, message, None
     sweep = result.sweep
+    alerts = [info_alert(sweep.note)] if sweep.note else []
     if sweep.knee is None:
         alerts.append(info_alert("The elbow curve has no clear knee in this k range."))
     return (

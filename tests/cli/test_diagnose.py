@@ -86,6 +86,23 @@ def test_k_range_and_min_samples_are_followed(segmenta, sample_path, tmp_path):
     assert record["dbscan"]["min_samples"] == 8
 
 
+def test_a_sweep_cut_short_says_where_and_why(segmenta, tmp_path):
+    path = tmp_path / "twins.csv"
+    path.write_text("x,y\n" + "1,2\n5,9\n" * 4)
+    json_path = tmp_path / "diagnosis.json"
+    run = segmenta(
+        "diagnose", path, "--features", "x", "y", "--k-min", "1", "--k-max", "6",
+        "--min-samples", "2", "--json", json_path,
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    note = (
+        "Only 2 customers differ in the chosen features, so the curves stop at k = 2 instead of 6."
+    )
+    assert note in run.out
+    record = json.loads(json_path.read_text())
+    assert record["note"] == note and [row["k"] for row in record["k_sweep"]] == [1, 2]
+
+
 def test_min_samples_follows_the_table_size_unless_given():
     import pandas as pd
 

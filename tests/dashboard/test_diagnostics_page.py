@@ -134,8 +134,13 @@ def test_a_k_range_beyond_the_rows_stops_at_the_last_possible_k(services):
     assert "stop at k = 5" in texts(alerts)
     assert max(trace(elbow, "Inertia").x) == 5
 
+    twice = custom_view(services, pd.concat([table.head(2)] * 3, ignore_index=True), ["x", "y"])
+    alerts, elbow, _, _ = sweep_outputs(services, twice, [1, 10])
+    assert "Only 2 customers differ in the chosen features" in texts(alerts)
+    assert max(trace(elbow, "Inertia").x) == 2
+
     alerts, elbow, _, recommendation = sweep_outputs(services, small, [7, 12])
-    assert alerts.color == "warning" and "k must stay below 6" in texts(alerts)
+    assert alerts.color == "warning" and "6 customers, so k cannot start at 7" in texts(alerts)
     assert recommendation is None and not elbow.data
 
 
