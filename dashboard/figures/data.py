@@ -63,10 +63,11 @@ def column_summary(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """One row per column: type, missing count and the statistics that fit its type.
 
     Numbers get count, mean, std, min, quartiles and max; other columns the number of distinct
-    values and the most common one.
+    values and the most common one. An infinite number counts as missing, as in the fit,
+    which leaves such customers out: the statistics describe the finite values.
     """
     numeric = [column for column in columns if is_number_column(table[column])]
-    block = table[numeric].astype("float64")
+    block = table[numeric].astype("float64").replace([np.inf, -np.inf], np.nan)
     stats = pd.DataFrame(
         {
             "Count": block.count(),
@@ -84,6 +85,7 @@ def column_summary(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         values = table[column]
         row = {"Column": column, "Type": _type_name(values), "Missing": int(values.isna().sum())}
         if column in stats.index:
+            row["Missing"] = int(block[column].isna().sum())
             row |= stats.loc[column].to_dict() | {"Distinct": values.nunique()}
         else:
             counts = values.value_counts()

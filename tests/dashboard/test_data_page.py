@@ -5,6 +5,7 @@ sample), uploads against what ``load_table`` and the dataset store make of the s
 """
 
 import io
+import warnings
 
 import dash
 import numpy as np
@@ -340,6 +341,19 @@ def test_overview_of_the_sample(services, sample_view):
     assert {trace.name for trace in panels.scatter_matrix.data} == {"Female", "Male"}
     assert panels.scatter_note == ""
     assert (panels.box_value, panels.box_group) == (SPENDING, "Gender")
+
+
+def test_infinite_numbers_count_as_missing_and_stay_out_of_the_statistics():
+    table = pd.DataFrame({"Spend": [1.0, np.inf, 3.0, np.nan, -np.inf, 8.0], "Tag": list("abcdef")})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        summary = figures.column_summary(table, ["Spend", "Tag"])
+    finite = np.array([1.0, 3.0, 8.0])
+    assert summary.loc["Spend", "Missing"] == 3
+    assert summary.loc["Spend", "Count"] == 3
+    assert summary.loc["Spend", "Mean"] == pytest.approx(finite.mean())
+    assert (summary.loc["Spend", "Min"], summary.loc["Spend", "Max"]) == (1.0, 8.0)
+    assert summary.loc["Tag", "Missing"] == 0
 
 
 def test_box_plot_quartiles_per_group(services, sample_view):

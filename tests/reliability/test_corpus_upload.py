@@ -147,7 +147,7 @@ def test_a_table_with_fewer_customers_than_k_explains_it_in_the_panels(services,
         assert "needs at least 5 customers" in message
         assert "the table has 3: lower k to 3 or fewer, or load more customers" in message
     assert "K-Means with k=5" in text_of(outputs["kmeans"][2])
-    assert "This view has 3 customers" in text_of(outputs["k sweep"][0])
+    assert "There are 3 customers, so the curves stop at k = 2" in text_of(outputs["k sweep"][0])
 
 
 def test_the_k_sweep_on_two_distinct_customers_lets_no_warning_escape(tmp_path, path_of):
