@@ -17,6 +17,8 @@ TIMEOUT = 30
 K_INPUT = "#compare-kmeans-param-n_clusters input"
 EPS_INPUT = "#compare-dbscan-param-eps"
 COPIED_LINK = "return window.dash_component_api.getLayout('copy-link').props.content;"
+INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
+PUBLISHED = "return window.dash_component_api.getLayout('page-query').props.data;"
 
 
 def wait_for_compare(dash_duo, k=5):
@@ -200,6 +202,12 @@ def test_the_copy_button_copies_the_link(dash_duo, app):
     assert dash_duo.get_logs() == []
 
 
+def published_features(dash_duo) -> list[str]:
+    """The features the open page last published (what the router compares a URL with)."""
+    published = dash_duo.driver.execute_script(PUBLISHED) or {}
+    return (published.get("query") or {}).get("features")
+
+
 def test_back_and_forward_move_between_views_on_the_data_page(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/data")
@@ -220,6 +228,8 @@ def test_back_and_forward_move_between_views_on_the_data_page(dash_duo, app):
         "#dataset-badge", "Income × Spending (standard)", timeout=TIMEOUT
     )
     until(lambda: "Age" not in dash_duo.find_element("#data-features").text, timeout=TIMEOUT)
+    # the router compares a URL with what the page published: forward only once it has
+    until(lambda: published_features(dash_duo) == [INCOME, SPENDING], timeout=TIMEOUT)
     dash_duo.driver.forward()
     dash_duo.wait_for_contains_text("#dataset-badge", "Age × Income", timeout=TIMEOUT)
     until(lambda: "Age" in dash_duo.find_element("#data-features").text, timeout=TIMEOUT)
