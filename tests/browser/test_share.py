@@ -104,6 +104,14 @@ def share_methods() -> tuple[str, ...]:
     return ("kmeans", "dbscan", "hierarchical")
 
 
+def published(dash_duo) -> dict:
+    """What the open page last published as its URL settings. The router rebuilds a page on
+    back or forward only where the URL differs from it, so a test goes back and forth only
+    once the page has published what the last step showed."""
+    state = dash_duo.driver.execute_script(PUBLISHED) or {}
+    return state.get("query") or {}
+
+
 def note_counts(driver, method: str) -> str:
     """The panel note without its fit time: segment and noise counts, cut height."""
     note = driver.find_element("css selector", f"#compare-{method}-note").text
@@ -135,9 +143,11 @@ def test_back_and_forward_move_between_settings(dash_duo, app):
     until(lambda: legend(dash_duo.driver, "kmeans") == five, timeout=TIMEOUT)
     assert k_value(dash_duo.driver) == "5"
 
+    until(lambda: published(dash_duo).get("km_n_clusters") == "5", timeout=TIMEOUT)
     dash_duo.driver.forward()
     dash_duo.wait_for_contains_text("#compare-kmeans-note", "4 segments", timeout=TIMEOUT)
     assert k_value(dash_duo.driver) == "4"
+    until(lambda: published(dash_duo).get("km_n_clusters") == "4", timeout=TIMEOUT)
     dash_duo.driver.forward()
     dash_duo.wait_for_contains_text("#compare-kmeans-note", "3 segments", timeout=TIMEOUT)
     assert "km_n_clusters=3&" in dash_duo.driver.current_url
@@ -202,12 +212,6 @@ def test_the_copy_button_copies_the_link(dash_duo, app):
     assert dash_duo.get_logs() == []
 
 
-def published_features(dash_duo) -> list[str]:
-    """The features the open page last published (what the router compares a URL with)."""
-    published = dash_duo.driver.execute_script(PUBLISHED) or {}
-    return (published.get("query") or {}).get("features")
-
-
 def test_back_and_forward_move_between_views_on_the_data_page(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/data")
@@ -228,8 +232,7 @@ def test_back_and_forward_move_between_views_on_the_data_page(dash_duo, app):
         "#dataset-badge", "Income × Spending (standard)", timeout=TIMEOUT
     )
     until(lambda: "Age" not in dash_duo.find_element("#data-features").text, timeout=TIMEOUT)
-    # the router compares a URL with what the page published: forward only once it has
-    until(lambda: published_features(dash_duo) == [INCOME, SPENDING], timeout=TIMEOUT)
+    until(lambda: published(dash_duo).get("features") == [INCOME, SPENDING], timeout=TIMEOUT)
     dash_duo.driver.forward()
     dash_duo.wait_for_contains_text("#dataset-badge", "Age × Income", timeout=TIMEOUT)
     until(lambda: "Age" in dash_duo.find_element("#data-features").text, timeout=TIMEOUT)
