@@ -116,10 +116,11 @@ def keep_saving(server, app, source, base, set_id, round_number, log, stop) -> N
             response = post_save(
                 server, app, source, loaded, "Kill test", "killer", personas_tagged(base, tag)
             )
-        except requests.RequestException:
+            answer = response.json()
+        except requests.RequestException:  # JSONDecodeError too: an answer cut off mid-way
             log.cut_off += 1
             return
-        outcome = save_outcome(response.json())
+        outcome = save_outcome(answer)
         if outcome.saved:
             log.acknowledged[outcome.loaded["version"]] = tag
 
