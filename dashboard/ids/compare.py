@@ -68,6 +68,10 @@ class PanelIds:
     def use(self) -> str:
         return self._id("use")
 
+    @property
+    def diagnose(self) -> str:
+        return self._id("diagnose")
+
     def control(self, param: str) -> str:
         return self._id(f"param-{param}")
 

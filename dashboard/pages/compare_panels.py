@@ -41,7 +41,10 @@ class PanelView:
     alert: object
     profile: object
     href: str | None
+    """The Personas page on this result; None while there is no segment to name."""
     shown: dict | None
+    diagnostics_href: str | None = None
+    """The Diagnostics page on this result: its silhouette plot and stability check."""
 
     def outputs(self) -> tuple:
         """In the order of the panel callback's outputs."""
@@ -52,6 +55,8 @@ class PanelView:
             self.profile,
             self.href,
             self.href is None,
+            self.diagnostics_href,
+            self.diagnostics_href is None,
             self.shown,
         )
 
@@ -137,14 +142,17 @@ def _drawn(services, request: dict, reference: dict | None) -> PanelView:
         seed=SEED,
     )
     n_clusters = result.scores["n_clusters"]
-    href = result_href("/personas", request["method"], result.spec["params"])
+    method, params = request["method"], result.spec["params"]
+    if method == "hierarchical":  # a cut by height is, on the silhouette plot, its k
+        params = params | {"n_clusters": n_clusters}
     return PanelView(
         figure=scatter.figure,
         note=_note(result, scatter.note),
         alert=_warnings(services, request, result),
         profile=profile_table(result.profile, view.features, names, colors),
-        href=href if n_clusters else None,
+        href=result_href("/personas", method, result.spec["params"]) if n_clusters else None,
         shown=request,
+        diagnostics_href=result_href("/diagnostics", method, params) if n_clusters >= 2 else None,
     )
 
 

@@ -16,11 +16,13 @@ from sklearn.metrics import (
 from sklearn.preprocessing import StandardScaler
 
 from algorithms.errors import ParameterError
+from dashboard import share
+from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.figures.colors import NOISE_COLOR
 from dashboard.figures.scatter import MAX_TRACES, cluster_scatter
 from dashboard.ids import compare as ids
-from dashboard.pages import compare, compare_panels
+from dashboard.pages import compare, compare_panels, diagnostics_link
 from dashboard.pages.compare_controls import initial_values, params_from_controls
 from dashboard.pages.compare_metrics import crosstab_output, metrics_outputs
 from dashboard.pages.compare_panels import (
@@ -28,8 +30,10 @@ from dashboard.pages.compare_panels import (
     fit_in_background,
     panel_request,
     panel_view,
+    segmentation,
     suggested_eps,
 )
+from dashboard.pages.diagnostics_panels import method_params
 from tests.dash_helpers import callback_payload, text_of
 
 INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
@@ -368,3 +372,39 @@ def test_eps_hint_advises_a_larger_min_samples_on_large_tables(services):
     large_view = {**sample_view, "dataset_id": large.dataset_id, "features": FEATURES[2]}
     _, hint = eps_defaults(services, large_view, 5, 0.3)
     assert f"min_samples ≈ {suggest_min_samples(30_000, 2)} gives steadier" in hint
+
+
+@pytest.mark.parametrize(
+    ("method", "controls"),
+    [
+        ("kmeans", {"n_clusters": 4}),
+        ("dbscan", {}),
+        ("hierarchical", {"linkage": "average", "distance_threshold": 2.0}),
+    ],
+)
+def test_each_panel_links_to_its_own_silhouettes_and_stability(services, view, method, controls):
+    """The Diagnostics page opened from a panel's link checks the very result the panel shows,
+    a tree cut by height included (the silhouette plot takes it as its k)."""
+    cut_by = "height" if "distance_threshold" in controls else None
+    shown = panel_view(services, request_for(services, view, method, cut_by, **controls))
+    path, _, query = shown.diagnostics_href.partition("?")
+    assert path == "/diagnostics"
+    values, problems = diagnostics_link.restore(share.parse_search(query))
+    assert problems == []
+    params = method_params(
+        values["sil_method"],
+        values["sil_k"],
+        values["sil_eps"],
+        values["sil_min_samples"],
+        values["sil_linkage"],
+    )
+    linked = services.analysis.segmentation(View.from_store(view), values["sil_method"], params)
+    panel = segmentation(services, shown.shown)
+    assert values["sil_method"] == method
+    np.testing.assert_array_equal(linked.labels, panel.labels)
+
+
+def test_a_panel_without_two_segments_links_to_no_diagnostics(services, view):
+    all_noise = panel_view(services, request_for(services, view, "dbscan", eps=0.01))
+    assert all_noise.diagnostics_href is None
+    assert all_noise.outputs()[7] is True  # the button is disabled
