@@ -178,11 +178,3 @@ def best_jaccards(
         best, cell_old, overlap / (member_sizes[cell_old] + new_sizes[cell_new] - overlap)
     )
     return best
-
-
-def _best_jaccard(rows, in_cluster, refit) -> float:
-    """``best_jaccards`` of one cluster given by which of ``rows`` belong to it."""
-    rows = np.asarray(rows, dtype=np.int64)
-    codes = np.full(int(rows.max(initial=-1)) + 1, NOISE)
-    codes[rows[np.asarray(in_cluster, dtype=bool)]] = 0
-    return float(best_jaccards(rows, codes, refit, 1)[0])

@@ -16,7 +16,8 @@ from algorithms.methods import NOISE, make_method
 from algorithms.methods.base import member_means, relabel, size_order
 from algorithms.profiling import _make_unique, draft_label, profile_clusters
 from algorithms.sampling import stratified_sample
-from algorithms.stability import _best_jaccard, best_jaccards
+from algorithms.stability import best_jaccards
+from tests.algorithms.helpers import best_jaccard
 
 N_SEGMENTS = 3_000
 FEATURES = ["Age", "Annual Income (k$)", "Spending Score (1-100)"]
@@ -189,7 +190,7 @@ def test_stratified_sample_of_thousands_of_segments_stays_near_its_size(many_seg
 
 
 def best_jaccard_loop(rows, in_cluster, refit):
-    """The replaced set-based ``_best_jaccard``."""
+    """The replaced set-based ``best_jaccard``."""
     members = set(rows[in_cluster].tolist())
     if not members:
         return 0.0
@@ -217,7 +218,7 @@ def test_best_jaccards_of_every_cluster_are_the_set_loop():
     assert got.min() > 0 and got.max() < 1
     for cluster in clusters[:5]:
         in_cluster = labels[rows] == cluster
-        assert _best_jaccard(rows, in_cluster, refit) == best_jaccard_loop(rows, in_cluster, refit)
+        assert best_jaccard(rows, in_cluster, refit) == best_jaccard_loop(rows, in_cluster, refit)
 
 
 def test_a_cluster_never_drawn_scores_zero():

@@ -10,10 +10,10 @@ from algorithms.sampling import stratified_sample
 from algorithms.segmentation import SegmentationSpec
 from algorithms.stability import (
     Stability,
-    _best_jaccard,
     bootstrap_stability,
     segmentation_stability,
 )
+from tests.algorithms.helpers import best_jaccard
 
 
 def kmeans(k):
@@ -80,8 +80,8 @@ def test_best_jaccard_is_over_distinct_customers():
     in_cluster = np.array([True, True, True, False, False, False, False])
     refit = np.array([5, 5, 5, 5, 6, 6, -1])
     # original members {0, 1}; refit cluster 5 holds {0, 1, 2}: Jaccard 2/3
-    assert _best_jaccard(rows, in_cluster, refit) == pytest.approx(2 / 3)
-    assert _best_jaccard(rows, np.zeros(7, dtype=bool), refit) == 0.0
+    assert best_jaccard(rows, in_cluster, refit) == pytest.approx(2 / 3)
+    assert best_jaccard(rows, np.zeros(7, dtype=bool), refit) == 0.0
 
 
 def test_progress_is_reported_after_each_refit(three_blobs):
