@@ -193,7 +193,7 @@ class Analysis:
         """Bootstrap stability of a segmentation (see ``algorithms.stability``); ``progress``
         receives (resample, of) while it is computed, not when it comes from the cache."""
         spec = view.spec(method, params, seed)
-        key = result_key("stability", view.dataset_id, **spec.as_dict())
+        key = _stability_key(view, spec)
 
         def compute() -> Stability:
             result = self.segmentation(view, method, params, seed)
@@ -201,3 +201,14 @@ class Analysis:
             return segmentation_stability(matrix, result.labels, spec, progress=progress)
 
         return self.results.get_or_compute(key, compute)
+
+    def cached_stability(
+        self, view: View, method: str, params: dict, seed: int = 0
+    ) -> Stability | None:
+        """The stability ``stability`` would return, if it was already computed; None
+        otherwise. Never computes: twenty refits are only run when someone asks for them."""
+        return self.results.cached(_stability_key(view, view.spec(method, params, seed)))
+
+
+def _stability_key(view: View, spec: SegmentationSpec) -> str:
+    return result_key("stability", view.dataset_id, **spec.as_dict())

@@ -45,6 +45,11 @@ class ResultCache:
         self._set(key, value)
         return value
 
+    def cached(self, key: str) -> Any | None:
+        """The stored value of ``key``, or None when it was never computed (or the cache is
+        out): for pages that show a result only if someone already paid for it."""
+        return self._get(key)
+
     def check(self) -> None:
         """Raise when the backend cannot store and return a value (for /healthz)."""
         probe = "segmenta:health"
