@@ -12,12 +12,14 @@ modules (``personas_save``, ``personas_library``, ``personas_exports``).
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, Patch, State, ctx, dcc, html, no_update
 
+from algorithms.stability import Stability
 from dashboard import feedback, url_settings
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
 from dashboard.figures.personas import label, workspace_scatter
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import personas as ids
+from dashboard.links import result_href
 from dashboard.pages.personas_cards import card_style, carry_report, persona_cards
 from dashboard.pages.personas_exports import export_panel, register_export_callbacks
 from dashboard.pages.personas_library import library_panel, register_library_callbacks
@@ -204,11 +206,12 @@ def editor_outputs(services, source: dict | None, carry_from, keep_name: bool = 
         except Exception as error:  # noqa: BLE001
             alerts.append(feedback.error_alert(error, "the carried-over names"))
     figure, traces, note = scatter(services, workspace, personas)
+    stability = cached_stability(services, workspace)
     return (
-        persona_cards(workspace, personas),
+        persona_cards(workspace, personas, stability),
         figure,
         traces,
-        summary(workspace, note),
+        summary(workspace, note, stability),
         report,
         no_update if keep_name else workspace.default_name(),
         alerts,
@@ -256,7 +259,36 @@ def recolored_card(color: str):
     return card_style(color), chart
 
 
-def summary(workspace: Workspace, note: str) -> list:
+def cached_stability(services, workspace: Workspace) -> Stability | None:
+    """The workspace segmentation's stability if the Diagnostics page already checked it;
+    never computed here (twenty refits are the user's call)."""
+    if workspace.read_only:
+        return None
+    return services.analysis.cached_stability(
+        workspace.view, workspace.method, workspace.params, workspace.seed
+    )
+
+
+def stability_link(workspace: Workspace) -> dcc.Link | None:
+    """The link to check this segmentation's stability on Diagnostics, which checks the
+    current view's results: so only for a fresh segmentation of it, of two segments or more.
+    A tree cut at a height is checked there as its number of segments (as Compare links it)."""
+    if workspace.saved is not None:
+        return None
+    n_clusters = workspace.result.scores["n_clusters"]
+    if n_clusters < 2:
+        return None
+    params = workspace.params
+    if workspace.method == "hierarchical":
+        params = params | {"n_clusters": n_clusters}
+    return dcc.Link(
+        "Check how stable these segments are →",
+        href=result_href("/diagnostics", workspace.method, params),
+        className="persona-stability-link",
+    )
+
+
+def summary(workspace: Workspace, note: str, stability: Stability | None = None) -> list:
     segmentation = workspace.segmentation
     metrics = segmentation.get("metrics", {})
     params = ", ".join(f"{k}={v}" for k, v in segmentation["params"].items() if v is not None)
@@ -273,6 +305,9 @@ def summary(workspace: Workspace, note: str) -> list:
         )
     if workspace.saved is None:
         parts += [" · ", dcc.Link("choose another segmentation on Compare", href="/compare")]
+    link = None if stability is not None else stability_link(workspace)
+    if link is not None:
+        parts += [" · ", link]
     if note:
         parts.append(html.Div(note, className="small-note"))
     return parts

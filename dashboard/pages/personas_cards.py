@@ -7,6 +7,7 @@ Markdown or HTML, so nothing a teammate types can run or link anywhere.
 import dash_bootstrap_components as dbc
 from dash import ALL, State, dcc, html
 
+from algorithms.stability import DISSOLVING, STABLE, Stability, grade
 from dashboard.exports import profile_lines
 from dashboard.figures.personas import MINI_CONFIG, profile_bars
 from dashboard.ids import personas as ids
@@ -17,6 +18,11 @@ FORM_STATES = [State({"type": field, "cluster": ALL}, "value") for field in FIEL
     State({"type": ids.NAME, "cluster": ALL}, "id")
 ]
 MAX_NAME = 120
+STABILITY_BADGES = {
+    "stable": ("Stable", {"color": "success"}),
+    "doubtful": ("Doubtful", {"color": "warning", "text_color": "dark"}),
+    "dissolving": ("Dissolves", {"color": "danger"}),
+}
 
 
 def form_personas(names, descriptions, recommendations, colors, tags, name_ids) -> list[dict]:
@@ -40,9 +46,19 @@ def card_style(color: str) -> dict:
     return {"borderTop": f"6px solid {color}"}
 
 
-def persona_cards(workspace: Workspace, personas: list[dict]) -> list:
+def persona_cards(
+    workspace: Workspace, personas: list[dict], stability: Stability | None = None
+) -> list:
+    """One card per persona; with the segmentation's cached ``stability``, each card says
+    how stable its segment is."""
     cards = [
-        persona_card(persona, workspace.segmentation, workspace.read_only) for persona in personas
+        persona_card(
+            persona,
+            workspace.segmentation,
+            workspace.read_only,
+            stability_badge(stability, persona["cluster"]),
+        )
+        for persona in personas
     ]
     noise = int(workspace.segmentation.get("sizes", {}).get("-1", 0))
     if noise:
@@ -59,7 +75,29 @@ def persona_cards(workspace: Workspace, personas: list[dict]) -> list:
     return cards
 
 
-def persona_card(persona: dict, segmentation: dict, read_only: bool) -> dbc.Col:
+def stability_badge(stability: Stability | None, cluster: int) -> dbc.Badge | None:
+    """'Stable · 0.93' in the grade's colour, the segment's mean Jaccard over the bootstrap
+    resamples; None when unchecked or not a segment (noise)."""
+    if stability is None or cluster not in stability.jaccard_by_cluster:
+        return None
+    jaccard = stability.jaccard_by_cluster[cluster]
+    name, colors = STABILITY_BADGES[grade(jaccard)]
+    return dbc.Badge(
+        f"{name} · {jaccard:.2f}",
+        title=(
+            "How often this segment is found again: its Jaccard similarity with the closest "
+            f"segment of each of {stability.n_resamples} bootstrap resamples, averaged. "
+            f"Stable from {STABLE:g}, doubtful from {DISSOLVING:g}, below that it dissolves "
+            "(an artefact of the seed, not a real group)."
+        ),
+        className="persona-stability ms-2",
+        **colors,
+    )
+
+
+def persona_card(
+    persona: dict, segmentation: dict, read_only: bool, badge: dbc.Badge | None = None
+) -> dbc.Col:
     cluster = persona["cluster"]
     sizes = {int(k): int(v) for k, v in segmentation.get("sizes", {}).items()}
     size, total = sizes.get(cluster, 0), sum(sizes.values()) or 1
@@ -73,6 +111,7 @@ def persona_card(persona: dict, segmentation: dict, read_only: bool) -> dbc.Col:
     header = [
         html.Span(f"Segment {cluster}", className="fw-semibold"),
         html.Span(f" · {size:,} customers ({size / total:.1%})", className="text-muted"),
+        *([badge] if badge else []),
     ]
     body = _read_only_fields(persona) if read_only else _fields(persona)
     body += [
