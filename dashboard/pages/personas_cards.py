@@ -4,6 +4,8 @@ Persona text is shown as plain text (input values, or ``html.P`` in read-only mo
 Markdown or HTML, so nothing a teammate types can run or link anywhere.
 """
 
+import math
+
 import dash_bootstrap_components as dbc
 from dash import ALL, State, dcc, html
 
@@ -82,8 +84,9 @@ def stability_badge(stability: Stability | None, cluster: int) -> dbc.Badge | No
         return None
     jaccard = stability.jaccard_by_cluster[cluster]
     name, colors = STABILITY_BADGES[grade(jaccard)]
+    shown = math.floor(jaccard * 100) / 100  # 0.749 is doubtful: shown 0.74, never 0.75
     return dbc.Badge(
-        f"{name} · {jaccard:.2f}",
+        f"{name} · {shown:.2f}",
         title=(
             "How often this segment is found again: its Jaccard similarity with the closest "
             f"segment of each of {stability.n_resamples} bootstrap resamples, averaged. "

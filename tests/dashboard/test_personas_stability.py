@@ -2,12 +2,15 @@
 no badge and one link to check it there; after, each card the grade and Jaccard of
 ``services.analysis.stability``; reading it never computes anything."""
 
+import math
+
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
 import pytest
 from dash import dcc
 
+from algorithms.stability import Stability
 from dashboard.analysis import View
 from dashboard.links import parse_result_query
 from dashboard.pages.personas import editor_outputs
@@ -52,11 +55,12 @@ def badges(cards) -> dict[int, dbc.Badge]:
 
 
 def expected_badge(jaccard: float) -> tuple[str, str]:
+    shown = math.floor(jaccard * 100) / 100
     if jaccard >= 0.75:
-        return f"Stable · {jaccard:.2f}", "success"
+        return f"Stable · {shown:.2f}", "success"
     if jaccard >= 0.5:
-        return f"Doubtful · {jaccard:.2f}", "warning"
-    return f"Dissolves · {jaccard:.2f}", "danger"
+        return f"Doubtful · {shown:.2f}", "warning"
+    return f"Dissolves · {shown:.2f}", "danger"
 
 
 def links(summary) -> list[dcc.Link]:
@@ -114,6 +118,15 @@ def test_a_cache_outage_means_unchecked(services, two_squares, monkeypatch):
     monkeypatch.setattr(services.results.cache, "get", unreachable)
     assert services.analysis.cached_stability(two_squares, "kmeans", {"n_clusters": 2}) is None
     assert services.results.healthy is False
+
+
+@pytest.mark.parametrize(
+    ("jaccard", "text"),
+    [(0.7499, "Doubtful · 0.74"), (0.75, "Stable · 0.75"), (0.4999, "Dissolves · 0.49")],
+)
+def test_a_value_just_below_a_threshold_never_reads_as_the_threshold(jaccard, text):
+    stability = Stability({0: jaccard}, mean_adjusted_rand=0.8, n_resamples=20, customers=100)
+    assert stability_badge(stability, 0).children == text
 
 
 def test_noise_gets_no_badge(services, two_squares):
