@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.pages import compare, compare_panels
-from tests.browser.waiting import until
+from tests.browser.waiting import click, until
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +52,7 @@ def test_three_segmentations_then_k_follows_its_control(dash_duo, app):
 
     diagnose = "#compare-kmeans-diagnose"
     until(lambda: "n_clusters=3" in dash_duo.find_element(diagnose).get_attribute("href"), TIMEOUT)
-    # clicked as the page's script sees a click: below the fold, re-rendering figures move it
-    dash_duo.driver.execute_script("arguments[0].click()", dash_duo.find_element(diagnose))
+    click(dash_duo.driver, diagnose)
     dash_duo.wait_for_element("#diag-sil-k", timeout=TIMEOUT)
     until(lambda: dash_duo.find_element("#diag-sil-k").get_attribute("value") == "3", TIMEOUT)
     dash_duo.wait_for_contains_text("#diag-sil-summary", "3 segments", timeout=TIMEOUT)

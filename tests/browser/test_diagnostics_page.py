@@ -12,7 +12,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.ids import diagnostics as ids
-from tests.browser.waiting import until
+from tests.browser.waiting import click, until
 
 pytestmark = pytest.mark.browser
 
@@ -44,14 +44,6 @@ def retype(dash_duo, selector: str, value: str) -> None:
     field.send_keys(value, Keys.TAB)
 
 
-def click(dash_duo, selector: str) -> None:
-    element = dash_duo.find_element(selector)
-    dash_duo.driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
-    )
-    element.click()
-
-
 def open_diagnostics(dash_duo, app, view: dict | None = None) -> None:
     dash_duo.start_server(app)
     dash_duo.driver.get(dash_duo.server_url + "/diagnostics")
@@ -76,11 +68,11 @@ def test_elbow_recommendation_controls_and_eps_link(dash_duo, app):
 
     retype(dash_duo, f"#{ids.SIL_K}", "3")
     dash_duo.wait_for_contains_text(f"#{ids.SIL_SUMMARY}", "3 segments", timeout=30)
-    click(dash_duo, f"#{ids.INSPECT_RECOMMENDED}")
+    click(dash_duo.driver, f"#{ids.INSPECT_RECOMMENDED}")
     dash_duo.wait_for_contains_text(f"#{ids.SIL_SUMMARY}", "5 segments", timeout=30)
     assert dash_duo.find_element(f"#{ids.TREE_K}").get_attribute("value") == "5"
 
-    click(dash_duo, f"#{ids.STAB_RUN}")
+    click(dash_duo.driver, f"#{ids.STAB_RUN}")
     dash_duo.wait_for_contains_text(f"#{ids.STAB_VERDICT}", "20 bootstrap resamples", timeout=60)
     heights = bar_heights(dash_duo, ids.STAB_GRAPH)
     assert len(heights) == 5 and all(0 <= height <= 1 for height in heights)
@@ -103,7 +95,7 @@ def test_elbow_recommendation_controls_and_eps_link(dash_duo, app):
     assert label != before
     eps = label.removeprefix("Use eps = ").removesuffix(" in Compare")
 
-    click(dash_duo, f"#{ids.KDIST_USE_EPS}")
+    click(dash_duo.driver, f"#{ids.KDIST_USE_EPS}")
     until(lambda: urlsplit(dash_duo.driver.current_url).path == "/compare", 30)
     query = parse_qs(urlsplit(dash_duo.driver.current_url).query)
     assert query == {"method": ["dbscan"], "eps": [eps], "min_samples": ["10"]}
@@ -132,7 +124,7 @@ def test_long_sweep_shows_progress_keeps_the_page_usable_and_can_be_cancelled(
     )
     assert dash_duo.find_element(f"#{ids.SWEEP_STATUS}").is_displayed()
 
-    click(dash_duo, f"#{ids.SWEEP_CANCEL}")
+    click(dash_duo.driver, f"#{ids.SWEEP_CANCEL}")
     dash_duo.wait_for_style_to_equal(f"#{ids.SWEEP_STATUS}", "display", "none", timeout=30)
     assert dash_duo.find_elements(".recommended-k") == []
     assert dash_duo.get_logs() == []

@@ -10,7 +10,7 @@ from selenium.common.exceptions import (
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.waiting import until
+from tests.browser.waiting import click, until
 from tests.conftest import pytest_setup_options
 
 pytestmark = pytest.mark.browser
@@ -26,16 +26,6 @@ def replace_text(element, text: str) -> None:
     element.send_keys(Keys.CONTROL, "a")
     element.send_keys(Keys.DELETE)
     element.send_keys(text, Keys.TAB)
-
-
-def click(driver, selector: str) -> None:
-    """Click an element after scrolling it to the middle of the window at once (Bootstrap
-    makes scrolling smooth, and a click during the animation lands elsewhere)."""
-    element = driver.find_element(By.CSS_SELECTOR, selector)
-    driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
-    )
-    element.click()
 
 
 def rename_first_persona(driver, text: str) -> None:
