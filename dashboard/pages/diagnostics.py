@@ -78,6 +78,29 @@ def serving_app_services(fallback):
 
 CHOSEN_RESULT = (ids.SIL_METHOD, ids.SIL_K, ids.SIL_EPS, ids.SIL_MIN_SAMPLES, ids.SIL_LINKAGE)
 """The controls of the result the silhouette plot and the stability check look at."""
+
+
+def in_background(
+    bar: str, label: str, status: str, cancel: str, disabled_meanwhile: str | None = None
+) -> dict:
+    """A background callback's keywords for a card's progress bar (``bar``, ``label``), its
+    status row shown while it runs and its Cancel button; ``disabled_meanwhile`` is the button
+    that started it, off until the run ends."""
+    running = [
+        (Output(status, "style"), SHOWN, HIDDEN),
+        (Output(cancel, "disabled"), False, True),
+    ]
+    if disabled_meanwhile:
+        running.append((Output(disabled_meanwhile, "disabled"), True, False))
+    return {
+        "background": True,
+        "progress": [Output(bar, "value"), Output(label, "children")],
+        "progress_default": [0, ""],
+        "running": running,
+        "cancel": [Input(cancel, "n_clicks")],
+    }
+
+
 PUBLISHED_CONTROLS = (
     *CHOSEN_RESULT,
     ids.KDIST_MIN_SAMPLES,
@@ -105,17 +128,9 @@ def register_callbacks(app, services) -> None:
         Output(ids.RECOMMENDATION, "children"),
         Input(shared_ids.VIEW, "data"),
         Input(ids.K_RANGE, "value"),
-        background=True,
-        progress=[
-            Output(ids.SWEEP_PROGRESS, "value"),
-            Output(ids.SWEEP_PROGRESS_LABEL, "children"),
-        ],
-        progress_default=[0, ""],
-        running=[
-            (Output(ids.SWEEP_STATUS, "style"), SHOWN, HIDDEN),
-            (Output(ids.SWEEP_CANCEL, "disabled"), False, True),
-        ],
-        cancel=[Input(ids.SWEEP_CANCEL, "n_clicks")],
+        **in_background(
+            ids.SWEEP_PROGRESS, ids.SWEEP_PROGRESS_LABEL, ids.SWEEP_STATUS, ids.SWEEP_CANCEL
+        ),
     )
     def run_sweep(set_progress, view_data, k_range):
         return sweep_outputs(serving_app_services(services), view_data, k_range, set_progress)
@@ -159,18 +174,13 @@ def register_callbacks(app, services) -> None:
         Input(ids.STAB_RUN, "n_clicks"),
         State(shared_ids.VIEW, "data"),
         *[State(control, "value") for control in CHOSEN_RESULT],
-        background=True,
-        progress=[
-            Output(ids.STAB_PROGRESS, "value"),
-            Output(ids.STAB_PROGRESS_LABEL, "children"),
-        ],
-        progress_default=[0, ""],
-        running=[
-            (Output(ids.STAB_STATUS, "style"), SHOWN, HIDDEN),
-            (Output(ids.STAB_CANCEL, "disabled"), False, True),
-            (Output(ids.STAB_RUN, "disabled"), True, False),
-        ],
-        cancel=[Input(ids.STAB_CANCEL, "n_clicks")],
+        **in_background(
+            ids.STAB_PROGRESS,
+            ids.STAB_PROGRESS_LABEL,
+            ids.STAB_STATUS,
+            ids.STAB_CANCEL,
+            disabled_meanwhile=ids.STAB_RUN,
+        ),
         prevent_initial_call=True,
     )
     def run_stability(set_progress, n_clicks, view_data, method, k, eps, min_samples, linkage):
