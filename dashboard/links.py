@@ -16,6 +16,23 @@ def result_href(page: str, method: str, params: dict) -> str:
     return f"{page}?{urlencode(query)}"
 
 
+def checked_params(method: str, params: dict, n_clusters: int) -> dict:
+    """The parameters under which the Diagnostics page checks a result (silhouettes,
+    stability): it cuts a tree by its number of segments, so a tree cut at a height is checked
+    as the k that cut gave, the same segments. Links to it and lookups of what it computed
+    both go through here, so they name the same result."""
+    if method == "hierarchical":
+        return params | {"n_clusters": n_clusters, "distance_threshold": None}
+    return params
+
+
+def diagnostics_href(method: str, params: dict, n_clusters: int) -> str | None:
+    """The Diagnostics page on a result; None under 2 segments (nothing to score)."""
+    if n_clusters < 2:
+        return None
+    return result_href("/diagnostics", method, checked_params(method, params, n_clusters))
+
+
 def parse_result_query(query: dict | str) -> tuple[str, dict] | None:
     """(method, validated params) from a page's query parameters; None when absent or bad.
     Other query keys (the view's own) are ignored."""

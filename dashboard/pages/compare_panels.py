@@ -22,7 +22,7 @@ from dashboard import feedback
 from dashboard.analysis import View
 from dashboard.figures.compare import matched_colors
 from dashboard.figures.scatter import empty_figure, segment_names, segmentation_scatter
-from dashboard.links import result_href
+from dashboard.links import diagnostics_href, result_href
 from dashboard.pages.compare_controls import CUT_BY_HEIGHT, DEFAULT_EPS, params_from_controls
 from dashboard.pages.compare_profile import profile_table
 
@@ -143,16 +143,14 @@ def _drawn(services, request: dict, reference: dict | None) -> PanelView:
     )
     n_clusters = result.scores["n_clusters"]
     method, params = request["method"], result.spec["params"]
-    if method == "hierarchical":  # a cut by height is, on the silhouette plot, its k
-        params = params | {"n_clusters": n_clusters}
     return PanelView(
         figure=scatter.figure,
         note=_note(result, scatter.note),
         alert=_warnings(services, request, result),
         profile=profile_table(result.profile, view.features, names, colors),
-        href=result_href("/personas", method, result.spec["params"]) if n_clusters else None,
+        href=result_href("/personas", method, params) if n_clusters else None,
         shown=request,
-        diagnostics_href=result_href("/diagnostics", method, params) if n_clusters >= 2 else None,
+        diagnostics_href=diagnostics_href(method, params, n_clusters),
     )
 
 

@@ -19,7 +19,7 @@ from dashboard.analysis import View
 from dashboard.figures.personas import label, workspace_scatter
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import personas as ids
-from dashboard.links import result_href
+from dashboard.links import checked_params, diagnostics_href
 from dashboard.pages.personas_cards import card_style, carry_report, persona_cards
 from dashboard.pages.personas_exports import export_panel, register_export_callbacks
 from dashboard.pages.personas_library import library_panel, register_library_callbacks
@@ -264,27 +264,24 @@ def cached_stability(services, workspace: Workspace) -> Stability | None:
     never computed here (twenty refits are the user's call)."""
     if workspace.read_only:
         return None
+    n_clusters = workspace.result.scores["n_clusters"]
+    params = checked_params(workspace.method, workspace.params, n_clusters)
     return services.analysis.cached_stability(
-        workspace.view, workspace.method, workspace.params, workspace.seed
+        workspace.view, workspace.method, params, workspace.seed
     )
 
 
 def stability_link(workspace: Workspace) -> dcc.Link | None:
     """The link to check this segmentation's stability on Diagnostics, which checks the
-    current view's results: so only for a fresh segmentation of it, of two segments or more.
-    A tree cut at a height is checked there as its number of segments (as Compare links it)."""
+    current view's results: so only for a fresh segmentation of it, of two segments or more."""
     if workspace.saved is not None:
         return None
     n_clusters = workspace.result.scores["n_clusters"]
-    if n_clusters < 2:
+    href = diagnostics_href(workspace.method, workspace.params, n_clusters)
+    if href is None:
         return None
-    params = workspace.params
-    if workspace.method == "hierarchical":
-        params = params | {"n_clusters": n_clusters}
     return dcc.Link(
-        "Check how stable these segments are →",
-        href=result_href("/diagnostics", workspace.method, params),
-        className="persona-stability-link",
+        "Check how stable these segments are →", href=href, className="persona-stability-link"
     )
 
 

@@ -11,8 +11,11 @@ import pytest
 from dash import dcc
 
 from algorithms.stability import Stability
+from dashboard import share
 from dashboard.analysis import View
 from dashboard.links import parse_result_query
+from dashboard.pages import diagnostics_link
+from dashboard.pages.diagnostics_panels import method_params
 from dashboard.pages.personas import editor_outputs
 from dashboard.pages.personas_cards import stability_badge
 from dashboard.persona_sets import live_source
@@ -92,6 +95,25 @@ def test_after_the_check_each_card_shows_its_grade_and_jaccard(services, two_squ
         assert "20 bootstrap resamples" in shown[cluster].title
     assert len({expected_badge(j)[1] for j in checked.jaccard_by_cluster.values()}) >= 2
     assert not [link for link in links(summary) if link.href.startswith("/diagnostics")]
+
+
+def test_a_tree_cut_at_a_height_gets_badges_once_its_link_was_followed(services, two_squares):
+    """The link names the cut's k (what Diagnostics checks); the cards then find that check."""
+    cut = {"linkage": "single", "distance_threshold": 0.5}
+    source = live_source(two_squares, "hierarchical", cut)
+    cards, _, _, summary, *_ = editor_outputs(services, source, None)
+    assert set(badges(cards).values()) == {None}
+    (check,) = [link for link in links(summary) if link.href.startswith("/diagnostics?")]
+
+    values, _ = diagnostics_link.restore(share.parse_search(check.href.split("?", 1)[1]))
+    params = method_params("hierarchical", values["sil_k"], None, None, values["sil_linkage"])
+    checked = services.analysis.stability(two_squares, "hierarchical", params)
+    cards, *_ = editor_outputs(services, source, None)
+
+    shown = badges(cards)
+    assert set(shown) == set(checked.jaccard_by_cluster)
+    for cluster, jaccard in checked.jaccard_by_cluster.items():
+        assert text_of(shown[cluster]) == expected_badge(jaccard)[0]
 
 
 def test_the_lookup_never_computes(services, two_squares):
