@@ -20,7 +20,9 @@ from dashboard.cli.common import (
     TABLE_WRITERS,
     add_database_argument,
     add_feature_arguments,
+    add_raw_csv_argument,
     check_output,
+    check_raw_csv,
     describe_labelled,
     feature_choice,
     whole_number,
@@ -119,6 +121,7 @@ def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, metavar="OUT", help="output: .csv, .xlsx or .parquet"
     )
+    add_raw_csv_argument(parser)
     parser.add_argument(
         "--report", metavar="REPORT.json", help="write parameters, metrics, profiles"
     )
@@ -172,6 +175,7 @@ def used_params(params: dict) -> dict:
 
 def run_segment(args: argparse.Namespace) -> int:
     out = check_output(args.out, TABLE_WRITERS, args.input)
+    check_raw_csv(args.raw_csv, out)
     report = args.report and check_output(args.report, (".json",), args.input)
     model_path = args.model and check_output(args.model, (), args.input)
     features, encoded = feature_choice(args)
@@ -186,7 +190,7 @@ def run_segment(args: argparse.Namespace) -> int:
 
         persona_record = read_record(args.personas, args.database)
     result = segment_table(load_table(args.input), spec, persona_record, args.stability)
-    write_table(result.labelled, out)
+    write_table(result.labelled, out, args.raw_csv)
     if report:
         write_json({"input": args.input, "output": str(out), **result.report()}, report)
     if model_path:

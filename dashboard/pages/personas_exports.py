@@ -10,7 +10,6 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from algorithms.diagnostics import SILHOUETTE_SAMPLE
 from dashboard import feedback
 from dashboard.exports import (
-    csv_bytes,
     customer_table,
     model_bytes,
     persona_html,
@@ -21,7 +20,7 @@ from dashboard.figures.personas import workspace_scatter
 from dashboard.ids import personas as ids
 from dashboard.pages.personas_cards import FORM_STATES, form_personas
 from dashboard.persona_sets import Workspace, clean_personas, draft_record, resolve
-from dashboard.spreadsheets import excel_bytes
+from dashboard.spreadsheets import csv_bytes, excel_bytes
 
 BUTTONS = {
     ids.EXPORT_CSV: ("Customers CSV", "csv"),
