@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from algorithms.methods.base import NOISE
 from algorithms.model_io import SegmentModel, label_table
+from algorithms.model_signing import ModelKey
 from algorithms.segmentation import SegmentationSpec, run_segmentation
 from dashboard.spreadsheets import csv_bytes  # noqa: F401 (dashboard/api.py imports it from here)
 
@@ -66,13 +67,16 @@ def _spread(values: np.ndarray, row_mask: np.ndarray, index: pd.Index) -> pd.Ser
     return pd.Series(column, index=index)
 
 
-def model_bytes(table: pd.DataFrame, spec: SegmentationSpec, names: dict[int, str]) -> bytes:
-    """The fitted preprocessing and model (joblib) of ``spec`` on ``table``, with persona names.
+def model_bytes(
+    table: pd.DataFrame, spec: SegmentationSpec, names: dict[int, str], key: ModelKey
+) -> bytes:
+    """The fitted preprocessing and model (joblib) of ``spec`` on ``table``, with persona names,
+    signed with ``key`` (the installation's, which ``segmenta assign`` checks).
 
     The page's cached result keeps no fitted model, so the run is repeated; with the same spec
     and seed it gives the same segments.
     """
-    return SegmentModel.from_segmentation(run_segmentation(table, spec), names).to_bytes()
+    return SegmentModel.from_segmentation(run_segmentation(table, spec), names).to_bytes(key)
 
 
 def persona_json(record: dict) -> str:

@@ -16,6 +16,7 @@ text.
 """
 
 import io
+from collections.abc import Callable
 from os import PathLike
 from typing import BinaryIO
 
@@ -43,7 +44,7 @@ def inert_table(table: pd.DataFrame) -> pd.DataFrame:
     """
     inert = table.copy(deep=False)
     for position, (_, column) in enumerate(table.items()):
-        formulas = _formula_rows(column)
+        formulas = _text_rows(column, _formula_starts)
         if formulas.any():
             cells = column.to_numpy(dtype=object, copy=True)
             cells[formulas] = ["'" + text for text in cells[formulas]]
@@ -52,16 +53,38 @@ def inert_table(table: pd.DataFrame) -> pd.DataFrame:
     return inert
 
 
-def _formula_rows(column: pd.Series) -> np.ndarray:
-    """Where a text column (object, string, category) holds a string that starts like a formula."""
+def _text_rows(column: pd.Series, test: Callable) -> np.ndarray:
+    """Where a text column (object, string, category) holds a string that passes ``test`` (a
+    function of the column's ``.str``); nowhere in other columns."""
     if not (
         pd.api.types.is_string_dtype(column.dtype) or isinstance(column.dtype, pd.CategoricalDtype)
     ):
         return np.zeros(len(column), dtype=bool)
     try:
-        return column.str.startswith(FORMULA_STARTS, na=False).to_numpy(dtype=bool)
+        return test(column.str).to_numpy(dtype=bool)
     except AttributeError:  # a text-typed column that holds no text (only numbers, say)
         return np.zeros(len(column), dtype=bool)
+
+
+def _formula_starts(text) -> pd.Series:
+    return text.startswith(FORMULA_STARTS, na=False)
+
+
+def _carriage_returns(text) -> pd.Series:
+    return text.contains("\r", regex=False, na=False)
+
+
+def _line_end(table: pd.DataFrame) -> str:
+    """LF, or CRLF when a cell or header holds a carriage return (CR).
+
+    Python's CSV writer quotes a cell only for the characters of the line end: with LF, a bare
+    CR would be left unquoted and end the row in Excel and in pandas, and what follows it
+    (``=cmd|...``, say) would start a row of its own. CRLF (RFC 4180's line end) keeps it in
+    its quoted cell; other tables keep plain LF.
+    """
+    in_cells = any(_text_rows(column, _carriage_returns).any() for _, column in table.items())
+    in_headers = any(isinstance(name, str) and "\r" in name for name in table.columns)
+    return "\r\n" if in_cells or in_headers else "\n"
 
 
 def plain_number(value: float) -> str:
@@ -79,7 +102,13 @@ def write_csv(
 ) -> None:
     """``table`` as UTF-8 CSV to a path or an open binary file, inert unless ``raw``."""
     written = table if raw else inert_table(table)
-    written.to_csv(destination, index=False, float_format=plain_number, encoding="utf-8")
+    written.to_csv(
+        destination,
+        index=False,
+        float_format=plain_number,
+        encoding="utf-8",
+        lineterminator=_line_end(written),
+    )
 
 
 def csv_bytes(table: pd.DataFrame, raw: bool = False) -> bytes:

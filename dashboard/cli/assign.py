@@ -11,6 +11,7 @@ from dashboard.cli.common import (
     check_output,
     check_raw_csv,
     describe_labelled,
+    model_key,
     write_table,
 )
 from dashboard.cli.registry import Command
@@ -19,7 +20,9 @@ from dashboard.cli.registry import Command
 def add_assign_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "model", metavar="MODEL.joblib",
-        help="a model saved by `segmenta segment --model` (a pickle: load only your own files)",
+        help="a model saved by `segmenta segment --model` or the app: its signature is checked "
+        "with the model key ($SEGMENTA_MODEL_KEY, else model_key in the instance folder) "
+        "before anything in it is loaded",
     )  # fmt: skip
     parser.add_argument("input", help="customers to assign: .csv, .txt, .tsv, .xlsx or .parquet")
     parser.add_argument(
@@ -31,7 +34,7 @@ def add_assign_arguments(parser: argparse.ArgumentParser) -> None:
 def run_assign(args: argparse.Namespace) -> int:
     out = check_output(args.out, TABLE_WRITERS, args.input)
     check_raw_csv(args.raw_csv, out)
-    model = load_model(args.model)
+    model = load_model(args.model, model_key())
     labelled = model.assign(load_table(args.input))
     write_table(labelled, out, args.raw_csv)
     print(f"{model.method.label} segments of {args.model} ({', '.join(model.features)}):")

@@ -14,6 +14,7 @@ from algorithms.errors import DataError, ParameterError
 from algorithms.loading import canonical_column_name
 from algorithms.methods import NOISE
 from algorithms.model_io import CLUSTER_COLUMN, PERSONA_COLUMN
+from algorithms.model_signing import ModelKey
 from algorithms.preprocessing import SCALERS
 from dashboard.spreadsheets import EXCEL_MAX_ROWS, excel_bytes, write_csv
 
@@ -135,6 +136,14 @@ def write_table(table: pd.DataFrame, path: Path, raw_csv: bool = False) -> None:
         )
     with writing(path):
         TABLE_WRITERS[suffix](table, path, raw_csv)
+
+
+def model_key() -> ModelKey:
+    """The key that signs and checks model files: the app's, so models move between the two
+    (``SEGMENTA_MODEL_KEY``, else ``model_key`` in the instance folder)."""
+    from dashboard.config import instance_path_from_env  # the app's settings, only when asked
+
+    return ModelKey.for_instance(instance_path_from_env())
 
 
 def json_text(record) -> str:

@@ -25,6 +25,7 @@ from dashboard.cli.common import (
     check_raw_csv,
     describe_labelled,
     feature_choice,
+    model_key,
     whole_number,
     write_json,
     write_table,
@@ -126,8 +127,10 @@ def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
         "--report", metavar="REPORT.json", help="write parameters, metrics, profiles"
     )
     parser.add_argument(
-        "--model", metavar="MODEL.joblib", help="save the fitted model for `segmenta assign`"
-    )
+        "--model", metavar="MODEL.joblib",
+        help="save the fitted model for `segmenta assign`, signed with the model key "
+        "($SEGMENTA_MODEL_KEY, else model_key in the instance folder)",
+    )  # fmt: skip
     parser.add_argument(
         "--stability", type=whole_number(0), default=0, metavar="N",
         help="refit on N bootstrap resamples and grade each segment stable (Jaccard >= "
@@ -178,6 +181,7 @@ def run_segment(args: argparse.Namespace) -> int:
     check_raw_csv(args.raw_csv, out)
     report = args.report and check_output(args.report, (".json",), args.input)
     model_path = args.model and check_output(args.model, (), args.input)
+    key = model_path and model_key()
     features, encoded = feature_choice(args)
     spec = SegmentationSpec(
         tuple(features), args.algorithm, method_params(args), args.scale, encoded, args.seed
@@ -195,7 +199,7 @@ def run_segment(args: argparse.Namespace) -> int:
         write_json({"input": args.input, "output": str(out), **result.report()}, report)
     if model_path:
         with writing(model_path):
-            save_model(result.model, model_path)
+            save_model(result.model, model_path, key)
     print("\n".join(describe_segmentation(result)))
     print("Wrote " + ", ".join(str(path) for path in (out, report, model_path) if path))
     return 0

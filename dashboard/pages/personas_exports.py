@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from algorithms.diagnostics import SILHOUETTE_SAMPLE
+from algorithms.model_signing import ModelKey
 from dashboard import feedback
 from dashboard.exports import (
     customer_table,
@@ -100,7 +101,8 @@ def export_file(services, button, workspace: Workspace, personas, set_name, load
     if button == ids.EXPORT_MODEL:
         table = services.analysis.table(workspace.view.dataset_id)
         spec = workspace.view.spec(workspace.method, workspace.params, workspace.seed)
-        return model_bytes(table, spec, names), extension
+        key = ModelKey.for_instance(services.config.instance_path)
+        return model_bytes(table, spec, names, key), extension
     note = f"based on saved version {loaded['version']}" if loaded else ""
     record = draft_record(
         workspace.segmentation,
