@@ -12,20 +12,8 @@ import pandas as pd
 import pytest
 
 from dashboard.spreadsheets import csv_bytes, excel_bytes, inert_table
-
-HYPERLINK = '=HYPERLINK("http://x","click")'
-HOSTILE_HEADER = "=cmd|' /C calc'!A0"
-# each hostile text cell and what a spreadsheet must be given instead
-INERT = {
-    HYPERLINK: "'" + HYPERLINK,
-    "+1": "'+1",
-    "-2": "'-2",
-    "@SUM(A1:A9)": "'@SUM(A1:A9)",
-    "\t=1+1": "'\t=1+1",
-    "\r=1+1": "'\r=1+1",
-    "Plain name": "Plain name",
-    "a=b": "a=b",
-}
+from tests.reliability.payloads import HOSTILE_HEADER
+from tests.reliability.payloads import INERT_NAMES as INERT
 
 
 def hostile_table() -> pd.DataFrame:
