@@ -122,8 +122,8 @@ def check_raw_csv(raw_csv: bool, out: Path, output_format: str | None = None) ->
     ``output_format`` (``csv``, ``xlsx``...) when it is not the extension of ``out``."""
     if raw_csv and (output_format or out.suffix.lower().lstrip(".")) != "csv":
         raise ParameterError(
-            f"--raw-csv is for .csv output, not {str(out)!r}: Excel and Parquet files already "
-            "hold text as text."
+            f"--raw-csv is for .csv output, not {str(out)!r}: only CSV cells are made inert "
+            "(Excel and Parquet files hold text as text)."
         )
 
 
