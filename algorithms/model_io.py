@@ -7,22 +7,23 @@ were. K-Means puts a customer in the segment of the nearest centroid, DBSCAN in 
 the nearest core point within eps (else noise), hierarchical clustering in the segment of the
 nearest customer the tree was built on (each method's ``predict``).
 
-Models are joblib pickles, and unpickling runs code: ``load_model`` is only meant for local
-files the user made with ``segment --model``. The web app offers a model for download
-(``to_bytes``) but never loads an uploaded one.
+Models are joblib pickles, and unpickling runs code: every model file is signed with the
+installation's model key (``algorithms.model_signing``) and ``load_model`` checks the signature
+before it unpickles anything, so a hostile or tampered file is refused unread. The web app
+offers a model for download (``to_bytes``) but never loads an uploaded one.
 """
 
 import io
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import BinaryIO
 
 import joblib
 import pandas as pd
 
 from algorithms.errors import DataError
 from algorithms.methods import NOISE, ClusteringMethod
+from algorithms.model_signing import ModelKey, signed, verified_payload
 from algorithms.preprocessing import FeaturePreprocessor
 from algorithms.segmentation import Segmentation
 
@@ -74,11 +75,11 @@ class SegmentModel:
         labels[prepared.row_mask] = self.method.predict(prepared.matrix)
         return label_table(table, labels, self.cluster_names)
 
-    def to_bytes(self) -> bytes:
-        """The saved model as bytes, for a download button."""
-        buffer = io.BytesIO()
-        save_model(self, buffer)
-        return buffer.getvalue()
+    def to_bytes(self, key: ModelKey) -> bytes:
+        """The saved model, signed with ``key``, as bytes (a download button's file)."""
+        pickled = io.BytesIO()
+        joblib.dump(self, pickled, compress=3)
+        return signed(pickled.getvalue(), key)
 
 
 def label_table(
@@ -103,20 +104,22 @@ def persona_of(cluster: int, cluster_names: dict[int, str]) -> str:
     return cluster_names.get(int(cluster), f"Segment {cluster}")
 
 
-def save_model(model: SegmentModel, destination: str | PathLike | BinaryIO) -> None:
-    """Write ``model`` to a path or an open binary file (compressed joblib pickle)."""
-    joblib.dump(model, destination, compress=3)
+def save_model(model: SegmentModel, path: str | PathLike, key: ModelKey) -> None:
+    """Write ``model`` to ``path``: a compressed joblib pickle, signed with ``key``."""
+    Path(path).write_bytes(model.to_bytes(key))
 
 
-def load_model(path: str | PathLike) -> SegmentModel:
-    """A model saved by ``save_model``. Unpickling runs code: use only on your own files."""
+def load_model(path: str | PathLike, key: ModelKey) -> SegmentModel:
+    """A model saved by ``save_model`` with ``key``; any other file is refused before it is
+    unpickled (``DataError``)."""
     path = Path(path)
     if not path.is_file():
         raise DataError(
             f"No model file at {str(path)!r}: save one with `segmenta segment --model`."
         )
+    payload = verified_payload(path.read_bytes(), key, str(path))
     try:
-        model = joblib.load(path)
+        model = joblib.load(io.BytesIO(payload))
     except Exception as error:  # unpickling fails in many ways; all mean "not our model file"
         raise DataError(
             f"{str(path)!r} is not a model saved by `segmenta segment --model` "

@@ -35,6 +35,11 @@ def _users_from_env() -> dict[str, str]:
     return parse_users(text + "," + os.environ.get("SEGMENTA_USERS", ""))
 
 
+def instance_path_from_env() -> Path:
+    """``SEGMENTA_INSTANCE``, else ``instance`` in the repository: the app's and the CLI's."""
+    return Path(os.environ.get("SEGMENTA_INSTANCE", REPO_ROOT / "instance"))
+
+
 @dataclass(frozen=True)
 class Config:
     instance_path: Path = REPO_ROOT / "instance"
@@ -55,7 +60,7 @@ class Config:
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
-        instance = Path(os.environ.get("SEGMENTA_INSTANCE", REPO_ROOT / "instance"))
+        instance = instance_path_from_env()
         config = cls(
             instance_path=instance,
             database_url=os.environ.get("DATABASE_URL", ""),

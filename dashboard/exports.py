@@ -4,10 +4,9 @@ by the page's download buttons, the API and the CLI.
 
 Persona text is the team's free text and may hold anything, ``<script>`` included: every export
 treats it as text. The HTML report escapes it, the Markdown report escapes both HTML and Markdown
-syntax (so a ``[link](javascript:...)`` stays visible text). Spreadsheets do run text that looks
-like a formula (``=HYPERLINK(...)``, ``+cmd|...``), so the Excel file stores every text cell as
-text, and the CSV starts a persona name that begins like a formula with ``'`` (OWASP's advice
-against CSV injection); the table's own columns are written as the user's file had them.
+syntax (so a ``[link](javascript:...)`` stays visible text). Spreadsheets run text that looks
+like a formula (``=HYPERLINK(...)``, ``+cmd|...``), in persona names and customer cells alike:
+the customer table is written by ``dashboard.spreadsheets``, which keeps every cell inert.
 """
 
 import html
@@ -20,12 +19,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from algorithms.methods.base import NOISE
-from algorithms.model_io import PERSONA_COLUMN, SegmentModel, label_table
+from algorithms.model_io import SegmentModel, label_table
+from algorithms.model_signing import ModelKey
 from algorithms.segmentation import SegmentationSpec, run_segmentation
+from dashboard.spreadsheets import csv_bytes  # noqa: F401 (dashboard/api.py imports it from here)
 
 SILHOUETTE_COLUMN = "Silhouette"
 CORE_COLUMN = "Core"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~])")
 
 
@@ -67,25 +67,16 @@ def _spread(values: np.ndarray, row_mask: np.ndarray, index: pd.Index) -> pd.Ser
     return pd.Series(column, index=index)
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    if PERSONA_COLUMN in table.columns:
-        table = table.assign(**{PERSONA_COLUMN: table[PERSONA_COLUMN].map(_inert_in_csv)})
-    return table.to_csv(index=False).encode("utf-8")
-
-
-def _inert_in_csv(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def model_bytes(table: pd.DataFrame, spec: SegmentationSpec, names: dict[int, str]) -> bytes:
-    """The fitted preprocessing and model (joblib) of ``spec`` on ``table``, with persona names.
+def model_bytes(
+    table: pd.DataFrame, spec: SegmentationSpec, names: dict[int, str], key: ModelKey
+) -> bytes:
+    """The fitted preprocessing and model (joblib) of ``spec`` on ``table``, with persona names,
+    signed with ``key`` (the installation's, which ``segmenta assign`` checks).
 
     The page's cached result keeps no fitted model, so the run is repeated; with the same spec
     and seed it gives the same segments.
     """
-    return SegmentModel.from_segmentation(run_segmentation(table, spec), names).to_bytes()
+    return SegmentModel.from_segmentation(run_segmentation(table, spec), names).to_bytes(key)
 
 
 def persona_json(record: dict) -> str:

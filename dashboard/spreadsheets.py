@@ -1,15 +1,120 @@
-"""Excel files that hold text as text, for the page's downloads and the CLI alike.
+"""Files a spreadsheet opens, CSV and Excel, written so that no cell runs as a formula: the one
+writer of the page's downloads, the API and the CLI.
 
-openpyxl stores any string starting with ``=`` as a formula, so a persona or customer name
-like ``=HYPERLINK(...)`` would become live in the analyst's spreadsheet. Cells are written as
-the text they are.
+Customer tables and persona names are other people's text: a customer named
+``=HYPERLINK("http://…","click")`` or a column headed ``=cmd|' /C calc'!A0`` would become a
+live formula when a teammate opens the export in Excel or LibreOffice. Following OWASP's advice
+against CSV injection, a CSV text cell or header that starts with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return is written with a leading ``'``; numeric columns are written as
+numbers (``-5`` stays ``-5``) and other text as it came (IDs like ``0001``). ``raw=True``
+writes text untouched, for programs that read the file back (``segmenta ... --raw-csv``).
+
+An Excel cell has a type, so there text is stored as text and needs no ``'``; but openpyxl
+stores any string starting with ``=`` as a formula, so such cells are turned back into text,
+and every formula-like text cell is marked ``quotePrefix`` so that editing it in Excel keeps it
+text.
 """
 
 import io
+from collections.abc import Callable
+from os import PathLike
+from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 EXCEL_MAX_ROWS = 1_048_575
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def starts_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def inert_text(value):
+    """``value`` with a leading ``'`` if it is text a spreadsheet would run as a formula."""
+    return "'" + value if starts_like_formula(value) else value
+
+
+def inert_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its headers and text cells made inert; other columns are left as they are.
+
+    Only text columns (object, string, category) are looked at, and within them only strings:
+    a number held in a text column stays a number.
+    """
+    inert = table.copy(deep=False)
+    for position, (_, column) in enumerate(table.items()):
+        formulas = _text_rows(column, _formula_starts)
+        if formulas.any():
+            cells = column.to_numpy(dtype=object, copy=True)
+            cells[formulas] = ["'" + text for text in cells[formulas]]
+            inert.isetitem(position, pd.Series(cells, index=table.index, dtype=object))
+    inert.columns = [inert_text(name) for name in table.columns]
+    return inert
+
+
+def _text_rows(column: pd.Series, test: Callable) -> np.ndarray:
+    """Where a text column (object, string, category) holds a string that passes ``test`` (a
+    function of the column's ``.str``); nowhere in other columns."""
+    if not (
+        pd.api.types.is_string_dtype(column.dtype) or isinstance(column.dtype, pd.CategoricalDtype)
+    ):
+        return np.zeros(len(column), dtype=bool)
+    try:
+        return test(column.str).to_numpy(dtype=bool)
+    except AttributeError:  # a text-typed column that holds no text (only numbers, say)
+        return np.zeros(len(column), dtype=bool)
+
+
+def _formula_starts(text) -> pd.Series:
+    return text.startswith(FORMULA_STARTS, na=False)
+
+
+def _carriage_returns(text) -> pd.Series:
+    return text.contains("\r", regex=False, na=False)
+
+
+def _line_end(table: pd.DataFrame) -> str:
+    """LF, or CRLF when a cell or header holds a carriage return (CR).
+
+    Python's CSV writer quotes a cell only for the characters of the line end: with LF, a bare
+    CR would be left unquoted and end the row in Excel and in pandas, and what follows it
+    (``=cmd|...``, say) would start a row of its own. CRLF (RFC 4180's line end) keeps it in
+    its quoted cell; other tables keep plain LF.
+    """
+    in_cells = any(_text_rows(column, _carriage_returns).any() for _, column in table.items())
+    in_headers = any(isinstance(name, str) and "\r" in name for name in table.columns)
+    return "\r\n" if in_cells or in_headers else "\n"
+
+
+def plain_number(value: float) -> str:
+    """A float as a CSV cell the way files usually hold it: ``1000`` not ``1000.0``.
+
+    Numeric columns with a gap load as floats, so without this an integer column with one
+    missing value would come back with ``.0`` on every value.
+    """
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def write_csv(
+    table: pd.DataFrame, destination: str | PathLike | BinaryIO, raw: bool = False
+) -> None:
+    """``table`` as UTF-8 CSV to a path or an open binary file, inert unless ``raw``."""
+    written = table if raw else inert_table(table)
+    written.to_csv(
+        destination,
+        index=False,
+        float_format=plain_number,
+        encoding="utf-8",
+        lineterminator=_line_end(written),
+    )
+
+
+def csv_bytes(table: pd.DataFrame, raw: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    write_csv(table, buffer, raw)
+    return buffer.getvalue()
 
 
 def excel_bytes(table: pd.DataFrame, sheet: str = "Customers") -> bytes:
@@ -25,5 +130,6 @@ def excel_bytes(table: pd.DataFrame, sheet: str = "Customers") -> bytes:
 def _text_not_formulas(worksheet) -> None:
     for row in worksheet.iter_rows():
         for cell in row:
-            if cell.data_type == "f":
+            if starts_like_formula(cell.value):
                 cell.data_type = "s"
+                cell.quotePrefix = True

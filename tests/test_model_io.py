@@ -1,11 +1,10 @@
-"""The saved model: a file round trip, the training labels reproduced by ``assign``, sensible
-segments for new customers and <NA> where a feature value is missing."""
+"""The saved model: a signed file round trip, the training labels reproduced by ``assign``,
+sensible segments for new customers and <NA> where a feature value is missing. (What a file
+that is not signed with the key meets: ``tests/test_model_signing.py``.)"""
 
-import io
 import pickle
 import re
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +14,7 @@ from sklearn.preprocessing import StandardScaler
 from algorithms.errors import DataError, SegmentaError
 from algorithms.loading import load_sample
 from algorithms.model_io import SegmentModel, load_model, save_model
+from algorithms.model_signing import ModelKey, signed
 from algorithms.segmentation import SegmentationSpec, run_segmentation
 
 INCOME = "Annual Income (k$)"
@@ -25,6 +25,11 @@ RUNS = {
     "dbscan": {"eps": 0.3, "min_samples": 5},
     "hierarchical": {"n_clusters": 5, "linkage": "ward"},
 }
+
+
+@pytest.fixture(scope="module")
+def key() -> ModelKey:
+    return ModelKey(b"k" * 32, "a test key")
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +65,12 @@ def test_assigning_the_training_table_reproduces_its_labels(segmentation, table)
     pd.testing.assert_frame_equal(assigned[table.columns], table)
 
 
-def test_round_trip_through_a_file_and_bytes(segmentation, table, tmp_path):
+def test_round_trip_through_a_file_and_bytes(segmentation, table, key, tmp_path):
     model = SegmentModel.from_segmentation(segmentation, {0: "Core customers"})
-    path = tmp_path / "model.joblib"
-    save_model(model, path)
-    for loaded in (load_model(path), joblib.load(io.BytesIO(model.to_bytes()))):
+    path, downloaded = tmp_path / "model.joblib", tmp_path / "downloaded.joblib"
+    save_model(model, path, key)
+    downloaded.write_bytes(model.to_bytes(key))
+    for loaded in (load_model(path, key), load_model(downloaded, key)):
         assert loaded.cluster_names == model.cluster_names
         assert loaded.cluster_names[0] == "Core customers"
         assert loaded.spec == segmentation.spec.as_dict()
@@ -127,18 +133,21 @@ def test_a_missing_feature_column_names_it(kmeans_model):
         kmeans_model.assign(pd.DataFrame({INCOME: [1.0], "Gender": ["Male"]}))
 
 
-def test_files_that_are_not_models_are_refused(tmp_path, kmeans_model):
+def test_files_that_are_not_models_are_refused(tmp_path, kmeans_model, key):
     not_pickle, other = tmp_path / "table.csv", tmp_path / "other.joblib"
     not_pickle.write_text("a,b\n1,2\n")
-    joblib.dump({"a": 1}, other)
     with pytest.raises(DataError, match="not a model saved by"):
-        load_model(not_pickle)
+        load_model(not_pickle, key)
+    other.write_bytes(signed(pickle.dumps({"a": 1}), key))
     with pytest.raises(DataError, match="holds a dict, not a Segmenta model"):
-        load_model(other)
+        load_model(other, key)
+    other.write_bytes(signed(b"not a pickle", key))
+    with pytest.raises(DataError, match="not a model saved by"):
+        load_model(other, key)
     with pytest.raises(DataError, match="No model file"):
-        load_model(tmp_path / "absent.joblib")
+        load_model(tmp_path / "absent.joblib", key)
     old = pickle.loads(pickle.dumps(kmeans_model))
     old.format_version = 0
-    save_model(old, other)
+    save_model(old, other, key)
     with pytest.raises(DataError, match="model format 0"):
-        load_model(other)
+        load_model(other, key)

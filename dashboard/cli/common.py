@@ -14,27 +14,23 @@ from algorithms.errors import DataError, ParameterError
 from algorithms.loading import canonical_column_name
 from algorithms.methods import NOISE
 from algorithms.model_io import CLUSTER_COLUMN, PERSONA_COLUMN
+from algorithms.model_signing import ModelKey
 from algorithms.preprocessing import SCALERS
-from dashboard.spreadsheets import EXCEL_MAX_ROWS, excel_bytes
+from dashboard.spreadsheets import EXCEL_MAX_ROWS, excel_bytes, write_csv
 
 INPUT_HELP = "customer table: .csv, .txt, .tsv, .xlsx or .parquet"
 
 
-def plain_number(value: float) -> str:
-    """A float as a CSV cell the way files usually hold it: ``1000`` not ``1000.0``.
-
-    Numeric columns with a gap load as floats, so without this an integer column with one
-    missing value would come back with ``.0`` on every value.
-    """
-    value = float(value)
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
-TABLE_WRITERS = {
-    ".csv": lambda table, path: table.to_csv(path, index=False, float_format=plain_number),
-    ".xlsx": lambda table, path: Path(path).write_bytes(excel_bytes(table)),
-    ".parquet": lambda table, path: table.to_parquet(path, index=False),
+TABLE_WRITERS: dict[str, Callable[[pd.DataFrame, Path, bool], object]] = {
+    ".csv": lambda table, path, raw_csv: write_csv(table, path, raw=raw_csv),
+    ".xlsx": lambda table, path, _: path.write_bytes(excel_bytes(table)),
+    ".parquet": lambda table, path, _: table.to_parquet(path, index=False),
 }
+RAW_CSV_HELP = (
+    "write CSV text cells and headers exactly as they are, for programs that read the file; "
+    "by default one that starts with = + - @, a tab or a carriage return gets a leading ' so "
+    "that a spreadsheet shows it as text instead of running it as a formula"
+)
 
 
 # options -------------------------------------------------------------------------------------
@@ -117,14 +113,37 @@ def writing(path: Path):
         raise DataError(f"Cannot write {str(path)!r}: {error.strerror or error}.") from error
 
 
-def write_table(table: pd.DataFrame, path: Path) -> None:
+def add_raw_csv_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
+
+
+def check_raw_csv(raw_csv: bool, out: Path, output_format: str | None = None) -> None:
+    """``--raw-csv`` is only about CSV: asking for it with another output is a mistake.
+    ``output_format`` (``csv``, ``xlsx``...) when it is not the extension of ``out``."""
+    if raw_csv and (output_format or out.suffix.lower().lstrip(".")) != "csv":
+        raise ParameterError(
+            f"--raw-csv is for .csv output, not {str(out)!r}: only CSV cells are made inert "
+            "(Excel and Parquet files hold text as text)."
+        )
+
+
+def write_table(table: pd.DataFrame, path: Path, raw_csv: bool = False) -> None:
+    """``table`` as .csv (inert for spreadsheets unless ``raw_csv``), .xlsx or .parquet."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx" and len(table) > EXCEL_MAX_ROWS:
         raise DataError(
             f"{len(table):,} rows do not fit in an Excel sheet: write .csv or .parquet instead."
         )
     with writing(path):
-        TABLE_WRITERS[suffix](table, path)
+        TABLE_WRITERS[suffix](table, path, raw_csv)
+
+
+def model_key() -> ModelKey:
+    """The key that signs and checks model files: the app's, so models move between the two
+    (``SEGMENTA_MODEL_KEY``, else ``model_key`` in the instance folder)."""
+    from dashboard.config import instance_path_from_env  # the app's settings, only when asked
+
+    return ModelKey.for_instance(instance_path_from_env())
 
 
 def json_text(record) -> str:

@@ -13,8 +13,10 @@ import pandas as pd
 from algorithms.errors import DataError, ParameterError
 from dashboard.cli.common import (
     add_database_argument,
+    add_raw_csv_argument,
     aligned,
     check_output,
+    check_raw_csv,
     json_text,
     printable,
     whole_number,
@@ -91,6 +93,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "--version", type=whole_number(1), metavar="N", help="a saved version (default: latest)"
     )
     parser.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    add_raw_csv_argument(parser)
     add_database_argument(parser)
 
 
@@ -116,10 +119,13 @@ def run_export(args: argparse.Namespace) -> int:
 
     fmt = export_format(args)
     out = check_output(args.out, ())
+    check_raw_csv(args.raw_csv, out, fmt)
     with persona_database(args.database) as opened, datasets_store() as datasets:
         saved = opened.find(lambda store: find_persona_set(store, args.set, args.version))
         try:
-            data = export_persona_set(opened.store, datasets, args.set, fmt, args.version)
+            data = export_persona_set(
+                opened.store, datasets, args.set, fmt, args.version, args.raw_csv
+            )
         except DataError as error:
             raise DataError(
                 f"Cannot export the customers of ‘{saved.name}’: {error} (looked in "

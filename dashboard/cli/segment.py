@@ -20,9 +20,12 @@ from dashboard.cli.common import (
     TABLE_WRITERS,
     add_database_argument,
     add_feature_arguments,
+    add_raw_csv_argument,
     check_output,
+    check_raw_csv,
     describe_labelled,
     feature_choice,
+    model_key,
     whole_number,
     write_json,
     write_table,
@@ -119,12 +122,15 @@ def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, metavar="OUT", help="output: .csv, .xlsx or .parquet"
     )
+    add_raw_csv_argument(parser)
     parser.add_argument(
         "--report", metavar="REPORT.json", help="write parameters, metrics, profiles"
     )
     parser.add_argument(
-        "--model", metavar="MODEL.joblib", help="save the fitted model for `segmenta assign`"
-    )
+        "--model", metavar="MODEL.joblib",
+        help="save the fitted model for `segmenta assign`, signed with the model key "
+        "($SEGMENTA_MODEL_KEY, else model_key in the instance folder)",
+    )  # fmt: skip
     parser.add_argument(
         "--stability", type=whole_number(0), default=0, metavar="N",
         help="refit on N bootstrap resamples and grade each segment stable (Jaccard >= "
@@ -172,8 +178,10 @@ def used_params(params: dict) -> dict:
 
 def run_segment(args: argparse.Namespace) -> int:
     out = check_output(args.out, TABLE_WRITERS, args.input)
+    check_raw_csv(args.raw_csv, out)
     report = args.report and check_output(args.report, (".json",), args.input)
     model_path = args.model and check_output(args.model, (), args.input)
+    key = model_path and model_key()
     features, encoded = feature_choice(args)
     spec = SegmentationSpec(
         tuple(features), args.algorithm, method_params(args), args.scale, encoded, args.seed
@@ -186,12 +194,12 @@ def run_segment(args: argparse.Namespace) -> int:
 
         persona_record = read_record(args.personas, args.database)
     result = segment_table(load_table(args.input), spec, persona_record, args.stability)
-    write_table(result.labelled, out)
+    write_table(result.labelled, out, args.raw_csv)
     if report:
         write_json({"input": args.input, "output": str(out), **result.report()}, report)
     if model_path:
         with writing(model_path):
-            save_model(result.model, model_path)
+            save_model(result.model, model_path, key)
     print("\n".join(describe_segmentation(result)))
     print("Wrote " + ", ".join(str(path) for path in (out, report, model_path) if path))
     return 0

@@ -8,9 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from algorithms.diagnostics import SILHOUETTE_SAMPLE
+from algorithms.model_signing import ModelKey
 from dashboard import feedback
 from dashboard.exports import (
-    csv_bytes,
     customer_table,
     model_bytes,
     persona_html,
@@ -21,7 +21,7 @@ from dashboard.figures.personas import workspace_scatter
 from dashboard.ids import personas as ids
 from dashboard.pages.personas_cards import FORM_STATES, form_personas
 from dashboard.persona_sets import Workspace, clean_personas, draft_record, resolve
-from dashboard.spreadsheets import excel_bytes
+from dashboard.spreadsheets import csv_bytes, excel_bytes
 
 BUTTONS = {
     ids.EXPORT_CSV: ("Customers CSV", "csv"),
@@ -101,7 +101,8 @@ def export_file(services, button, workspace: Workspace, personas, set_name, load
     if button == ids.EXPORT_MODEL:
         table = services.analysis.table(workspace.view.dataset_id)
         spec = workspace.view.spec(workspace.method, workspace.params, workspace.seed)
-        return model_bytes(table, spec, names), extension
+        key = ModelKey.for_instance(services.config.instance_path)
+        return model_bytes(table, spec, names, key), extension
     note = f"based on saved version {loaded['version']}" if loaded else ""
     record = draft_record(
         workspace.segmentation,

@@ -6,16 +6,10 @@ import plotly.graph_objects as go
 
 from algorithms.errors import DataError, SegmentaError
 from algorithms.preprocessing import FeaturePreprocessor
-from dashboard.exports import (
-    csv_bytes,
-    customer_table,
-    persona_html,
-    persona_json,
-    persona_markdown,
-)
+from dashboard.exports import customer_table, persona_html, persona_json, persona_markdown
 from dashboard.figures.personas import centroid_figure, persona_scatter
 from dashboard.persona_sets.records import find_persona_set, persona_set_record
-from dashboard.spreadsheets import excel_bytes
+from dashboard.spreadsheets import csv_bytes, excel_bytes
 from dashboard.storage.datasets import DatasetStore
 from dashboard.storage.personas import PersonaSetVersion, PersonaStore
 
@@ -68,9 +62,11 @@ def export_persona_set(
     name_or_id: str,
     fmt: str,
     version: int | None = None,
+    raw_csv: bool = False,
 ) -> bytes:
     """A stored persona set as a file's bytes: ``json``, ``md``, ``html`` (the report),
-    ``csv`` or ``xlsx`` (the customer table with Cluster and Persona)."""
+    ``csv`` or ``xlsx`` (the customer table with Cluster and Persona; the CSV's text written
+    untouched with ``raw_csv``, else made inert for spreadsheets)."""
     saved = find_persona_set(store, name_or_id, version)
     record = persona_set_record(saved)
     if fmt == "json":
@@ -80,7 +76,7 @@ def export_persona_set(
     if fmt == "html":
         return persona_html(record, report_figure(datasets, saved, record)).encode("utf-8")
     if fmt == "csv":
-        return csv_bytes(saved_customer_table(datasets, saved))
+        return csv_bytes(saved_customer_table(datasets, saved), raw=raw_csv)
     if fmt == "xlsx":
         return excel_bytes(saved_customer_table(datasets, saved))
     raise SegmentaError(

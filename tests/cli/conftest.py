@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 
 from algorithms.loading import SAMPLE_PATH
+from algorithms.model_signing import MODEL_KEY_ENV
 from dashboard.analysis import View
 from dashboard.cli import main
 from dashboard.config import Config
@@ -27,6 +28,16 @@ class Run:
     code: int
     out: str
     err: str
+
+
+@pytest.fixture(autouse=True)
+def own_instance(tmp_path, monkeypatch) -> Path:
+    """Each test its own instance folder (where ``segment --model`` finds or makes its model
+    key), so no test writes into the repository's ``instance`` or reads another's key."""
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("SEGMENTA_INSTANCE", str(instance))
+    monkeypatch.delenv(MODEL_KEY_ENV, raising=False)
+    return instance
 
 
 @pytest.fixture

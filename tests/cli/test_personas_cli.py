@@ -19,6 +19,7 @@ from flask import Flask
 
 from algorithms.loading import load_table
 from algorithms.model_io import load_model
+from algorithms.model_signing import ModelKey
 from dashboard.cli.personas import FORMATS
 from dashboard.config import Config
 from dashboard.persona_sets import EXPORT_FORMATS
@@ -219,7 +220,8 @@ def test_a_shuffled_copy_takes_the_saved_names(segmenta, app_env, shuffled, tmp_
     assert section["name"] == SET_NAME and section["unmatched"] == []
     assert sorted(s["saved_persona"] for s in section["segments"]) == sorted(NAMES)
     assert all(s["persona"] == s["saved_persona"] for s in section["segments"])
-    assert sorted(load_model(model).cluster_names.values()) == sorted(NAMES)
+    key = ModelKey.for_instance(app_env.instance)
+    assert sorted(load_model(model, key).cluster_names.values()) == sorted(NAMES)
 
 
 def test_names_follow_the_profiles_not_the_cluster_numbers(

@@ -14,6 +14,7 @@ from sklearn.metrics import silhouette_samples
 
 from algorithms.loading import load_sample, load_table
 from algorithms.model_io import load_model
+from algorithms.model_signing import ModelKey
 from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.ids import personas as ids
@@ -145,7 +146,7 @@ def test_markdown_report_escapes_html_and_links(services, source, tmp_path):
 
 def test_model_file_assigns_customers_to_the_page_segments(services, source, tmp_path):
     _, path = download(services, ids.EXPORT_MODEL, source, tmp_path, n1="Big spenders")
-    model = load_model(path)
+    model = load_model(path, ModelKey.for_instance(services.config.instance_path))
     labelled = model.assign(load_sample())
     result = resolve(services, source).result
     np.testing.assert_array_equal(labelled["Cluster"].to_numpy(dtype=int), result.labels)

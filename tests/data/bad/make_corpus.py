@@ -139,8 +139,13 @@ def random_bytes(path: Path) -> None:
     path.write_bytes(np.random.default_rng(2).bytes(6_000))
 
 
+def hostile_pickle(folder: Path) -> bytes:
+    """A pickle that, when loaded, creates ``UNPICKLED_MARKER`` in ``folder``."""
+    return pickle.dumps({"model": _Trap(folder / UNPICKLED_MARKER)})
+
+
 def _pickle_trap(path: Path) -> None:
-    path.write_bytes(pickle.dumps({"model": _Trap(path.parent / UNPICKLED_MARKER)}))
+    path.write_bytes(hostile_pickle(path.parent))
 
 
 def workbook_named_csv(path: Path) -> None:
