@@ -363,10 +363,33 @@ def suggest_min_samples(n_rows: int, n_features: int) -> int:
     return int(min(suggestion, MIN_SAMPLES_CAP))
 
 
+SKEWED_CURVE_RATIO = 10.0
+"""A k-distance curve whose largest value is this many times its median is skewed: a few
+isolated customers far out, so the curve is read (and best drawn) on a log axis."""
+
+
+def skewed_k_distances(distances: np.ndarray) -> bool:
+    """Whether the sorted k-distances have a long tail (largest > ``SKEWED_CURVE_RATIO`` x
+    median): on CC GENERAL's spend, the farthest customer is 600 times the median's distance."""
+    distances = np.asarray(distances, dtype=float)
+    positive = distances[distances > 0]
+    return len(positive) > 2 and positive.max() > SKEWED_CURVE_RATIO * np.median(positive)
+
+
 def suggest_eps(distances: np.ndarray) -> float | None:
-    """eps at the knee of the sorted k-distance curve: denser than that is a cluster."""
+    """eps at the knee of the sorted k-distance curve: denser than that is a cluster.
+
+    On a skewed curve the knee is found on the log of the distances: on linear axes the far
+    tail flattens everything else against zero and the "knee" drifts into the tail, an eps so
+    large that nearly every customer joins one segment.
+    """
+    distances = np.sort(np.asarray(distances, dtype=float))
     if len(distances) == 0:
         return None
+    if skewed_k_distances(distances):
+        positive = distances[distances > 0]
+        knee = find_knee(np.arange(len(positive)), np.log(positive))
+        return None if knee is None else float(positive[int(knee)])
     knee = find_knee(np.arange(len(distances)), distances)
     if knee is None:
         return None
