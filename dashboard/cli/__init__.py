@@ -1,7 +1,7 @@
 """The ``segmenta`` command: segment a customer file, compare the methods, diagnose k, assign
 new customers, and list or apply the persona sets saved in the app.
 
-One module per command (``segment``, ``compare``, ``diagnose``, ``assign``, ``columns``, the
+One module per command (``segment``, ``diagnose``, ``assign``, ``columns``, ``compare``, the
 ``personas`` group), each ending in its ``Command``; ``COMMANDS`` below is the order ``--help``
 lists them.
 The computation behind ``segment`` and ``diagnose`` (``segment_table``, ``diagnose_table``) is
@@ -29,7 +29,7 @@ from dashboard.cli.personas import PERSONAS
 from dashboard.cli.registry import Parser, UsageError, add_commands, by_name
 from dashboard.cli.segment import SEGMENT, segment_table
 
-COMMANDS = by_name(SEGMENT, COMPARE, DIAGNOSE, ASSIGN, COLUMNS, PERSONAS)
+COMMANDS = by_name(SEGMENT, DIAGNOSE, ASSIGN, COLUMNS, COMPARE, PERSONAS)
 
 __all__ = ["COMMANDS", "canonical_columns", "diagnose_table", "main", "segment_table"]
 

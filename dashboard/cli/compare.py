@@ -218,7 +218,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 COMPARE = Command(
     "compare",
-    "fit every method side by side: metrics, agreement and which to trust",
+    "fit every method side by side and say which to trust",
     add_compare_arguments,
     run_compare,
 )
