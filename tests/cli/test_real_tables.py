@@ -154,3 +154,27 @@ def test_diagnose_says_plainly_when_the_suggested_eps_gives_one_segment(segmenta
     )
     assert dbscan["n_clusters"] == len(set(labels) - {-1}) == 1
     assert "gives one segment" in run.out and dbscan["advice"] in run.out
+
+
+def test_the_segment_report_explains_each_segment(segmenta, tmp_path):
+    path = shared("Mall_Customers.csv")
+    report = tmp_path / "report.json"
+    run = segmenta(
+        "segment", str(path), "--features", "income", "score", "--algorithm", "kmeans",
+        "--k", "5", "--out", str(tmp_path / "out.csv"), "--report", str(report),
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    record = json.loads(report.read_text())
+    labelled = pd.read_csv(tmp_path / "out.csv").rename(columns=str.strip)
+    for profile in record["profiles"]:
+        rule = profile["rule"]
+        assert set(rule) == {"text", "precision", "coverage"}
+        in_segment = (labelled["Cluster"] == profile["cluster"]).to_numpy()
+        matched = np.ones(len(labelled), dtype=bool)
+        for part in rule["text"].split(" and "):
+            column, op, number = part.rsplit(" ", 2)
+            values = labelled[column].to_numpy()
+            matched &= values > float(number) if op == ">" else values <= float(number)
+        assert rule["precision"] == pytest.approx((matched & in_segment).sum() / matched.sum())
+        assert rule["coverage"] == pytest.approx((matched & in_segment).sum() / in_segment.sum())
+        assert profile["top_features"][0]["feature"] in (INCOME, SCORE)
