@@ -74,6 +74,27 @@ def why_not_a_feature(values: pd.Series) -> str:
     return f"text with {values.nunique(dropna=True)} distinct values"
 
 
+MAX_CODE_VALUES = 10
+"""Whole numbers with this many distinct values or fewer are codes (Channel 1/2, Region 1-3)."""
+
+
+def is_category_code(values: pd.Series, max_values: int = MAX_CODE_VALUES) -> bool:
+    """Numbers that name categories rather than measure anything: whole numbers with 2 to
+    ``max_values`` distinct values. Their mean (Region 2.5) means nothing, so they are offered
+    for encoding, not among the default features; they can still be chosen as features."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return False
+    present = values.dropna()
+    if not 2 <= present.nunique() <= max_values:
+        return False
+    return bool(pd.api.types.is_integer_dtype(values) or (present % 1 == 0).all())
+
+
+def category_codes(table: pd.DataFrame, max_values: int = MAX_CODE_VALUES) -> list[str]:
+    """The columns of ``table`` that are category codes (``is_category_code``)."""
+    return [column for column in table.columns if is_category_code(table[column], max_values)]
+
+
 def _is_text(values: pd.Series) -> bool:
     """Cells kept as text (or mixed objects), where numbers may hide: not numbers, booleans
     or dates, which ``pd.to_numeric`` would turn into numbers."""

@@ -24,6 +24,7 @@ from sklearn.neighbors import NearestNeighbors
 from algorithms.errors import ParameterError
 from algorithms.methods.base import NOISE, member_means
 from algorithms.sampling import random_sample, stratified_sample
+from algorithms.verdict import MAX_LARGEST_SHARE, MIN_SEGMENT_SHARE, Flag, degenerate_flags
 
 SILHOUETTE_SAMPLE = 10_000
 K_DISTANCE_SAMPLE = 10_000
@@ -177,9 +178,12 @@ class KSweep:
     silhouette_sample_size: int
     note: str = ""
     """Why the curves stop before the k asked for (too few customers, or too few that differ)."""
+    sizes: dict[int, dict[int, int]] = field(default_factory=dict)
+    """{k: {segment: customers}}: what the verdict's degenerate flags are judged on."""
 
-    def best(self, column: str) -> int | None:
-        scored = self.table.dropna(subset=[column])
+    def best(self, column: str, skip: frozenset[int] = frozenset()) -> int | None:
+        """The k with the best value of ``column``, among those not in ``skip``."""
+        scored = self.table[~self.table["k"].isin(skip)].dropna(subset=[column])
         if scored.empty:
             return None
         index = scored[column].idxmin() if column == "davies_bouldin" else scored[column].idxmax()
@@ -205,11 +209,12 @@ def sweep_k(
     if cap < max(1, k_min):
         raise ParameterError(f"{reason}, so k cannot start at {k_min}: lower the k range.")
     note = f"{reason}, so the curves stop at k = {cap} instead of {k_max}." if reason else ""
-    rows, sample_sizes = [], []
+    rows, sample_sizes, sizes = [], [], {}
     ks = range(max(1, k_min), cap + 1)
     for step, k in enumerate(ks):
         model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(matrix)
         scores = score_labels(matrix, model.labels_, seed, sample_size) if k >= 2 else None
+        sizes[k] = dict(enumerate(np.bincount(model.labels_, minlength=k).tolist()))
         rows.append(
             {
                 "k": k,
@@ -232,6 +237,7 @@ def sweep_k(
         knee=int(knee) if knee is not None else None,
         silhouette_sample_size=max(sample_sizes, default=0),
         note=note,
+        sizes=sizes,
     )
 
 
@@ -269,9 +275,19 @@ CRITERIA = {
 }
 
 
-def recommend_k(sweep: KSweep) -> KRecommendation | None:
-    """The k most criteria point to; ties go to the silhouette's choice."""
-    votes = {"elbow": sweep.knee} | {c: sweep.best(c) for c in list(CRITERIA)[1:]}
+def recommend_k(
+    sweep: KSweep,
+    max_largest_share: float = MAX_LARGEST_SHARE,
+    min_segment_share: float = MIN_SEGMENT_SHARE,
+) -> KRecommendation | None:
+    """The k most criteria point to, among the k whose segments are not degenerate (one
+    holding more than ``max_largest_share`` of the customers, or one below
+    ``min_segment_share``, as the verdict judges); ties go to the silhouette's choice.
+    None when no k is left (``flagged_ks`` says why)."""
+    flagged = flagged_ks(sweep, max_largest_share, min_segment_share)
+    skip = frozenset(flagged)
+    knee = sweep.knee if sweep.knee not in skip else None
+    votes = {"elbow": knee} | {c: sweep.best(c, skip) for c in list(CRITERIA)[1:]}
     cast = [k for k in votes.values() if k is not None]
     if not cast:
         return None
@@ -283,7 +299,33 @@ def recommend_k(sweep: KSweep) -> KRecommendation | None:
     reason = f"k={k}: {_join(agreeing)} {'agree' if len(agreeing) > 1 else 'points here'}"
     if others:
         reason += f" ({_join(others)})"
-    return KRecommendation(k=int(k), reason=reason + ".", votes=votes)
+    reason += "."
+    if flagged:
+        reason += " " + skipped_ks_text(flagged)
+    return KRecommendation(k=int(k), reason=reason, votes=votes)
+
+
+def flagged_ks(
+    sweep: KSweep,
+    max_largest_share: float = MAX_LARGEST_SHARE,
+    min_segment_share: float = MIN_SEGMENT_SHARE,
+) -> dict[int, list[Flag]]:
+    """{k: why its K-Means segments are degenerate} for the swept k that are (k=1 aside)."""
+    flagged = {}
+    for k, sizes in sweep.sizes.items():
+        flags = degenerate_flags(sizes, max_largest_share, min_segment_share)
+        if k >= 2 and flags:
+            flagged[k] = flags
+    return flagged
+
+
+def skipped_ks_text(flagged: dict[int, list[Flag]]) -> str:
+    """'Skipped k=4, 5 and 6 (1 segment holds less than 1 % of the customers).', one group
+    per reason."""
+    groups: dict[str, list[str]] = {}
+    for k, flags in flagged.items():
+        groups.setdefault("; ".join(f.text for f in flags), []).append(str(k))
+    return "Skipped " + _join([f"k={_join(ks)} ({why})" for why, ks in groups.items()]) + "."
 
 
 def _join(parts: list[str]) -> str:
@@ -321,10 +363,33 @@ def suggest_min_samples(n_rows: int, n_features: int) -> int:
     return int(min(suggestion, MIN_SAMPLES_CAP))
 
 
+SKEWED_CURVE_RATIO = 10.0
+"""A k-distance curve whose largest value is this many times its median is skewed: a few
+isolated customers far out, so the curve is read (and best drawn) on a log axis."""
+
+
+def skewed_k_distances(distances: np.ndarray) -> bool:
+    """Whether the sorted k-distances have a long tail (largest > ``SKEWED_CURVE_RATIO`` x
+    median): on CC GENERAL's spend, the farthest customer is 600 times the median's distance."""
+    distances = np.asarray(distances, dtype=float)
+    positive = distances[distances > 0]
+    return len(positive) > 2 and positive.max() > SKEWED_CURVE_RATIO * np.median(positive)
+
+
 def suggest_eps(distances: np.ndarray) -> float | None:
-    """eps at the knee of the sorted k-distance curve: denser than that is a cluster."""
+    """eps at the knee of the sorted k-distance curve: denser than that is a cluster.
+
+    On a skewed curve the knee is found on the log of the distances: on linear axes the far
+    tail flattens everything else against zero and the "knee" drifts into the tail, an eps so
+    large that nearly every customer joins one segment.
+    """
+    distances = np.sort(np.asarray(distances, dtype=float))
     if len(distances) == 0:
         return None
+    if skewed_k_distances(distances):
+        positive = distances[distances > 0]
+        knee = find_knee(np.arange(len(positive)), np.log(positive))
+        return None if knee is None else float(positive[int(knee)])
     knee = find_knee(np.arange(len(distances)), distances)
     if knee is None:
         return None

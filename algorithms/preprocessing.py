@@ -9,17 +9,56 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MinMaxScaler,
+    PowerTransformer,
+    RobustScaler,
+    StandardScaler,
+)
 
-from algorithms.column_use import not_numeric
+from algorithms.column_use import category_codes, not_numeric
 from algorithms.errors import DataError, FeatureError
+
+
+def log_standard_scaler():
+    """log1p then standard scaling: for spend-like columns, most customers near 0 and a long
+    tail, which standard scaling alone leaves as one crowded segment plus specks."""
+    return make_pipeline(
+        FunctionTransformer(np.log1p, inverse_func=np.expm1, check_inverse=False),
+        StandardScaler(),
+    )
+
 
 SCALERS = {
     "none": None,
     "standard": StandardScaler,
     "minmax": MinMaxScaler,
     "robust": RobustScaler,
+    "log": log_standard_scaler,
+    "power": PowerTransformer,  # Yeo-Johnson, then standardised: any sign
 }
+SCALING_LABELS = {
+    "none": "None",
+    "standard": "Standard",
+    "minmax": "Min–max",
+    "robust": "Robust",
+    "log": "Log",
+    "power": "Power",
+}
+SCALING_NOTES = {
+    "none": "Raw values: a column with a wider range (income in k$ against age) weighs more.",
+    "standard": "Each feature to mean 0 and standard deviation 1: equal weight, the usual choice.",
+    "minmax": "Each feature to the 0–1 range: one extreme value squeezes all the others.",
+    "robust": "Centred on the median and scaled by the interquartile range: outliers pull less.",
+    "log": "log(1 + value), then standard: spreads skewed spend where most customers sit near 0 "
+    "(values must be 0 or more).",
+    "power": "Yeo-Johnson power transform, then standard: makes skewed features symmetric, "
+    "any sign.",
+}
+SKEWED = 2.0
+"""Features with a larger |skewness| than this are heavily skewed: log or power scaling helps."""
 MAX_CATEGORIES = 20
 MAX_MAGNITUDE = 1e100  # squares of larger values overflow float64
 
@@ -42,13 +81,65 @@ def _varies(values: pd.Series) -> bool:
 
 
 def categorical_candidates(table: pd.DataFrame) -> list[str]:
-    """Text columns with few distinct values (Gender, Region...), usable for one-hot encoding."""
+    """Columns usable for one-hot encoding: text with few distinct values (Gender) and
+    category codes (Channel, Region: whole numbers with few values), in the table's order."""
+    codes = set(category_codes(table))
     return [
         column
         for column in table.columns
-        if not pd.api.types.is_numeric_dtype(table[column])
-        and 1 < table[column].nunique(dropna=True) <= MAX_CATEGORIES
+        if column in codes
+        or (
+            not pd.api.types.is_numeric_dtype(table[column])
+            and 1 < table[column].nunique(dropna=True) <= MAX_CATEGORIES
+        )
     ]
+
+
+def default_numeric_features(table: pd.DataFrame) -> list[str]:
+    """The numeric feature candidates that measure something: category codes left out."""
+    codes = set(category_codes(table))
+    return [column for column in numeric_feature_candidates(table) if column not in codes]
+
+
+def skewness(table: pd.DataFrame, features: list[str]) -> dict[str, float]:
+    """{feature: sample skewness} over each feature's present values (pandas' ``skew``)."""
+    return {
+        column: float(pd.to_numeric(table[column], errors="coerce").skew()) for column in features
+    }
+
+
+def skewed_features(
+    table: pd.DataFrame, features: list[str], threshold: float = SKEWED
+) -> dict[str, float]:
+    """{feature: skewness} for the features whose |skewness| is above ``threshold``."""
+    return {
+        column: value
+        for column, value in skewness(table, features).items()
+        if abs(value) > threshold
+    }
+
+
+def skew_remedy(values: pd.Series, skew: float) -> str:
+    """The scalings that spread a skewed feature: "log or power" for a long right tail of
+    values of 0 or more, "power" otherwise (log1p would stretch a left tail further, and
+    refuses negative values)."""
+    negative = bool((pd.to_numeric(values, errors="coerce") < 0).any())
+    return "power" if negative or skew < 0 else "log or power"
+
+
+def skew_advice(table: pd.DataFrame, features: list[str], threshold: float = SKEWED) -> str:
+    """A sentence naming the heavily skewed features and the scaling to try; "" when none is."""
+    skewed = skewed_features(table, features, threshold)
+    if not skewed:
+        return ""
+    named = ", ".join(f"'{column}' (skewness {value:.1f})" for column, value in skewed.items())
+    verb = "is" if len(skewed) == 1 else "are"
+    remedies = {skew_remedy(table[column], value) for column, value in skewed.items()}
+    scaling = "power scaling" if "power" in remedies else "log scaling (or power)"
+    return (
+        f"{named} {verb} heavily skewed: most customers sit at one end, so try {scaling} "
+        "to spread them before clustering."
+    )
 
 
 @dataclass(frozen=True)
@@ -102,6 +193,7 @@ class FeaturePreprocessor:
         # before the scaler, whose variance would overflow (with warnings) on such values
         self._reject_unusable(numeric[mask], numeric[mask])
         self._reject_constant(numeric[mask])
+        self._reject_negative_for_log(numeric, mask)
         scaler_class = SCALERS[self.scaling]
         self.scaler_ = scaler_class().fit(numeric[mask]) if scaler_class else None
         self.columns_ = self.features + [f"{self.categorical}={c}" for c in self.categories_]
@@ -114,6 +206,7 @@ class FeaturePreprocessor:
         mask &= self._categorical_mask(table)
         if not mask.any():
             raise DataError("No row has a value in every feature column.")
+        self._reject_negative_for_log(numeric, mask)
         numeric = numeric[mask]
         scaled = self.scaler_.transform(numeric) if self.scaler_ else numeric.copy()
         self._reject_unusable(numeric, scaled)
@@ -213,6 +306,20 @@ class FeaturePreprocessor:
                 f"Only 1 of {n_rows:,} customers has a value in every chosen column, and "
                 "segments need many: choose columns with fewer missing values."
             )
+
+    def _reject_negative_for_log(self, numeric: np.ndarray, mask: np.ndarray) -> None:
+        """log1p is no scaling of negative values: name the first one and its row."""
+        if self.scaling != "log":
+            return
+        negative = (numeric < 0) & mask[:, None]
+        for position, column in enumerate(self.features):
+            rows = np.flatnonzero(negative[:, position])
+            if len(rows):
+                raise FeatureError(
+                    f"Column '{column}' has a negative value ({numeric[rows[0], position]:g} in "
+                    f"data row {rows[0] + 1}), and log scaling needs values of 0 or more: "
+                    "choose power scaling, which takes any sign."
+                )
 
     def _reject_constant(self, numeric: np.ndarray) -> None:
         for column, values in zip(self.features, numeric.T, strict=True):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from algorithms.diagnostics import ClusterScores, score_labels
+from algorithms.explain import explain_segments
 from algorithms.methods import ClusteringMethod, make_method
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
 from algorithms.profiling import profile_clusters
@@ -77,6 +78,15 @@ class Segmentation:
         clusters, counts = np.unique(self.labels, return_counts=True)
         return {int(c): int(n) for c, n in zip(clusters, counts, strict=True)}
 
+    def explained_profiles(self) -> list[dict]:
+        """The profile records, each segment with its ``top_features`` and ``rule`` (see
+        ``algorithms.explain``; none for noise, nor beyond 20 segments)."""
+        explained = explain_segments(self.prepared.original, self.labels, self.spec.seed)
+        records = self.profile.round(6).to_dict(orient="records")
+        for record in records:
+            record.update(explained.get(int(record["cluster"]), {}))
+        return records
+
     def summary(self) -> dict:
         """A JSON-ready record: parameters, metrics, sizes, centroids and profiles."""
         return {
@@ -87,7 +97,7 @@ class Segmentation:
             "metrics": self.scores.as_dict(),
             "sizes": {str(k): v for k, v in self.sizes().items()},
             "centroids": self.centroids().round(6).to_dict(orient="index"),
-            "profiles": self.profile.round(6).to_dict(orient="records"),
+            "profiles": self.explained_profiles(),
             "note": self.model.note_,
             "fit_seconds": round(self.fit_seconds, 4),
         }

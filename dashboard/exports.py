@@ -160,7 +160,8 @@ def _about(record: dict) -> list[str]:
 
 
 def profile_lines(segmentation: dict, cluster: int) -> list[str]:
-    """'Annual Income (k$): 86.5 (everyone 60.6)' per feature, then the gender mix if known."""
+    """'Annual Income (k$): 86.5 (everyone 60.6)' per feature, then the gender mix if known,
+    then the segment's rule (``algorithms.explain``) when the record has one."""
     profile = next((p for p in segmentation.get("profiles", []) if p["cluster"] == cluster), None)
     if profile is None:
         return []
@@ -172,6 +173,12 @@ def profile_lines(segmentation: dict, cluster: int) -> list[str]:
     mix = [(k.split("=", 1)[1], v) for k, v in profile.items() if k.startswith("share Gender=")]
     if mix:
         lines.append("Gender: " + ", ".join(f"{value} {share:.0%}" for value, share in mix))
+    rule = profile.get("rule")
+    if rule:
+        lines.append(
+            f"Rule: {rule['text']} (precision {rule['precision']:.0%}, "
+            f"coverage {rule['coverage']:.0%})"
+        )
     return lines
 
 

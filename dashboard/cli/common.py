@@ -58,7 +58,8 @@ def add_feature_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--scale", choices=list(SCALERS), default="standard",
-        help="scaling of the features before clustering (default: standard)",
+        help="scaling of the features before clustering (default: standard); log (log1p, "
+        "then standard) or power (Yeo-Johnson) for skewed features such as spend",
     )  # fmt: skip
     parser.add_argument(
         "--encode", metavar="COLUMN", help="a text column (e.g. Gender) to one-hot encode as well"

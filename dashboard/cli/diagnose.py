@@ -14,15 +14,19 @@ import pandas as pd
 from algorithms.diagnostics import (
     KRecommendation,
     KSweep,
+    flagged_ks,
     k_distances,
     recommend_k,
+    skipped_ks_text,
     suggest_eps,
     suggest_min_samples,
     sweep_k,
 )
+from algorithms.eps_check import EpsCheck, check_eps
 from algorithms.errors import DataError, ParameterError
 from algorithms.loading import load_table
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
+from algorithms.verdict import share_text
 from dashboard.cli.common import (
     add_feature_arguments,
     check_output,
@@ -47,6 +51,8 @@ class Diagnosis:
     recommendation: KRecommendation | None
     min_samples: int
     eps: float | None
+    eps_check: EpsCheck | None = None
+    """What DBSCAN makes of the suggested eps, and what to try when that is no segmentation."""
 
     def as_dict(self) -> dict:
         sweep = self.sweep.table.astype(object)
@@ -62,9 +68,10 @@ class Diagnosis:
             "knee": self.sweep.knee,
             "note": self.sweep.note or None,
             "recommended_k": recommendation.k if recommendation else None,
-            "reason": recommendation.reason if recommendation else None,
+            "reason": recommendation.reason if recommendation else no_k_reason(self.sweep),
             "votes": recommendation.votes if recommendation else {},
-            "dbscan": {"min_samples": self.min_samples, "suggested_eps": self.eps},
+            "dbscan": {"min_samples": self.min_samples, "suggested_eps": self.eps}
+            | (self.eps_check.as_dict() if self.eps_check else {}),
         }
 
 
@@ -91,7 +98,19 @@ def diagnose_table(
     sweep = sweep_k(prepared.matrix, k_min, k_max, seed=seed, progress=progress)
     min_samples = min_samples or suggest_min_samples(*prepared.matrix.shape)
     eps = suggest_eps(k_distances(prepared.matrix, min_samples, seed))
-    return Diagnosis(prepared, sweep, recommend_k(sweep), min_samples, eps)
+    checked = None if eps is None else check_eps(prepared.matrix, eps, min_samples, seed)
+    return Diagnosis(prepared, sweep, recommend_k(sweep), min_samples, eps, checked)
+
+
+def no_k_reason(sweep: KSweep) -> str | None:
+    """Why no k is recommended: every k degenerate (saying which and why), else None."""
+    flagged = flagged_ks(sweep)
+    if not flagged:
+        return None
+    return (
+        f"No k is recommended: {skipped_ks_text(flagged)} Try log or power scaling if the "
+        "features are skewed (see `segmenta columns`), or a wider k range."
+    )
 
 
 def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
@@ -144,7 +163,11 @@ def describe_diagnosis(diagnosis: Diagnosis) -> list[str]:
         "",
         f"Elbow (knee of the inertia curve): {f'k={sweep.knee}' if sweep.knee else 'none clear'}",
         "Recommended: "
-        + (diagnosis.recommendation.reason if diagnosis.recommendation else "no k can be scored"),
+        + (
+            diagnosis.recommendation.reason
+            if diagnosis.recommendation
+            else no_k_reason(sweep) or "no k can be scored"
+        ),
     ]
     if sweep.note:
         lines.append(sweep.note)
@@ -159,6 +182,13 @@ def describe_diagnosis(diagnosis: Diagnosis) -> list[str]:
         f"DBSCAN: suggested eps {eps} for min_samples={diagnosis.min_samples} "
         f"(knee of the sorted {diagnosis.min_samples}-distance curve, in scaled units)"
     )
+    checked = diagnosis.eps_check
+    if checked is not None:
+        noise = f", {share_text(checked.noise_share)} noise" if checked.noise_share else ""
+        segments = f"{checked.n_clusters} segment" + ("" if checked.n_clusters == 1 else "s")
+        lines.append(f"DBSCAN at that eps: {segments}{noise}")
+        if checked.advice:
+            lines.append(f"DBSCAN: {checked.advice}")
     return lines
 
 

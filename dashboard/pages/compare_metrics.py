@@ -6,16 +6,17 @@ fits anything itself; a panel without a result shows as '–'.
 """
 
 import logging
-from collections import Counter
 
 import dash_bootstrap_components as dbc
 import numpy as np
 from dash import html
-from sklearn.metrics import adjusted_rand_score
 
 from algorithms.diagnostics import agreement
 from algorithms.methods import METHODS
 from algorithms.methods.base import NOISE
+from algorithms.verdict import QUALITY, Balance, Candidate, degenerate_flags, share_text
+from algorithms.verdict import best_methods as shared_best_methods
+from algorithms.verdict import verdict as shared_verdict
 from dashboard.figures.compare import crosstab_figure
 from dashboard.figures.scatter import empty_figure, segment_names
 from dashboard.pages.compare_panels import segmentation
@@ -23,11 +24,6 @@ from dashboard.pages.compare_panels import segmentation
 log = logging.getLogger("segmenta")
 
 METHOD_ORDER = tuple(METHODS)
-QUALITY = {  # metric: (table label, in a sentence, which end is best)
-    "silhouette": ("Silhouette", "silhouette", max),
-    "calinski_harabasz": ("Calinski-Harabasz", "Calinski-Harabasz", max),
-    "davies_bouldin": ("Davies-Bouldin", "Davies-Bouldin", min),
-}
 MISSING = "–"
 
 
@@ -47,11 +43,7 @@ def shown_results(services, shown: dict[str, dict | None]) -> dict:
 
 def best_methods(results: dict, metric: str) -> set[str]:
     """The methods with the best value of a quality metric (ties all count)."""
-    values = {m: r.scores[metric] for m, r in results.items() if r.scores[metric] is not None}
-    if not values:
-        return set()
-    best = QUALITY[metric][2](values.values())
-    return {m for m, v in values.items() if np.isclose(v, best, rtol=1e-9, atol=0)}
+    return shared_best_methods(candidates(results), metric)
 
 
 def metrics_outputs(services, shown: dict[str, dict | None]) -> tuple:
@@ -79,6 +71,7 @@ def metrics_table(results: dict) -> html.Div:
             )
         )
     rows.append(_row("sizes", "Segment sizes", results, lambda r: sizes_text(r.sizes)))
+    rows.append(_row("balance", "Balance", results, _balance_text))
     rows.append(_row("fit_seconds", "Fit time", results, lambda r: f"{r.fit_seconds:.2f} s"))
     notes = [
         f"{METHODS[m].label}: {r.scores['note']}"
@@ -124,8 +117,12 @@ def _noise_text(result) -> str:
     return f"{n_noise:,} ({share_text(result.scores['noise_share'])})" if n_noise else "none"
 
 
-def share_text(share: float) -> str:
-    return "<1%" if 0 < share < 0.01 else f"{share:.0%}"
+def _balance_text(result) -> str:
+    """'largest 81 % · smallest 4 %', then why the result is flagged as degenerate."""
+    balance = Balance.of(result.sizes)
+    flags = "; ".join(flag.text for flag in degenerate_flags(result.sizes))
+    text = balance.text() if balance else MISSING
+    return f"{text} ⚠ {flags}" if flags else text
 
 
 def sizes_text(sizes: dict, max_shown: int = 8) -> str:
@@ -140,51 +137,16 @@ def sizes_text(sizes: dict, max_shown: int = 8) -> str:
 
 
 def verdict(results: dict) -> str:
-    """Which method the quality metrics favour, and by which metrics."""
-    wins = {metric: best_methods(results, metric) for metric in QUALITY}
-    tally = Counter(method for best in wins.values() for method in best)
-    if not tally:
-        return "No method has two or more segments yet, so there is nothing to score."
-    top = max(tally.values())
-    leaders = [m for m in METHOD_ORDER if tally[m] == top]
-    head = f"The metrics favour {_join([METHODS[m].label for m in leaders])}"
-    if len(leaders) > 1:
-        head += " equally" + (" (they find the same segments)" if _same(results, leaders) else "")
-    sentence = f"{head}: {'; '.join(_reasons(wins, tally))}."
-    dbscan = results.get("dbscan")
-    if tally["dbscan"] and dbscan.scores["n_noise"]:
-        sentence += (
-            f" DBSCAN's scores leave out the {share_text(dbscan.scores['noise_share'])} "
-            "of customers it calls noise."
-        )
-    return sentence
+    """Which result the quality metrics favour among those not flagged as degenerate, and
+    why the others were skipped (``algorithms.verdict``, shared with ``segmenta compare``)."""
+    return shared_verdict(candidates(results)).reason
 
 
-def _reasons(wins: dict, tally: Counter) -> list[str]:
-    """'K-Means and Hierarchical have the best silhouette and Davies-Bouldin', one phrase per
-    group of methods winning the same metrics."""
-    groups: dict[tuple, list[str]] = {}
-    for method in METHOD_ORDER:
-        if tally[method]:
-            metrics = tuple(QUALITY[q][1] for q in QUALITY if method in wins[q])
-            groups.setdefault(metrics, []).append(METHODS[method].label)
-    return [
-        f"{_join(labels)} {'has' if len(labels) == 1 else 'have'} the best {_join(list(metrics))}"
-        for metrics, labels in groups.items()
-    ]
-
-
-def _same(results: dict, methods: list[str]) -> bool:
-    first = results[methods[0]]
-    return all(
-        np.array_equal(first.row_mask, results[m].row_mask)
-        and adjusted_rand_score(first.labels, results[m].labels) == 1.0
-        for m in methods[1:]
-    )
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def candidates(results: dict) -> dict[str, Candidate]:
+    return {
+        method: Candidate(METHODS[method].label, r.scores, r.sizes, r.labels, r.row_mask)
+        for method, r in results.items()
+    }
 
 
 def agreement_table(results: dict) -> html.Div:

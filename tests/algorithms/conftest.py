@@ -41,6 +41,28 @@ def mall() -> pd.DataFrame:
     return table.rename(columns={"Genre": "Gender"})
 
 
+def _shared_table(name: str) -> pd.DataFrame:
+    """A public table of ``../shared/data`` as the loader presents it."""
+    from algorithms.loading import load_table
+
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"the shared dataset {name!r} is not at {path.resolve()}")
+    return load_table(path)
+
+
+@pytest.fixture(scope="session")
+def cc_general() -> pd.DataFrame:
+    """CC GENERAL: 8,950 credit-card customers, heavily skewed spend columns."""
+    return _shared_table("CC GENERAL.csv")
+
+
+@pytest.fixture(scope="session")
+def wholesale() -> pd.DataFrame:
+    """Wholesale customers: six spend columns and two category codes (Channel, Region)."""
+    return _shared_table("Wholesale customers data.csv")
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)

@@ -73,7 +73,7 @@ def test_empty_file_or_header_only(segmenta, tmp_path, content):
         (["--algorithm", "hierarchical", "--linkage", "ward2"], "invalid choice: 'ward2'"),
         (["--algorithm", "hierarchical", "--k", "3", "--distance-threshold", "2"], "give one"),
         (["--algorithm", "kmean"], "argument --algorithm: invalid choice"),
-        (["--algorithm", "kmeans", "--scale", "log"], "argument --scale: invalid choice"),
+        (["--algorithm", "kmeans", "--scale", "quantile"], "argument --scale: invalid choice"),
         (["--algorithm", "kmeans", "--seed", "-3"], "argument --seed: must be at least 0"),
         (["--algorithm", "kmeans", "--encode", "Nope"], "Unknown column 'Nope'"),
         (["--algorithm", "kmeans", "--database", "sqlite:///p.db"], "only read with --personas"),

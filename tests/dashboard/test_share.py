@@ -84,7 +84,7 @@ def test_a_link_to_a_stored_view_opens_it(services, awkward_view):
         ({"features": ["Revenue, € (k)", "Income"]}, "'Income'"),
         ({"categorical": "Country"}, "'Country'"),
         ({"features": ["Revenue, € (k)"]}, "fewer than two features"),
-        ({"scaling": "log"}, "unknown scaling"),
+        ({"scaling": "quantile"}, "unknown scaling"),
     ],
 )
 def test_a_link_to_a_view_not_usable_here_is_explained_and_the_view_kept(

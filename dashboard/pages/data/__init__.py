@@ -11,12 +11,13 @@ import dash
 from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
+from algorithms.preprocessing import SCALING_NOTES
 from dashboard import ids as shared_ids
 from dashboard import share, url_settings
 from dashboard.ids import data as ids
 from dashboard.pages.data import components
 from dashboard.pages.data.overview import OVERVIEW_OUTPUTS, box_outputs, overview_outputs
-from dashboard.pages.data.view import SCALING_NOTES, VIEW_OUTPUTS, view_controls
+from dashboard.pages.data.view import VIEW_OUTPUTS, view_controls
 
 __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
 

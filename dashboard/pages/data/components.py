@@ -3,9 +3,9 @@
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from algorithms.preprocessing import SCALING_LABELS
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
-from dashboard.pages.data.view import SCALING_LABELS
 
 ACCEPTED_FILES = ".csv,.txt,.tsv,.xlsx,.parquet"
 PRESET_STYLE = {"size": "sm", "outline": True, "color": "primary"}

@@ -40,14 +40,7 @@ MIN_FEATURES = 2
 DRAWN_FEATURES = 3
 MAX_CODE_VALUES = 10
 
-SCALING_NOTES = {
-    "none": "Raw values: a column with a wider range (income in k$ against age) weighs more.",
-    "standard": "Each feature to mean 0 and standard deviation 1: equal weight, the usual choice.",
-    "minmax": "Each feature to the 0–1 range: one extreme value squeezes all the others.",
-    "robust": "Centred on the median and scaled by the interquartile range: outliers pull less.",
-}
-SCALING_LABELS = {"none": "None", "standard": "Standard", "minmax": "Min–max", "robust": "Robust"}
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: category codes (Channel, Region) offered for encoding
 """Part of this page's cache keys: bump it when what is cached changes shape."""
 _ID_NAME = re.compile(r"(?i:(^|[\s_])id([\s_]|$))|ID$")
 
