@@ -5,8 +5,8 @@ Files come from spreadsheets and exports in many local conventions, so the encod
 ``, ; tab |``, and every cell is read as text first; ``algorithms.columns`` decides what is a
 number. Binary content, an HTML page or JSON that only wear a text extension, and a header or
 line too long for the column limit are refused from the first two million characters, before
-pandas sees the file: pandas would build a column for each field of a 2 MB line of commas (minutes, gigabytes)
-before any limit could be checked.
+pandas sees the file: pandas would build a column for each field of a 2 MB line of commas
+(minutes, gigabytes) before any limit could be checked.
 """
 
 import codecs
