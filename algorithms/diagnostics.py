@@ -294,6 +294,13 @@ def recommend_k(
     counts = pd.Series(cast).value_counts()
     leaders = counts[counts == counts.max()].index.tolist()
     k = votes["silhouette"] if votes["silhouette"] in leaders else min(leaders)
+    if len(set(cast)) == 1 and _scored_ks(sweep) == 1:
+        return KRecommendation(
+            k=int(k),
+            reason=f"k={k}: the only k that could be scored, so there is nothing for the "
+            "criteria to agree on: load more customers to compare several k.",
+            votes=votes,
+        )
     agreeing = [CRITERIA[c] for c, v in votes.items() if v == k]
     others = [f"{CRITERIA[c]} at k={v}" for c, v in votes.items() if v is not None and v != k]
     reason = f"k={k}: {_join(agreeing)} {'agree' if len(agreeing) > 1 else 'points here'}"
@@ -326,6 +333,10 @@ def skipped_ks_text(flagged: dict[int, list[Flag]]) -> str:
     for k, flags in flagged.items():
         groups.setdefault("; ".join(f.text for f in flags), []).append(str(k))
     return "Skipped " + _join([f"k={_join(ks)} ({why})" for why, ks in groups.items()]) + "."
+
+
+def _scored_ks(sweep: KSweep) -> int:
+    return int(sweep.table[list(CRITERIA)[1:]].notna().any(axis=1).sum())
 
 
 def _join(parts: list[str]) -> str:

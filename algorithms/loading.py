@@ -7,10 +7,11 @@ format, headers get the same canonical names and text cells the same typing
 (``algorithms.columns``), so a table behaves alike however it was saved.
 
 Everything wrong with a file is a ``DataError`` whose one sentence says what to do. Size limits
-are checked as early as the format allows: bytes before reading, columns from the header before
-the rows, rows while parsing (never more than the limit plus one), the unpacked size of Parquet
-and workbook values while unpacking, so an oversized upload is refused without being loaded
-whole.
+are checked as early as the format allows: bytes before reading; columns and line lengths from
+the first megabytes of text; what a workbook's parts unpack to, from its zip directory, before
+openpyxl opens it; rows, columns and unpacked size of Parquet from its footer; rows while
+parsing (never more than the limit plus one); the unpacked size of values while unpacking. So
+an oversized or hostile upload (a zip bomb) is refused without being loaded whole.
 """
 
 import io
@@ -143,6 +144,7 @@ def _file_format(raw: bytes, name: str | None, label: str) -> str:
 def _read_excel(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
     """The first sheet's table; openpyxl's many failures on a damaged file become one message."""
     try:
+        _check_packed_sizes(zipfile.ZipFile(io.BytesIO(raw)), label, limits)
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         try:
             return _first_sheet_table(workbook, label, limits)
@@ -155,6 +157,17 @@ def _read_excel(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
             f"{label} is not a readable Excel workbook (damaged, or not really .xlsx): open it "
             "in Excel and save it again, or export the table as CSV."
         ) from error
+
+
+def _check_packed_sizes(archive: zipfile.ZipFile, label: str, limits: TableLimits) -> None:
+    """Refuse a workbook whose parts unpack to too much, from the sizes its zip directory
+    declares (unpacking never yields more than that): a 1.5 MB shared-text part inflating to
+    1.5 GB kept openpyxl busy for a minute and the worker at 3 GB."""
+    unpacked = 0
+    for part in archive.infolist():
+        limits.check_packing_ratio(part.filename, part.file_size, part.compress_size, label)
+        unpacked += part.file_size
+        limits.check_table_bytes(unpacked, label)
 
 
 def _first_sheet_table(workbook, label: str, limits: TableLimits) -> pd.DataFrame:
@@ -233,17 +246,18 @@ def _read_parquet(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
     """The Parquet table with its own column types; nested and binary columns are refused."""
     try:
         parquet = pq.ParquetFile(pa.BufferReader(raw))
+        _check_footer(parquet.metadata, label, limits)
         schema = parquet.schema_arrow
+    except DataError:
+        raise
     except (pa.ArrowException, OSError, ValueError) as error:
         raise _bad_parquet(label) from error
-    limits.check_columns(len(schema), label)
     for field in schema:
         if any(is_unusable(field.type) for is_unusable in _UNUSABLE_TYPES):
             raise DataError(
                 f"{label} has a column {field.name!r} of {field.type} values, which cannot be "
                 "clustered: flatten it into plain columns or drop it, and save again."
             )
-    limits.check_rows(parquet.metadata.num_rows, len(schema), label)
     try:
         batches, unpacked = [], 0
         for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS):
@@ -258,6 +272,16 @@ def _read_parquet(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
     if not isinstance(table.index, pd.RangeIndex):
         table = table.reset_index(drop=all(level is None for level in table.index.names))
     return name_columns(table.set_axis(range(table.shape[1]), axis=1), list(table.columns), label)
+
+
+def _check_footer(metadata: pq.FileMetaData, label: str, limits: TableLimits) -> None:
+    """Columns (nested ones count each leaf), rows and unpacked bytes as the footer declares
+    them, before any data is read: a batch of thousands of rows may already unpack to
+    gigabytes of long texts (dictionary-packed texts are measured while unpacking)."""
+    limits.check_columns(metadata.num_columns, label)
+    limits.check_rows(metadata.num_rows, metadata.num_columns, label)
+    unpacked = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    limits.check_table_bytes(unpacked, label)
 
 
 def _bad_parquet(label: str) -> DataError:

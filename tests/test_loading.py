@@ -4,6 +4,7 @@ shared datasets, and property tests that nothing but a DataFrame or a DataError 
 import csv
 import io
 import math
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -381,6 +382,100 @@ def test_column_limit_is_checked_from_the_header_before_the_rows(tmp_path):
         load_table(write(tmp_path, "t.csv", text), limits=TableLimits(max_columns=2))
     with pytest.raises(DataError, match="line 3"):
         load_table(write(tmp_path, "t.csv", text))
+
+
+def pandas_never_parses(monkeypatch):
+    def never(*_args, **_kwargs):
+        raise AssertionError("pandas parsed a file the first characters refuse")
+
+    monkeypatch.setattr(pd, "read_csv", never)
+
+
+def test_a_header_too_wide_is_counted_before_pandas_parses_it(monkeypatch):
+    limits = TableLimits(max_columns=4)  # lines of at most 4 x 2 048 characters
+    assert limits.max_line_chars == 8192
+    pandas_never_parses(monkeypatch)
+    with pytest.raises(DataError, match="'w.csv' has 5 columns, over the limit of 4"):
+        load_table(b"a,b,c,d,e\n1,2,3,4,5\n", "w.csv", limits)
+    with pytest.raises(DataError, match="'w.csv' has more than 8,193 columns, over the limit"):
+        load_table(b"," * 50_000 + b"\n1\n", "w.csv", limits)
+
+
+def test_a_line_longer_than_the_column_limit_allows_names_its_line(monkeypatch):
+    limits = TableLimits(max_columns=4)
+    long_row = "1;" * 5000 + "1"
+    text = f"sep=;\na;b\n1;2\n{long_row}\n3;4\n"
+    pandas_never_parses(monkeypatch)
+    with pytest.raises(
+        DataError, match="'l.csv' has a line longer than 8,192 characters \\(line 4\\)"
+    ):
+        load_table(text.encode(), "l.csv", limits)
+    quoted = '"' + "x" * 9000 + '"'
+    with pytest.raises(DataError, match="line longer than 8,192 characters \\(line 2\\)"):
+        load_table(f"a,b\n{quoted},1\n".encode(), "l.csv", limits)
+
+
+def test_lines_within_the_limit_load_whatever_their_line_endings(tmp_path):
+    limits = TableLimits(max_columns=2)  # 4 096 characters a line
+    note = "y" * 4000
+    for newline in ("\n", "\r\n", "\r"):
+        text = newline.join(["Note,Age", f"{note},30", f'"two{newline}lines",31', ""])
+        table = load_table(write(tmp_path, "t.csv", text), limits=limits)
+        assert table["Note"].tolist() == [note, f"two{newline}lines"]
+
+
+@pytest.mark.parametrize(
+    "content, looks_like",
+    [
+        ("<!DOCTYPE html>\n<html><body><table><tr><td>1</td></tr></table>", "an HTML page"),
+        ("  <html lang='en'>\n<head></head>\n", "an HTML page"),
+        ('{"customers": [{"Age": 30}]}', "JSON"),
+        ('[\n  {"Age": 30, "Income": 40},\n  {"Age": 31, "Income": 41}\n]\n', "JSON"),
+    ],
+)
+def test_a_page_or_json_saved_as_csv_says_what_it_looks_like(content, looks_like):
+    with pytest.raises(DataError, match=f"'x.csv' looks like {looks_like}, not a table: .*export"):
+        load_table(content.encode(), "x.csv")
+
+
+def test_headers_in_brackets_or_tags_are_still_a_table():
+    sql_export = load_table(b"[CustomerID],[Age]\n1,30\n2,31\n", "sql.csv")
+    assert list(sql_export.columns) == ["[CustomerID]", "[Age]"]
+    tagged = load_table(b"<b>Income</b>,Age\n1,30\n2,31\n", "tags.csv")
+    assert list(tagged.columns) == ["<b>Income</b>", "Age"]
+
+
+def zip_directory(raw: bytes) -> list[tuple[str, int, int]]:
+    return [
+        (i.filename, i.file_size, i.compress_size)
+        for i in zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    ]
+
+
+def test_a_workbook_part_packed_too_tightly_is_refused_before_openpyxl(monkeypatch):
+    """A sheet of 3 MB of one repeated row packs about 30 times: loaded under a ratio of 100,
+    refused under 10, naming the part; openpyxl is never called on the refused one."""
+    workbook = xlsx_bytes([["a", "b"], *([[1, 2]] * 60_000)])
+    sheet = next(part for part in zip_directory(workbook) if part[0].endswith("sheet1.xml"))
+    ratio = sheet[1] / sheet[2]
+    assert sheet[1] > 1024**2 and 10 < ratio < 100
+    assert load_table(workbook, "t.xlsx").shape == (60_000, 2)
+    monkeypatch.setattr(openpyxl, "load_workbook", None)
+    with pytest.raises(DataError, match=r"'t.xlsx' has a part \(xl/worksheets/sheet1.xml\)"):
+        load_table(workbook, "t.xlsx", TableLimits(max_packing_ratio=10))
+    with pytest.raises(DataError, match="'t.xlsx' unpacks to more than 1.0 MB"):
+        load_table(workbook, "t.xlsx", TableLimits(max_table_bytes=1024**2))
+
+
+def test_a_parquet_footer_over_the_unpacked_size_is_refused_before_reading(monkeypatch):
+    raw = parquet_bytes(pa.table({"note": ["z" * 1000] * 2000}))
+    declared = sum(
+        pq.ParquetFile(io.BytesIO(raw)).metadata.row_group(i).total_byte_size
+        for i in range(pq.ParquetFile(io.BytesIO(raw)).metadata.num_row_groups)
+    )
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", None)
+    with pytest.raises(DataError, match="'n.parquet' unpacks to more than"):
+        load_table(raw, "n.parquet", TableLimits(max_table_bytes=declared - 1))
 
 
 def test_row_limit_stops_reading_at_the_limit(tmp_path):

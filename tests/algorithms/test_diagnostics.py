@@ -247,6 +247,18 @@ def test_recommendation_on_four_blobs_is_four(four_blobs):
     assert "agree" in recommendation.reason
 
 
+def test_a_single_scored_k_is_not_called_an_agreement():
+    """Three customers: only k = 2 can be scored, so every criterion points there by default."""
+    sweep = sweep_k(np.array([[20.0, 30.0], [40.0, 60.0], [60.0, 20.0]]), 1, 10, n_init=2)
+    assert sweep.table.dropna(subset=["silhouette"])["k"].tolist() == [2]
+    recommendation = recommend_k(sweep)
+    assert recommendation.k == 2
+    assert recommendation.reason == (
+        "k=2: the only k that could be scored, so there is nothing for the criteria to agree "
+        "on: load more customers to compare several k."
+    )
+
+
 def test_recommendation_names_the_dissenting_criteria():
     sweep = sweep_k(np.random.default_rng(0).normal(size=(60, 2)), 1, 6, n_init=2)
     recommendation = recommend_k(sweep)

@@ -103,6 +103,18 @@ def test_a_sweep_cut_short_says_where_and_why(segmenta, tmp_path):
     assert record["note"] == note and [row["k"] for row in record["k_sweep"]] == [1, 2]
 
 
+def test_three_customers_score_one_k_and_no_agreement_is_claimed(segmenta, tmp_path):
+    path = tmp_path / "three.csv"
+    path.write_text("Age,Income\n20,30\n40,60\n60,20\n")
+    run = segmenta("diagnose", path, "--features", "Age", "Income")
+    assert run.code == 0, run.err
+    assert "agree." not in run.out
+    assert (
+        "Recommended: k=2: the only k that could be scored, so there is nothing for the "
+        "criteria to agree on: load more customers to compare several k." in run.out
+    )
+
+
 def test_min_samples_follows_the_table_size_unless_given():
     import pandas as pd
 

@@ -5,7 +5,12 @@ workbook that unpacks to far more than its size is refused while unpacking.
 """
 
 import io
+import json
+import os
+import subprocess
+import sys
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -15,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl.styles import Font
 
+import algorithms.loading
 import algorithms.text_tables
 from algorithms.errors import DataError, SegmentaError
 from algorithms.loading import load_table
@@ -25,10 +31,12 @@ from dashboard.config import Config
 from dashboard.ids import data as ids
 from dashboard.pages.data import view as view_page
 from tests.dash_helpers import as_upload, text_of
-from tests.data.bad.corpus import MALL_FEATURES
+from tests.data.bad.corpus import CASES, MALL_FEATURES
+from tests.reliability.conftest import HANG_SECONDS
 
 LIMITS = {"upload_max_mb": 1, "max_rows": 50, "max_columns": 6, "max_cells": 150}
 MB = 1024 * 1024
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def numbers(n_rows: int, n_columns: int, seed: int = 0) -> pd.DataFrame:
@@ -243,7 +251,9 @@ def test_a_parquet_file_that_unpacks_to_too_much_is_refused_while_unpacking():
     assert len(load_table(raw, "notes.parquet")) == 50_000, "under the default limit it loads"
 
 
-def test_a_workbook_of_long_repeated_texts_is_refused_while_reading():
+def test_a_workbook_of_long_repeated_texts_is_refused_before_it_is_opened(monkeypatch):
+    """10 MB of one text written in every row (openpyxl writes each cell's own copy), packed
+    250 times: refused from the zip directory, over the unpacked size or the packing ratio."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(["Note", "Age"])
@@ -251,8 +261,18 @@ def test_a_workbook_of_long_repeated_texts_is_refused_while_reading():
         sheet.append(["z" * 5_000, age])
     buffer = io.BytesIO()
     workbook.save(buffer)
+    raw = buffer.getvalue()
+    assert len(load_table(raw, "notes.xlsx", limits=TableLimits(max_packing_ratio=300))) == 2_000
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("openpyxl opened a workbook the zip directory refuses")
+
+    monkeypatch.setattr(algorithms.loading.openpyxl, "load_workbook", never)
     with pytest.raises(DataError, match="'notes.xlsx' unpacks to more than 5.0 MB"):
-        load_table(buffer.getvalue(), "notes.xlsx", limits=TableLimits(max_table_bytes=5 * MB))
+        limits = TableLimits(max_table_bytes=5 * MB, max_packing_ratio=300)
+        load_table(raw, "notes.xlsx", limits=limits)
+    with pytest.raises(DataError, match=r"\(xl/worksheets/sheet1.xml\) that unpacks to 9.7 MB"):
+        load_table(raw, "notes.xlsx")
 
 
 def test_a_sheet_of_mostly_empty_cells_is_refused():
@@ -268,3 +288,43 @@ def test_a_sheet_of_mostly_empty_cells_is_refused():
     with pytest.raises(DataError, match="more than 2,000 cells on its first sheet, most of them"):
         load_table(buffer.getvalue(), "styled.xlsx", limits=TableLimits(max_cells=1000))
     assert load_table(buffer.getvalue(), "styled.xlsx").shape == (1, 2)
+
+
+HOSTILE = ("header_of_commas.csv", "shared_strings_bomb.xlsx", "whitespace_bomb.xlsx")
+HOSTILE += ("huge_row_groups.parquet",)
+_REFUSE_IN_A_CHILD = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (4 * 1024**3, 4 * 1024**3))
+from algorithms.errors import DataError
+from algorithms.loading import load_table
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    load_table(sys.argv[1])
+    message = None
+except DataError as error:
+    message = str(error)
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"message": message, "grown_kb": grown}))
+"""
+
+
+@pytest.mark.parametrize("file", HOSTILE)
+def test_a_hostile_file_is_refused_with_flat_memory(file, path_of):
+    """Each of these once held a worker for a minute at 1 to 3 GB: now the peak resident
+    memory of a fresh process grows by less than 64 MB to refuse it (the address space is
+    capped at 4 GB so a regression fails here rather than starving the machine)."""
+    case = next(case for case in CASES if case.file == file)
+    done = subprocess.run(
+        [sys.executable, "-c", _REFUSE_IN_A_CHILD, str(path_of(file))],
+        capture_output=True,
+        text=True,
+        timeout=HANG_SECONDS,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    outcome = json.loads(done.stdout)
+    assert outcome["message"] is not None, f"{file} loaded"
+    for fragment in case.refused:
+        assert fragment in outcome["message"]
+    assert outcome["grown_kb"] < 64 * 1024, f"{outcome['grown_kb'] / 1024:.0f} MB to refuse {file}"

@@ -213,6 +213,18 @@ CASES: tuple[Case, ...] = (
     refused("model.joblib", "a joblib model", "'model.joblib' is not a format Segmenta reads"),
     refused("table.json", "JSON", "'table.json' is not a format Segmenta reads (.json)"),
     refused(
+        "html_page.csv",
+        "a web page saved as .csv",
+        "'html_page.csv' looks like an HTML page, not a table",
+        "export its table as CSV",
+    ),
+    refused(
+        "json_table.csv",
+        "JSON saved as .csv",
+        "'json_table.csv' looks like JSON, not a table",
+        "export the data as CSV",
+    ),
+    refused(
         "workbook_named.csv",
         "an .xlsx renamed .csv",
         "'workbook_named.csv' is named like a .csv file but is an Excel workbook",
@@ -247,6 +259,36 @@ CASES: tuple[Case, ...] = (
         "2 000 columns",
         "'wide_2000_columns.csv' has 2,000 columns, over the limit of 500",
         "keep only the columns you need",
+    ),
+    # hostile: files that once tied up a worker for minutes or left it at gigabytes
+    refused(
+        "header_of_commas.csv",
+        "a 10 MB header of commas",
+        "'header_of_commas.csv' has more than 1,024,001 columns, over the limit of 500",
+    ),
+    refused(
+        "long_data_line.csv",
+        "a 2 MB row of two million fields",
+        "'long_data_line.csv' has a line longer than 1,024,000 characters (line 3)",
+        "each customer is on one line",
+    ),
+    refused(
+        "shared_strings_bomb.xlsx",
+        "1.5 MB, shared texts unpacking to 1.5 GB",
+        "'shared_strings_bomb.xlsx' has a part (xl/sharedStrings.xml) that unpacks to 1.5 GB "
+        "from 1.5 MB, over 100 times its size (a zip bomb?)",
+    ),
+    refused(
+        "whitespace_bomb.xlsx",
+        "1 MB, a sheet unpacking to 1 GB of spaces",
+        "'whitespace_bomb.xlsx' has a part (xl/worksheets/sheet1.xml) that unpacks to 1000.0 MB",
+        "over 100 times its size (a zip bomb?)",
+        "open it in Excel and save it again",
+    ),
+    refused(
+        "huge_row_groups.parquet",
+        "90 kB, row groups unpacking to 1.1 GB",
+        "'huge_row_groups.parquet' unpacks to more than 1.0 GB of values",
     ),
     refused(
         "over_200_mb.csv",

@@ -2,16 +2,22 @@
 
 The small text files of the corpus are committed next to this module; these are generated at
 test time instead: workbooks and Parquet files (binary, and better built by the libraries that
-write them), pickles that would leave a trace if anything ever unpickled an upload, and a
-200 MB file that must never be committed or held in memory (it is sparse: a valid CSV start,
-then a hole up to the size, so writing it costs no disk blocks and no time).
+write them), pickles that would leave a trace if anything ever unpickled an upload, a 200 MB
+file that must never be committed or held in memory (it is sparse: a valid CSV start, then a
+hole up to the size, so writing it costs no disk blocks and no time), and hostile files that
+once tied up a worker: 10 MB lines of commas, workbooks that are zip bombs (their gigabyte
+parts are packed from one compressed megabyte repeated, not compressed whole), and a Parquet
+file whose row groups unpack to over a gigabyte.
 
 ``python tests/data/bad/make_corpus.py OUT_DIR`` writes them for a manual look.
 """
 
 import io
 import pickle
+import struct
 import sys
+import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +29,8 @@ import pyarrow.parquet as pq
 from openpyxl.styles import Font
 
 HERE = Path(__file__).resolve().parent
-OVERSIZED_BYTES = 200 * 1024 * 1024
+MB = 1024 * 1024
+OVERSIZED_BYTES = 200 * MB
 WIDE_COLUMNS = 2_000
 UNPICKLED_MARKER = "UNPICKLED"
 """A file the pickles of the corpus create in their folder when loaded: it must never exist."""
@@ -135,6 +142,97 @@ def oversized(path: Path) -> None:
         out.truncate(OVERSIZED_BYTES)
 
 
+def header_of_commas(path: Path) -> None:
+    """A header of ten million empty fields: pandas never answered on it."""
+    path.write_bytes(b"," * (10 * MB) + b"\n1\n")
+
+
+def long_data_line(path: Path) -> None:
+    """A fine header, then a row of two million fields."""
+    path.write_bytes(b"Age,Income\n30,40\n" + b"1," * MB + b"1\n31,41\n")
+
+
+_SHEET_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
+
+def _deflated(head: bytes, unit: bytes = b"", repeats: int = 0, tail: bytes = b""):
+    """(raw deflate stream, CRC-32, size) of ``head + unit * repeats + tail``. A full flush
+    resets the compressor, so every copy of ``unit`` packs to the same bytes: one is
+    compressed and repeated, a gigabyte in a second where compressing it took ten."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
+    packed_unit = packer.compress(unit) + packer.flush(zlib.Z_FULL_FLUSH)
+    end = packer.compress(tail) + packer.flush()
+    crc = zlib.crc32(head)
+    for _ in range(repeats):
+        crc = zlib.crc32(unit, crc)
+    crc = zlib.crc32(tail, crc)
+    return start + packed_unit * repeats + end, crc, len(head) + len(unit) * repeats + len(tail)
+
+
+def _zip(parts: dict[str, tuple[bytes, int, int]]) -> bytes:
+    """A zip archive of already deflated parts (``zipfile`` only writes what it compresses)."""
+    out, directory = io.BytesIO(), []
+    for name, (packed, crc, size) in parts.items():
+        offset, encoded = out.tell(), name.encode()
+        sizes = (8, 0, 0, crc, len(packed), size, len(encoded), 0)
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, *sizes) + encoded + packed)
+        entry = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, *sizes, 0, 0, 0, 0, offset)
+        directory.append(entry + encoded)
+    start = out.tell()
+    out.write(b"".join(directory))
+    n, size = len(parts), out.tell() - start
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, size, start, 0))
+    return out.getvalue()
+
+
+def _workbook_parts(sheet: pd.DataFrame) -> dict[str, bytes]:
+    archive = zipfile.ZipFile(io.BytesIO(_xlsx({"Customers": sheet})))
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def shared_strings_bomb(path: Path) -> None:
+    """1.5 MB: a shared-strings part of one 1.5 GB text, used by every cell of a column."""
+    parts = _workbook_parts(customers(5).drop(columns="Gender"))
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", _SHARED_STRINGS_TYPE + b"</Types>"
+    )
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"</row>", b'<c r="Z1" t="s"><v>0</v></c></row>'
+    )
+    packed = {name: _deflated(data) for name, data in parts.items()}
+    packed["xl/sharedStrings.xml"] = _deflated(
+        b"<sst " + _SHEET_NS + b' count="1" uniqueCount="1"><si><t>',
+        b"a" * MB,
+        1500,
+        b"</t></si></sst>",
+    )
+    path.write_bytes(_zip(packed))
+
+
+def whitespace_bomb(path: Path) -> None:
+    """1 MB: a sheet whose rows are followed by a gigabyte of spaces."""
+    parts = _workbook_parts(customers(5))
+    head, tail = parts["xl/worksheets/sheet1.xml"].split(b"</sheetData>")
+    packed = {name: _deflated(data) for name, data in parts.items()}
+    packed["xl/worksheets/sheet1.xml"] = _deflated(head, b" " * MB, 1000, b"</sheetData>" + tail)
+    path.write_bytes(_zip(packed))
+
+
+def huge_row_groups(path: Path) -> None:
+    """A few kB whose row groups unpack to 1.1 GB: 1 100 texts of a megabyte each, stored
+    plainly (no dictionary), ten per row group, so writing holds 10 MB at a time."""
+    batch = pa.table({"Age": pa.array(range(10)), "Note": pa.array(["y" * MB] * 10)})
+    with pq.ParquetWriter(path, batch.schema, compression="zstd", use_dictionary=False) as out:
+        for _ in range(110):
+            out.write_table(batch)
+
+
 def random_bytes(path: Path) -> None:
     path.write_bytes(np.random.default_rng(2).bytes(6_000))
 
@@ -172,6 +270,11 @@ GENERATED: dict[str, Callable[[Path], None]] = {
     "wide_2000_columns.csv": wide_columns,
     "over_200_mb.csv": oversized,
     "random_bytes.csv": random_bytes,
+    "header_of_commas.csv": header_of_commas,
+    "long_data_line.csv": long_data_line,
+    "shared_strings_bomb.xlsx": shared_strings_bomb,
+    "whitespace_bomb.xlsx": whitespace_bomb,
+    "huge_row_groups.parquet": huge_row_groups,
     "pickle_named.csv": _pickle_trap,
     "model.pkl": _pickle_trap,
     "model.joblib": _pickle_trap,
