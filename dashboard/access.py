@@ -13,6 +13,8 @@ import hmac
 
 from flask import Flask, Response, request
 
+from dashboard.api_errors import api_error, is_api_path
+
 PUBLIC_PATHS = ("/healthz",)
 
 
@@ -53,13 +55,18 @@ def protect(server: Flask, config) -> None:
         if config.trusted_user_header:
             if request.headers.get(config.trusted_user_header):
                 return None
-            return Response("Sign in through the team's portal.", 401)
+            return _refused("Sign in through the team's portal.", {})
         credentials = request.authorization
         if credentials and _password_matches(config.auth_users, credentials):
             return None
-        return Response(
-            "Sign in to use Segmenta.", 401, {"WWW-Authenticate": 'Basic realm="Segmenta"'}
-        )
+        return _refused("Sign in to use Segmenta.", {"WWW-Authenticate": 'Basic realm="Segmenta"'})
+
+
+def _refused(message: str, headers: dict):
+    """401: JSON for the API (scripts read it), text for the pages."""
+    if is_api_path(request.path):
+        return api_error(401, message, headers)
+    return Response(message, 401, headers)
 
 
 def _password_matches(users: dict[str, str], credentials) -> bool:

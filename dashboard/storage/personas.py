@@ -31,6 +31,9 @@ from dashboard.storage.db import (
 )
 
 MAX_NAME_LENGTH = 200
+# Ids and versions are Integer columns: 32-bit on PostgreSQL, which refuses larger numbers
+# with an error (and SQLite past 64 bits), so those are looked up as "not found" instead.
+MAX_STORED_NUMBER = 2**31 - 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -398,7 +401,7 @@ class PersonaStore:
 
     @staticmethod
     def _set_row(session: Session, set_id: int) -> PersonaSetRow:
-        set_row = session.get(PersonaSetRow, set_id)
+        set_row = session.get(PersonaSetRow, set_id) if _storable_number(set_id) else None
         if set_row is None:
             raise PersonaSetNotFound(
                 f"there is no persona set with id {set_id}: it may have been deleted"
@@ -412,11 +415,13 @@ class PersonaStore:
         set_row = self._set_row(session, set_id)
         if version is None:
             version = set_row.latest_version
-        row = session.scalars(
-            select(PersonaSetVersionRow).where(
-                PersonaSetVersionRow.set_id == set_id, PersonaSetVersionRow.version == version
-            )
-        ).one_or_none()
+        row = None
+        if _storable_number(version):
+            row = session.scalars(
+                select(PersonaSetVersionRow).where(
+                    PersonaSetVersionRow.set_id == set_id, PersonaSetVersionRow.version == version
+                )
+            ).one_or_none()
         if row is None:
             raise PersonaSetNotFound(
                 f"persona set ‘{set_row.name}’ has no version {version} "
@@ -550,3 +555,7 @@ def _aware(moment: datetime, what: str) -> datetime:
     if moment.tzinfo is None:
         raise SegmentaError(f"‘{what}’ has no timezone: pass an aware datetime (e.g. in UTC)")
     return moment
+
+
+def _storable_number(number: int) -> bool:
+    return 0 < number <= MAX_STORED_NUMBER
