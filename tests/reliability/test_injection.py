@@ -2,12 +2,12 @@
 
 Persona names, descriptions, recommendations, tags, the set name and the author hold HTML,
 ``<script>``, an ``onerror`` image, a Markdown ``javascript:`` link, SQL fragments, spreadsheet
-formulas and a 10 000-character string. They must read back equal (SQLite and PostgreSQL),
-leave the database's tables alone, and stay text in the Personas page (no raw-HTML component,
-no link or image built from them), the HTML report (escaped), the Markdown report (escaped),
-the JSON export and API (JSON strings), the Excel file (text cells, never formulas) and the CSV
-(a persona name that starts like a formula gets a leading ``'``). The browser half of these
-checks (nothing executes) is in ``test_browser.py``.
+formulas and a 5 000-character string (the longest description allowed). They must read back
+equal (SQLite and PostgreSQL), leave the database's tables alone, and stay text in the Personas
+page (no raw-HTML component, no link or image built from them), the HTML report (escaped), the
+Markdown report (escaped), the JSON export and API (JSON strings), the Excel file (text cells,
+never formulas) and the CSV (a persona name that starts like a formula gets a leading ``'``).
+The browser half of these checks (nothing executes) is in ``test_browser.py``.
 
 Uploads are never unpickled or executed: the server code loads no model, and a model file is
 refused by the loader (see the corpus).
