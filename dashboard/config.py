@@ -52,6 +52,8 @@ class Config:
     secret_key: str = ""
     auth_users: dict[str, str] = field(default_factory=dict)
     trusted_user_header: str = ""
+    # who may send trusted_user_header: the reverse proxy's addresses (IPs or networks)
+    trusted_proxies: str = "127.0.0.0/8,::1"
     testing: bool = False
 
     @classmethod
@@ -71,6 +73,8 @@ class Config:
             secret_key=os.environ.get("SECRET_KEY", ""),
             auth_users=_users_from_env(),
             trusted_user_header=os.environ.get("SEGMENTA_USER_HEADER", "").strip(),
+            trusted_proxies=os.environ.get("SEGMENTA_TRUSTED_PROXIES", "").strip()
+            or cls.trusted_proxies,
         )
         return replace(config, **overrides)
 
