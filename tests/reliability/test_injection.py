@@ -37,6 +37,7 @@ from dashboard.pages.personas_exports import export_outputs
 from dashboard.pages.personas_library import history_body, library_outputs, open_outputs
 from dashboard.pages.personas_save import save_outputs
 from dashboard.persona_sets import resolve, saved_source
+from dashboard.storage.personas import MAX_PERSONA_TEXT
 from tests.dash_helpers import as_upload
 from tests.reliability.payloads import FORMULA, IMAGE, LINK, LONG, SCRIPT, SQL
 
@@ -126,7 +127,7 @@ def test_hostile_text_is_stored_verbatim_and_the_tables_survive(services, saved)
         assert stored["description"] == sent["description"]
         assert stored["recommendation"] == sent["recommendation"]
         assert stored["tags"] == [t.strip() for t in sent["tags"].split(",") if t.strip()]
-    assert len(version.personas[1]["description"]) == 10_000
+    assert len(version.personas[1]["description"]) == MAX_PERSONA_TEXT
     tables = set(inspect(services.engine).get_table_names())
     assert {"persona_sets", "persona_set_versions"} <= tables
     assert [s.name for s in services.personas.list(search=SQL)] == []
