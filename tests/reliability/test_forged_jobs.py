@@ -102,9 +102,14 @@ def test_the_instance_key_is_strong_private_and_shared(server, instance):
 
 
 def test_the_published_example_key_stops_a_real_server(tmp_path):
-    """``.env.example`` once said ``SECRET_KEY=change-me``: such a deployment does not start."""
+    """``.env.example`` once said ``SECRET_KEY=change-me``: such a deployment does not start,
+    under gunicorn (``wsgi``) nor ``make run`` (one ``segmenta: error:`` line, exit 2)."""
     env = app_env(SEGMENTA_INSTANCE=tmp_path / "instance", SECRET_KEY="change-me")
-    command = [str(VENV_BIN / "python"), "-c", "import wsgi"]
-    finished = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, timeout=300)
-    assert finished.returncode != 0
-    assert "SECRET_KEY" in finished.stderr.decode()
+    python = str(VENV_BIN / "python")
+    run = {"env": env, "cwd": REPO_ROOT, "capture_output": True, "text": True, "timeout": 300}
+    under_gunicorn = subprocess.run([python, "-c", "import wsgi"], **run)
+    assert under_gunicorn.returncode != 0 and "SECRET_KEY" in under_gunicorn.stderr
+    single = subprocess.run([python, "-m", "dashboard"], **run)
+    assert single.returncode == 2
+    assert single.stderr.startswith("segmenta: error: SECRET_KEY is a published or short key")
+    assert "secrets.token_urlsafe" in single.stderr and len(single.stderr.splitlines()) == 1
