@@ -1,12 +1,18 @@
 """``python -m dashboard`` (``make run``): the app on one process, with the sample data."""
 
 import os
+import sys
 
+from algorithms.errors import SegmentaError
 from dashboard.app import create_app
 
 
 def main() -> None:
-    app = create_app()
+    try:
+        app = create_app()
+    except SegmentaError as error:  # a setting to fix (e.g. a weak SECRET_KEY): one line
+        print(f"segmenta: error: {error}", file=sys.stderr)
+        sys.exit(2)
     app.run(
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8050")),

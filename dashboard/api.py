@@ -9,37 +9,24 @@ no longer stored, 400 for a bad parameter, so a script never has to parse an HTM
 """
 
 from flask import Blueprint, Flask, Response, jsonify, request
-from sqlalchemy.exc import SQLAlchemyError
 
 from algorithms.errors import DataError, SegmentaError
+from dashboard.api_errors import ApiError, api_blueprint, register_api_errors
 from dashboard.exports import csv_bytes
 from dashboard.persona_sets import persona_set_record, saved_customer_table, summary_record
-from dashboard.storage.db import StorageUnavailable, outage_description
 from dashboard.storage.personas import PersonaSetNotFound
 
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
+# More digits than any stored id or version has: compared as "too large" without parsing.
+MAX_DIGITS = 19
 
 
 def register_api(server: Flask, services) -> None:
+    register_api_errors(server)
     server.register_blueprint(persona_api(services))
 
 
 def persona_api(services) -> Blueprint:
-    api = Blueprint("segmenta_api", __name__, url_prefix="/api")
-
-    @api.errorhandler(ApiError)
-    def api_error(error: ApiError):
-        return jsonify({"error": error.message}), error.status
-
-    @api.errorhandler(SQLAlchemyError)
-    @api.errorhandler(StorageUnavailable)
-    def database_down(error: Exception):
-        return jsonify({"error": outage_description(error)}), 503
+    api = api_blueprint("segmenta_api", "/api")
 
     @api.get("/persona-sets")
     def list_sets():
@@ -75,12 +62,24 @@ def persona_api(services) -> Blueprint:
 
 
 def find_version(services, set_id: str):
-    if not set_id.isdigit():
-        raise ApiError(404, f"there is no persona set with id {set_id!r}: ids are numbers")
+    number = whole_number(set_id)
+    if number is None:
+        raise ApiError(404, f"there is no persona set with id {set_id[:40]!r}: ids are numbers")
     version = request.args.get("version")
-    if version is not None and (not version.isdigit() or int(version) < 1):
-        raise ApiError(400, f"version must be a whole number from 1, not {version!r}")
+    version_number = None if version is None else whole_number(version)
+    if version is not None and not version_number:
+        raise ApiError(400, f"version must be a whole number from 1, not {version[:40]!r}")
     try:
-        return services.personas.get(int(set_id), None if version is None else int(version))
+        return services.personas.get(number, version_number)
     except PersonaSetNotFound as error:
         raise ApiError(404, str(error)) from None
+
+
+def whole_number(text: str) -> int | None:
+    """A number written in ASCII digits, else None: ``str.isdigit`` also accepts '²' (which
+    ``int`` refuses) and '٣' (which ``int`` reads as 3). A number too long to be any id
+    reads as 10**MAX_DIGITS, which the store answers "not found" to."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= MAX_DIGITS else 10**MAX_DIGITS

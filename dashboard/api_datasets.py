@@ -9,11 +9,12 @@ nothing an upload contains is executed or unpickled.
 import os
 from dataclasses import asdict
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from algorithms.errors import DataError, SegmentaError
 from algorithms.loading import load_table
+from dashboard.api_errors import api_blueprint
 
 
 def _info_json(info) -> dict:
@@ -21,7 +22,7 @@ def _info_json(info) -> dict:
 
 
 def register_dataset_api(server: Flask, services) -> None:
-    api = Blueprint("dataset_api", __name__, url_prefix="/api/datasets")
+    api = api_blueprint("dataset_api", "/api/datasets")
 
     @api.get("")
     def list_datasets():

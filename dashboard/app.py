@@ -17,6 +17,7 @@ from dashboard.health import register_health
 from dashboard.layout import register_shell_callbacks, shell
 from dashboard.pages import PAGES
 from dashboard.request_log import register_request_log
+from dashboard.secret_key import secret_key
 from dashboard.services import Services, build_services
 from dashboard.share import register_share_callbacks
 
@@ -25,6 +26,7 @@ DEFAULT_FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
 
 def create_app(config: Config | None = None) -> Dash:
     config = config or Config.from_env()
+    signing_key = secret_key(config.secret_key, config.instance_path)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     limit_compute_threads()
     manager = background_manager(config)
@@ -38,7 +40,7 @@ def create_app(config: Config | None = None) -> Dash:
         background_callback_manager=manager,
     )
     app.server.config.update(
-        SECRET_KEY=config.secret_key,
+        SECRET_KEY=signing_key,
         TESTING=config.testing,
         # an upload travels base64-encoded (4/3 of its size) inside the callback's JSON
         MAX_CONTENT_LENGTH=(config.upload_max_mb * 4 // 3 + 2) * 1024 * 1024,

@@ -7,10 +7,14 @@ one Redis and one PostgreSQL.
 """
 
 import diskcache
+import psutil
 from celery import Celery
 from dash import CeleryManager, DiskcacheManager
 
 from dashboard.config import Config
+
+# How long a started job may still be cancelled; longer than any fit runs.
+JOB_RECORD_SECONDS = 7 * 24 * 3600
 
 
 def make_celery(config: Config) -> Celery:
@@ -23,4 +27,47 @@ def make_celery(config: Config) -> Celery:
 def background_manager(config: Config):
     if config.celery_broker_url:
         return CeleryManager(make_celery(config))
-    return DiskcacheManager(diskcache.Cache(str(config.instance_path / "background")))
+    return OwnJobsManager(diskcache.Cache(str(config.instance_path / "background")))
+
+
+class OwnJobsManager(DiskcacheManager):
+    """A DiskcacheManager that kills only the job processes it started itself.
+
+    Dash kills the process id in a signed job handle when a job is cancelled or replaced;
+    the signature is the only guard, so a leaked key would let anyone kill any process the
+    server may signal. Here every started job is recorded in the shared disk cache (so a
+    sibling gunicorn worker may cancel it) with its start time, and a process id is killed
+    only while it still names that very process (a finished job's id can be reused).
+    """
+
+    def call_job_fn(self, key, job_fn, args, context):
+        pid = super().call_job_fn(key, job_fn, args, context)
+        started = _start_time(pid)
+        if started is not None:
+            self.handle.set(_record_key(pid), started, expire=JOB_RECORD_SECONDS)
+        return pid
+
+    def terminate_job(self, job):
+        pid = _pid(job)
+        if pid is None:
+            return
+        started = self.handle.get(_record_key(pid))
+        if started is not None and started == _start_time(pid):
+            super().terminate_job(pid)
+        self.handle.delete(_record_key(pid))
+
+
+def _pid(job) -> int | None:
+    text = str(job)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _record_key(pid: int) -> str:
+    return f"segmenta-job:{pid}"
+
+
+def _start_time(pid: int) -> float | None:
+    try:
+        return psutil.Process(pid).create_time()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError):
+        return None

@@ -53,9 +53,12 @@ class Config:
     max_cells: int = 50_000_000
     max_table_mb: int = 1024
     display_points: int = 20_000
-    secret_key: str = "segmenta-dev"
+    # empty: the instance folder's own random key (dashboard/secret_key.py)
+    secret_key: str = ""
     auth_users: dict[str, str] = field(default_factory=dict)
     trusted_user_header: str = ""
+    # who may send trusted_user_header: the reverse proxy's addresses (IPs or networks)
+    trusted_proxies: str = "127.0.0.0/8,::1"
     testing: bool = False
 
     @classmethod
@@ -72,9 +75,11 @@ class Config:
             max_cells=_int("SEGMENTA_MAX_CELLS", cls.max_cells),
             max_table_mb=_int("SEGMENTA_MAX_TABLE_MB", cls.max_table_mb),
             display_points=_int("SEGMENTA_DISPLAY_POINTS", cls.display_points),
-            secret_key=os.environ.get("SECRET_KEY", cls.secret_key),
+            secret_key=os.environ.get("SECRET_KEY", ""),
             auth_users=_users_from_env(),
             trusted_user_header=os.environ.get("SEGMENTA_USER_HEADER", "").strip(),
+            trusted_proxies=os.environ.get("SEGMENTA_TRUSTED_PROXIES", "").strip()
+            or cls.trusted_proxies,
         )
         return replace(config, **overrides)
 

@@ -2,12 +2,18 @@
 
 A stopped Redis or PostgreSQL must not take the app down: results are computed without the
 cache, and persona saving reports the outage until the database is back. ``/healthz`` returns
-JSON and 503 when a dependency is down, for the load balancer and the operator.
+JSON and 503 when a dependency is down, for the load balancer and the operator. It is open to
+anyone, so it names the failing part only; the reason (with hosts and ports) goes to the log.
 """
+
+import logging
 
 from flask import Flask, jsonify
 
 from dashboard.storage.db import check_database, create_schema
+
+LOG = logging.getLogger("segmenta.health")
+UNAVAILABLE = "unavailable: see the server log"
 
 
 def health_report(services) -> dict[str, str]:
@@ -45,8 +51,12 @@ def register_health(server: Flask, services) -> None:
     @server.get("/healthz")
     def healthz():
         report = health_report(services)
-        healthy = all(value == "ok" for value in report.values())
-        body = {"status": "ok" if healthy else "degraded", **report}
+        for part, reason in report.items():
+            if reason != "ok":
+                LOG.warning("health check: the %s is failing: %s", part, reason)
+        public = {part: "ok" if reason == "ok" else UNAVAILABLE for part, reason in report.items()}
+        healthy = all(value == "ok" for value in public.values())
+        body = {"status": "ok" if healthy else "degraded", **public}
         return jsonify(body), 200 if healthy else 503
 
 

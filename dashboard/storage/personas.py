@@ -31,6 +31,17 @@ from dashboard.storage.db import (
 )
 
 MAX_NAME_LENGTH = 200
+# A persona's text: a few paragraphs each, not a pasted book (one save once held 40 MB).
+MAX_PERSONA_TEXT = 5_000
+MAX_TAGS = 50
+PERSONA_TEXT_LIMITS = {
+    "name": MAX_NAME_LENGTH,
+    "description": MAX_PERSONA_TEXT,
+    "recommendation": MAX_PERSONA_TEXT,
+}
+# Ids and versions are Integer columns: 32-bit on PostgreSQL, which refuses larger numbers
+# with an error (and SQLite past 64 bits), so those are looked up as "not found" instead.
+MAX_STORED_NUMBER = 2**31 - 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -398,7 +409,7 @@ class PersonaStore:
 
     @staticmethod
     def _set_row(session: Session, set_id: int) -> PersonaSetRow:
-        set_row = session.get(PersonaSetRow, set_id)
+        set_row = session.get(PersonaSetRow, set_id) if _storable_number(set_id) else None
         if set_row is None:
             raise PersonaSetNotFound(
                 f"there is no persona set with id {set_id}: it may have been deleted"
@@ -412,11 +423,13 @@ class PersonaStore:
         set_row = self._set_row(session, set_id)
         if version is None:
             version = set_row.latest_version
-        row = session.scalars(
-            select(PersonaSetVersionRow).where(
-                PersonaSetVersionRow.set_id == set_id, PersonaSetVersionRow.version == version
-            )
-        ).one_or_none()
+        row = None
+        if _storable_number(version):
+            row = session.scalars(
+                select(PersonaSetVersionRow).where(
+                    PersonaSetVersionRow.set_id == set_id, PersonaSetVersionRow.version == version
+                )
+            ).one_or_none()
         if row is None:
             raise PersonaSetNotFound(
                 f"persona set ‘{set_row.name}’ has no version {version} "
@@ -543,10 +556,38 @@ def _personas(value: Iterable[Mapping]) -> list[dict]:
     for position, persona in enumerate(personas):
         if not isinstance(persona, Mapping):
             raise SegmentaError(f"persona {position + 1} is a {type(persona).__name__}, not a dict")
+        _check_text_lengths(persona, position)
     return plain_json([dict(p) for p in personas], "personas")
+
+
+def _check_text_lengths(persona: Mapping, position: int) -> None:
+    """Refuse a field over its limit, naming the persona, the field and the limit."""
+    name = persona.get("name")
+    who = f"persona {position + 1}" + (f" (‘{name[:60]}’)" if isinstance(name, str) else "")
+    for field, limit in PERSONA_TEXT_LIMITS.items():
+        value = persona.get(field)
+        if isinstance(value, str) and len(value) > limit:
+            raise SegmentaError(
+                f"The {field} of {who} has {len(value):,} characters: shorten it to "
+                f"{limit:,} or fewer."
+            )
+    tags = persona.get("tags")
+    tags = [tags] if isinstance(tags, str) else tags if isinstance(tags, list) else []
+    if len(tags) > MAX_TAGS:
+        raise SegmentaError(f"{who.capitalize()} has {len(tags)} tags: keep {MAX_TAGS} or fewer.")
+    for tag in tags:
+        if isinstance(tag, str) and len(tag) > MAX_NAME_LENGTH:
+            raise SegmentaError(
+                f"A tag of {who} has {len(tag):,} characters: shorten it to "
+                f"{MAX_NAME_LENGTH} or fewer."
+            )
 
 
 def _aware(moment: datetime, what: str) -> datetime:
     if moment.tzinfo is None:
         raise SegmentaError(f"‘{what}’ has no timezone: pass an aware datetime (e.g. in UTC)")
     return moment
+
+
+def _storable_number(number: int) -> bool:
+    return 0 < number <= MAX_STORED_NUMBER

@@ -11,6 +11,7 @@ import redis
 
 from dashboard.app import create_app
 from dashboard.config import Config
+from dashboard.health import UNAVAILABLE
 from dashboard.results import ResultCache, result_key
 from dashboard.services import cache_settings
 
@@ -50,13 +51,13 @@ def test_healthz_ok_with_database_and_cache(client):
     assert response.json == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
-def test_healthz_reports_an_unreachable_cache(tmp_path):
+def test_healthz_reports_an_unreachable_cache(tmp_path, caplog):
     config = Config(instance_path=tmp_path, cache_redis_url="redis://127.0.0.1:1/0")
-    response = create_app(config).server.test_client().get("/healthz")
+    with caplog.at_level(logging.WARNING, logger="segmenta.health"):
+        response = create_app(config).server.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json["status"] == "degraded"
-    assert response.json["database"] == "ok"
-    assert "127.0.0.1:1" in response.json["cache"]
+    assert response.json == {"status": "degraded", "database": "ok", "cache": UNAVAILABLE}
+    assert "127.0.0.1:1" in caplog.text  # the operator's log says where
 
 
 def test_unreachable_cache_still_computes(tmp_path):

@@ -1,11 +1,14 @@
 """Hostile text used by the injection tests, in the Python checks and in the browser."""
 
+from dashboard.storage.personas import MAX_PERSONA_TEXT
+
 SCRIPT = "<script>window.__xss=1</script>"
 IMAGE = '<img src=x onerror="window.__xss=1">'
 LINK = "[special offer](javascript:window.__xss=1)"
 SQL = "'; DROP TABLE persona_sets; --"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
-LONG = ("Very long persona text. " * 417)[:9997] + "end"  # 10 000 characters
+# the longest description a persona may hold
+LONG = ("Very long persona text. " * 300)[: MAX_PERSONA_TEXT - 3] + "end"
 
 # CSV injection: each hostile customer name and what a spreadsheet must be given instead
 HOSTILE_HEADER = "=cmd|' /C calc'!A0"

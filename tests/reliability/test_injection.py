@@ -2,12 +2,12 @@
 
 Persona names, descriptions, recommendations, tags, the set name and the author hold HTML,
 ``<script>``, an ``onerror`` image, a Markdown ``javascript:`` link, SQL fragments, spreadsheet
-formulas and a 10 000-character string. They must read back equal (SQLite and PostgreSQL),
-leave the database's tables alone, and stay text in the Personas page (no raw-HTML component,
-no link or image built from them), the HTML report (escaped), the Markdown report (escaped),
-the JSON export and API (JSON strings), the Excel file (text cells, never formulas) and the CSV
-(a persona name that starts like a formula gets a leading ``'``). The browser half of these
-checks (nothing executes) is in ``test_browser.py``.
+formulas and a 5 000-character string (the longest description allowed). They must read back
+equal (SQLite and PostgreSQL), leave the database's tables alone, and stay text in the Personas
+page (no raw-HTML component, no link or image built from them), the HTML report (escaped), the
+Markdown report (escaped), the JSON export and API (JSON strings), the Excel file (text cells,
+never formulas) and the CSV (a persona name that starts like a formula gets a leading ``'``).
+The browser half of these checks (nothing executes) is in ``test_browser.py``.
 
 Uploads are never unpickled or executed: the server code loads no model, and a model file is
 refused by the loader (see the corpus).
@@ -37,6 +37,7 @@ from dashboard.pages.personas_exports import export_outputs
 from dashboard.pages.personas_library import history_body, library_outputs, open_outputs
 from dashboard.pages.personas_save import save_outputs
 from dashboard.persona_sets import resolve, saved_source
+from dashboard.storage.personas import MAX_PERSONA_TEXT
 from tests.dash_helpers import as_upload
 from tests.reliability.payloads import FORMULA, IMAGE, LINK, LONG, SCRIPT, SQL
 
@@ -126,7 +127,7 @@ def test_hostile_text_is_stored_verbatim_and_the_tables_survive(services, saved)
         assert stored["description"] == sent["description"]
         assert stored["recommendation"] == sent["recommendation"]
         assert stored["tags"] == [t.strip() for t in sent["tags"].split(",") if t.strip()]
-    assert len(version.personas[1]["description"]) == 10_000
+    assert len(version.personas[1]["description"]) == MAX_PERSONA_TEXT
     tables = set(inspect(services.engine).get_table_names())
     assert {"persona_sets", "persona_set_versions"} <= tables
     assert [s.name for s in services.personas.list(search=SQL)] == []

@@ -13,7 +13,7 @@ import pytest
 from dashboard import ids as shared_ids
 from dashboard.app import create_app, default_view
 from dashboard.config import Config
-from dashboard.health import health_report, outage_message
+from dashboard.health import UNAVAILABLE, health_report, outage_message
 from dashboard.pages.personas import entry_source
 from dashboard.pages.personas_library import library_outputs
 from dashboard.persona_sets import resolve
@@ -87,7 +87,8 @@ def test_the_app_reports_a_database_outage_and_recovers_without_restart(postgres
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.json["status"] == "degraded" and health.json["cache"] == "ok"
-    assert "refused" in health.json["database"]
+    assert health.json["database"] == UNAVAILABLE  # the reason, with host and port, is logged
+    assert "refused" in health_report(services)["database"]
     expected_banner = outage_message(health_report(services))
     assert "persona database is unreachable" in expected_banner
     assert banner_text(client, app) == expected_banner

@@ -74,7 +74,7 @@ def personas_tagged(base: list[dict], tag: str) -> list[dict]:
         p
         | {
             "name": f"{tag} · segment {p['cluster']}",
-            "description": f"{tag}\n" + "a long description " * 300,
+            "description": f"{tag}\n" + "a long description " * 250,  # near the 5 000 limit
             "tags": f"{tag}, reliability",
         }
         for p in base

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from algorithms.errors import SegmentaError
+from dashboard.storage.personas import MAX_NAME_LENGTH, MAX_PERSONA_TEXT
 
 NASTY = [
     "<script>alert('x')</script>",
@@ -25,7 +26,8 @@ NASTY = [
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
 def test_text_round_trips_verbatim(store, text):
-    persona = {"cluster": 0, "name": text, "description": text, "tags": [text, text[:5]]}
+    name, tag = text[:MAX_NAME_LENGTH], text[:5]  # persona texts have limits (test_persona_limits)
+    persona = {"cluster": 0, "name": name, "description": text[:MAX_PERSONA_TEXT], "tags": [tag]}
     created = store.create(
         name=f"Set {uuid.uuid4().hex[:6]} {text[:40]}".strip(),
         dataset_name=text,
