@@ -15,12 +15,12 @@ installation. To use a model on another machine, give both the same ``SEGMENTA_M
 import hashlib
 import hmac
 import os
-import secrets
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from algorithms.errors import DataError, SegmentaError
+from algorithms.key_files import read_or_create_key
 
 MODEL_KEY_ENV = "SEGMENTA_MODEL_KEY"
 KEY_FILE_NAME = "model_key"
@@ -47,7 +47,7 @@ class ModelKey:
         if value:
             return cls(_checked(value, MODEL_KEY_ENV), MODEL_KEY_ENV)
         path = Path(instance_path) / KEY_FILE_NAME
-        return cls(_checked(_read_or_create(path), str(path)), str(path))
+        return cls(_checked(read_or_create_key(path), str(path)), str(path))
 
 
 def _checked(value: str, source: str) -> bytes:
@@ -57,28 +57,6 @@ def _checked(value: str, source: str) -> bytes:
             f"{MIN_KEY_CHARACTERS}: make one with {NEW_KEY_HINT}."
         )
     return value.encode("utf-8")
-
-
-def _read_or_create(path: Path) -> str:
-    """The key in ``path``; a new random one if there is none yet.
-
-    The new key is written to a private temporary file and linked into place, so that several
-    processes starting at once (gunicorn and Celery workers, a CLI run) all end with the one key
-    that won, and none reads a half-written file.
-    """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as out:
-            out.write(secrets.token_hex(32) + "\n")
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return path.read_text(encoding="utf-8").strip()
 
 
 def _tag(key: ModelKey, version: int, payload: bytes) -> bytes:

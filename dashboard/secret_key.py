@@ -7,12 +7,10 @@ gunicorn and Celery worker of that deployment; a configured key that is a publis
 or too short stops the start.
 """
 
-import contextlib
-import os
-import secrets
 from pathlib import Path
 
 from algorithms.errors import SegmentaError
+from algorithms.key_files import read_or_create_key
 
 KEY_FILE = "secret_key"
 MIN_LENGTH = 32
@@ -39,24 +37,5 @@ def checked_key(key: str, source: str) -> str:
 
 
 def instance_key(instance_path: Path) -> str:
-    """The instance folder's key, made now if it has none.
-
-    Workers starting together race to make it: each writes a complete candidate to a file of
-    its own, then hard-links it to the shared name, which succeeds for one of them only; all
-    read back the winner, so nobody ever reads a half-written key.
-    """
-    path = instance_path / KEY_FILE
-    if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        candidate = instance_path / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(8)}"
-        descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-                handle.flush()
-                os.fsync(handle.fileno())
-            with contextlib.suppress(FileExistsError):  # another worker's key won
-                os.link(candidate, path)
-        finally:
-            candidate.unlink(missing_ok=True)
-    return path.read_text().strip()
+    """The instance folder's key, made now if it has none (shared by workers starting together)."""
+    return read_or_create_key(instance_path / KEY_FILE)
