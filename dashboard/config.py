@@ -52,6 +52,7 @@ class Config:
     max_columns: int = 500
     max_cells: int = 50_000_000
     max_table_mb: int = 1024
+    max_packing_ratio: int = 100
     display_points: int = 20_000
     # empty: the instance folder's own random key (dashboard/secret_key.py)
     secret_key: str = ""
@@ -74,6 +75,7 @@ class Config:
             max_columns=_int("SEGMENTA_MAX_COLUMNS", cls.max_columns),
             max_cells=_int("SEGMENTA_MAX_CELLS", cls.max_cells),
             max_table_mb=_int("SEGMENTA_MAX_TABLE_MB", cls.max_table_mb),
+            max_packing_ratio=_int("SEGMENTA_MAX_PACKING_RATIO", cls.max_packing_ratio),
             display_points=_int("SEGMENTA_DISPLAY_POINTS", cls.display_points),
             secret_key=os.environ.get("SECRET_KEY", ""),
             auth_users=_users_from_env(),
@@ -103,4 +105,5 @@ class Config:
             max_columns=self.max_columns,
             max_cells=self.max_cells,
             max_table_bytes=self.max_table_mb * 1024 * 1024,
+            max_packing_ratio=self.max_packing_ratio,
         )

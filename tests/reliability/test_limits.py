@@ -116,11 +116,17 @@ def test_the_limits_are_read_from_the_environment(monkeypatch, tmp_path):
         "SEGMENTA_MAX_COLUMNS": "12",
         "SEGMENTA_MAX_CELLS": "5000",
         "SEGMENTA_MAX_TABLE_MB": "64",
+        "SEGMENTA_MAX_PACKING_RATIO": "20",
     }.items():
         monkeypatch.setenv(name, value)
     limits = Config.from_env(instance_path=tmp_path).table_limits
     assert limits == TableLimits(
-        max_bytes=3 * MB, max_rows=1000, max_columns=12, max_cells=5000, max_table_bytes=64 * MB
+        max_bytes=3 * MB,
+        max_rows=1000,
+        max_columns=12,
+        max_cells=5000,
+        max_table_bytes=64 * MB,
+        max_packing_ratio=20,
     )
 
 
