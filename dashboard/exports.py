@@ -22,7 +22,6 @@ from algorithms.methods.base import NOISE
 from algorithms.model_io import SegmentModel, label_table
 from algorithms.model_signing import ModelKey
 from algorithms.segmentation import SegmentationSpec, run_segmentation
-from dashboard.spreadsheets import csv_bytes  # noqa: F401 (dashboard/api.py imports it from here)
 
 SILHOUETTE_COLUMN = "Silhouette"
 CORE_COLUMN = "Core"
