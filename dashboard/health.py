@@ -7,7 +7,7 @@ JSON and 503 when a dependency is down, for the load balancer and the operator.
 
 from flask import Flask, jsonify
 
-from dashboard.storage.db import check_database, create_schema
+from dashboard.storage.migrations import SchemaOutdated, check_database, prepare_schema
 
 
 def health_report(services) -> dict[str, str]:
@@ -51,11 +51,14 @@ def register_health(server: Flask, services) -> None:
 
 
 def _check_or_create_schema(engine) -> None:
-    """Tables missing after a database outage at start-up are created once it is back."""
+    """Tables missing after a database outage at start-up are created once it is back; an
+    outdated schema is reported as it is (only ``segmenta db upgrade`` changes it)."""
     try:
         check_database(engine)
+    except SchemaOutdated:
+        raise
     except Exception:  # noqa: BLE001
-        create_schema(engine)
+        prepare_schema(engine)
         check_database(engine)
 
 

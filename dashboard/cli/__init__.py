@@ -2,7 +2,8 @@
 list or apply the persona sets saved in the app.
 
 One module per command (``segment``, ``diagnose``, ``assign``, ``columns``, the ``personas``
-group), each ending in its ``Command``; ``COMMANDS`` below is the order ``--help`` lists them.
+and ``db`` groups), each ending in its ``Command``; ``COMMANDS`` below is the order ``--help``
+lists them.
 The computation behind ``segment`` and ``diagnose`` (``segment_table``, ``diagnose_table``) is
 importable on its own: the benchmarks time exactly what the command runs.
 
@@ -22,12 +23,13 @@ from algorithms.threads import limit_compute_threads
 from dashboard.cli.assign import ASSIGN
 from dashboard.cli.columns import COLUMNS
 from dashboard.cli.common import canonical_columns
+from dashboard.cli.db import DB
 from dashboard.cli.diagnose import DIAGNOSE, diagnose_table
 from dashboard.cli.personas import PERSONAS
 from dashboard.cli.registry import Parser, UsageError, add_commands, by_name
 from dashboard.cli.segment import SEGMENT, segment_table
 
-COMMANDS = by_name(SEGMENT, DIAGNOSE, ASSIGN, COLUMNS, PERSONAS)
+COMMANDS = by_name(SEGMENT, DIAGNOSE, ASSIGN, COLUMNS, PERSONAS, DB)
 
 __all__ = ["COMMANDS", "canonical_columns", "diagnose_table", "main", "segment_table"]
 
