@@ -46,8 +46,7 @@ DB = Command(
     subcommands=(
         Command(
             "upgrade",
-            "bring the persona database's tables to this version; run it before starting "
-            "the servers of a new version",
+            "create or upgrade the persona database's tables",
             add_database_argument,
             run_upgrade,
         ),

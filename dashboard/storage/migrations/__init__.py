@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.storage.db import Base, StorageUnavailable
 
 UPGRADE_COMMAND = "segmenta db upgrade"
+SCRIPT_LOCATION = Path(__file__).parent
 # The revision whose tables ``create_all`` made before migrations existed: frozen, like 0001.
 BASELINE_REVISION = "0001"
 BASELINE_TABLES = frozenset({"persona_sets", "persona_set_versions"})
@@ -35,7 +36,7 @@ class SchemaOutdated(StorageUnavailable):
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's settings without an ini file: the scripts here, the connection to migrate."""
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent))
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
     config.attributes["connection"] = connection
     return config
 
