@@ -16,7 +16,7 @@ LOCK := $(PY) -m uv pip compile pyproject.toml --quiet --generate-hashes \
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
 
-.PHONY: run serve worker test bench lint format lock browser-deps clean
+.PHONY: run serve worker test bench lint format lock migration browser-deps clean
 
 $(PY):
 	@echo "Setting up $(VENV) (the first run takes a few minutes)…"
@@ -75,6 +75,11 @@ lock: $(TEST_STAMP)  ## refresh requirements/*.txt from pyproject.toml (UPGRADE=
 	$(LOCK) --extra app -o requirements/app.txt
 	cp requirements/test.txt requirements/server.txt
 	$(LOCK) --extra app --extra server -o requirements/server.txt
+
+migration: $(TEST_STAMP)  ## draft the next persona-store migration from the models: MESSAGE="what changed"
+	@test -n "$(MESSAGE)" || { echo 'say what changed: make migration MESSAGE="add persona tags"'; exit 2; }
+	$(PY) -c 'import sys; from dashboard.storage.migrations import write_revision; \
+	  print("Wrote", write_revision(sys.argv[1]), "- read and complete it")' "$(MESSAGE)"
 
 browser-deps:  ## Debian's headless Chromium and its driver for the browser tests
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \

@@ -7,8 +7,12 @@ A second revision (a column added to ``persona_sets``) is written into a copy of
 scripts, so that "a newer version of Segmenta" can be tested before a real one exists.
 """
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -21,7 +25,13 @@ from dashboard.cli import main as segmenta
 from dashboard.config import Config
 from dashboard.storage import PersonaStore, SchemaOutdated, check_database, migrations
 from dashboard.storage.db import Base, make_engine
-from dashboard.storage.migrations import BASELINE_REVISION, head_revision, prepare_schema, upgrade
+from dashboard.storage.migrations import (
+    BASELINE_REVISION,
+    head_revision,
+    prepare_schema,
+    upgrade,
+    write_revision,
+)
 
 NEXT_REVISION = textwrap.dedent(
     '''
@@ -211,3 +221,56 @@ def test_the_app_refuses_to_start_on_an_outdated_schema(tmp_path, newer_segmenta
         entry_point.main()
     assert str(stopped.value).startswith("segmenta: error: database ")
     assert "run `segmenta db upgrade`" in str(stopped.value)
+
+
+def test_a_drafted_revision_follows_the_newest_and_finds_no_change(tmp_path, monkeypatch):
+    """``make migration`` with models equal to the migrations drafts an empty next revision."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(
+        migrations.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr(migrations, "SCRIPT_LOCATION", scripts)
+    written = write_revision("tag personas")
+    assert written.parent == scripts / "versions" and written.name == "0002_tag_personas.py"
+    source = written.read_text()
+    assert 'revision = "0002"' in source and 'down_revision = "0001"' in source
+    assert "op." not in source  # nothing to migrate
+    assert head_revision() == "0002"
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "wsgi:server",
+            ],
+            id="make serve",
+        ),
+        pytest.param([sys.executable, "-m", "dashboard"], id="make run"),
+    ],
+)
+def test_a_server_on_a_newer_schema_stops_saying_why(tmp_path, server):
+    """As a real process: exit 1 with the reason, no traceback, nothing served."""
+    database = f"sqlite:///{tmp_path / 'newer.db'}"
+    engine = make_engine(database)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    repo = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(repo),
+        "DATABASE_URL": database,
+        "SEGMENTA_INSTANCE": str(tmp_path),
+        "SEGMENTA_BIND": "127.0.0.1:0",
+        "PORT": "0",
+    }
+    stopped = subprocess.run(server, cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    assert stopped.returncode == 1
+    assert "revision 9999, which this version of Segmenta does not know" in stopped.stderr
+    assert "Traceback" not in stopped.stderr

@@ -11,6 +11,7 @@ Each change of the tables in ``dashboard.storage.db`` comes with a revision in `
   never changes a shared schema on its own, which other servers may still be reading.
 """
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -20,10 +21,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, literal, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.storage.db import Base, StorageUnavailable
+from dashboard.storage.db import Base, StorageUnavailable, make_engine
 
 UPGRADE_COMMAND = "segmenta db upgrade"
 SCRIPT_LOCATION = Path(__file__).parent
+log = logging.getLogger("segmenta")
+# Alembic says "Context impl SQLiteImpl" each time a revision is read (every /healthz); what it
+# did is said by this module and by `segmenta db upgrade` instead.
+logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 # The revision whose tables ``create_all`` made before migrations existed: frozen, like 0001.
 BASELINE_REVISION = "0001"
 BASELINE_TABLES = frozenset({"persona_sets", "persona_set_versions"})
@@ -84,6 +89,7 @@ def prepare_schema(engine: Engine) -> None:
         current = database_revision(connection)
         if current is None:
             command.upgrade(alembic_config(connection), "head")
+            log.info("created the persona store's tables in %s", _where(connection))
             return
         if current == BASELINE_REVISION and not _is_recorded(connection):
             command.stamp(alembic_config(connection), BASELINE_REVISION)
@@ -125,6 +131,22 @@ def check_revision(connection: Connection, current: str | None) -> None:
         f"this version of Segmenta needs {head}: run `{UPGRADE_COMMAND}` (with the server's "
         "DATABASE_URL, or --database URL), then start again"
     )
+
+
+def write_revision(message: str) -> Path:
+    """Draft the next revision (``make migration``): what the models hold that the newest
+    revision lacks, found by autogenerate on a throwaway SQLite database. Read and complete
+    it before committing (autogenerate misses renames and data moves)."""
+    engine = make_engine("sqlite://")
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(connection)
+            command.upgrade(config, "head")
+            number = f"{int(head_revision()) + 1:04d}"
+            script = command.revision(config, message, autogenerate=True, rev_id=number)
+    finally:
+        engine.dispose()
+    return Path(script.path)
 
 
 def _is_known(revision: str) -> bool:
