@@ -43,7 +43,7 @@ $(TEST_STAMP): requirements/test.txt pyproject.toml | $(PY)
 	$(call install_locked,requirements/test.txt)
 
 run: $(APP_STAMP)  ## start the app on http://127.0.0.1:8050 with the sample data
-	@echo "Starting Segmenta on http://127.0.0.1:8050 (Ctrl+C stops it)"
+	@echo "Starting Segmenta on http://$${HOST:-127.0.0.1}:$${PORT:-8050} (Ctrl+C stops it)"
 	@$(PY) -m dashboard
 
 serve: $(SERVER_STAMP)  ## production mode: gunicorn, 4 workers (see gunicorn.conf.py and .env.example)
