@@ -27,14 +27,18 @@ control_socket = str(Path(os.environ.get("SEGMENTA_INSTANCE", "instance")) / "gu
 
 
 def on_starting(server):
-    """Create the missing tables once, before the workers start, instead of each worker racing
-    the others to (the loser would log a misleading "database not ready")."""
+    """Prepare the schema once, before the workers start, instead of each worker racing the
+    others to (the loser would log a misleading "database not ready"). An outdated schema
+    stops gunicorn with the message naming ``segmenta db upgrade``."""
     from dashboard.config import Config
-    from dashboard.storage.db import create_schema, make_engine
+    from dashboard.storage.db import make_engine
+    from dashboard.storage.migrations import SchemaOutdated, prepare_schema
 
     engine = make_engine(Config.from_env().database)
     try:
-        create_schema(engine)
+        prepare_schema(engine)
+    except SchemaOutdated:
+        raise  # a RuntimeError: gunicorn prints "Error: <message>" and exits 1
     except Exception as error:  # noqa: BLE001  (workers start anyway; /healthz reports it)
         server.log.warning("database not ready at start-up: %s", error)
     finally:

@@ -5,12 +5,13 @@ import sys
 
 from algorithms.errors import SegmentaError
 from dashboard.app import create_app
+from dashboard.storage.migrations import SchemaOutdated
 
 
 def main() -> None:
     try:
         app = create_app()
-    except SegmentaError as error:  # a setting to fix (e.g. a weak SECRET_KEY): one line
+    except (SegmentaError, SchemaOutdated) as error:  # a setting or schema to fix: one line
         print(f"segmenta: error: {error}", file=sys.stderr)
         sys.exit(2)
     app.run(

@@ -10,7 +10,7 @@ import logging
 
 from flask import Flask, jsonify
 
-from dashboard.storage.db import check_database, create_schema
+from dashboard.storage.migrations import SchemaOutdated, check_database, prepare_schema
 
 LOG = logging.getLogger("segmenta.health")
 UNAVAILABLE = "unavailable: see the server log"
@@ -61,11 +61,14 @@ def register_health(server: Flask, services) -> None:
 
 
 def _check_or_create_schema(engine) -> None:
-    """Tables missing after a database outage at start-up are created once it is back."""
+    """Tables missing after a database outage at start-up are created once it is back; an
+    outdated schema is reported as it is (only ``segmenta db upgrade`` changes it)."""
     try:
         check_database(engine)
+    except SchemaOutdated:
+        raise
     except Exception:  # noqa: BLE001
-        create_schema(engine)
+        prepare_schema(engine)
         check_database(engine)
 
 

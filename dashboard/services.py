@@ -18,7 +18,8 @@ from dashboard.analysis import Analysis
 from dashboard.config import Config
 from dashboard.results import ResultCache
 from dashboard.storage.datasets import DatasetInfo, DatasetStore
-from dashboard.storage.db import create_schema, make_engine
+from dashboard.storage.db import make_engine
+from dashboard.storage.migrations import SchemaOutdated, prepare_schema
 from dashboard.storage.personas import PersonaStore
 
 SAMPLE_NAME = "Mall customers (sample)"
@@ -59,7 +60,9 @@ def build_services(config: Config, server: Flask) -> Services:
     datasets = DatasetStore(config.datasets_folder)
     engine = make_engine(config.database)
     try:
-        create_schema(engine)
+        prepare_schema(engine)
+    except SchemaOutdated:
+        raise  # serving on a schema this code does not know could damage the team's data
     except Exception as error:  # noqa: BLE001  (serve what we can; /healthz reports it)
         log.warning("database not ready at start-up, will retry: %s", error)
     sample = datasets.put(load_sample(), SAMPLE_NAME)

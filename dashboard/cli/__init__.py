@@ -2,8 +2,8 @@
 new customers, and list or apply the persona sets saved in the app.
 
 One module per command (``segment``, ``diagnose``, ``assign``, ``columns``, ``compare``, the
-``personas`` group), each ending in its ``Command``; ``COMMANDS`` below is the order ``--help``
-lists them.
+``personas`` and ``db`` groups), each ending in its ``Command``; ``COMMANDS`` below is the
+order ``--help`` lists them.
 The computation behind ``segment`` and ``diagnose`` (``segment_table``, ``diagnose_table``) is
 importable on its own: the benchmarks time exactly what the command runs.
 
@@ -24,12 +24,13 @@ from dashboard.cli.assign import ASSIGN
 from dashboard.cli.columns import COLUMNS
 from dashboard.cli.common import canonical_columns
 from dashboard.cli.compare import COMPARE
+from dashboard.cli.db import DB
 from dashboard.cli.diagnose import DIAGNOSE, diagnose_table
 from dashboard.cli.personas import PERSONAS
 from dashboard.cli.registry import Parser, UsageError, add_commands, by_name
 from dashboard.cli.segment import SEGMENT, segment_table
 
-COMMANDS = by_name(SEGMENT, DIAGNOSE, ASSIGN, COLUMNS, COMPARE, PERSONAS)
+COMMANDS = by_name(SEGMENT, DIAGNOSE, ASSIGN, COLUMNS, COMPARE, PERSONAS, DB)
 
 __all__ = ["COMMANDS", "canonical_columns", "diagnose_table", "main", "segment_table"]
 

@@ -21,6 +21,7 @@ from dashboard.storage import (
     DatasetStore,
     PersonaSetNotFound,
     PersonaStore,
+    SchemaOutdated,
     StorageUnavailable,
     check_database,
     make_engine,
@@ -83,6 +84,8 @@ def persona_database(database: str | None) -> Iterator[PersonaDatabase]:
     try:
         try:
             check_database(engine)
+        except SchemaOutdated as error:
+            raise DataError(str(error)) from None
         except StorageUnavailable as error:
             raise DataError(
                 f"{error}: is it the app's database, and is the app set up (it creates the "

@@ -4,7 +4,8 @@ Free of dash and flask so the CLI and background workers can use it too.
 """
 
 from dashboard.storage.datasets import DatasetInfo, DatasetStore, dataset_hash
-from dashboard.storage.db import StorageUnavailable, check_database, create_schema, make_engine
+from dashboard.storage.db import StorageUnavailable, make_engine
+from dashboard.storage.migrations import SchemaOutdated, check_database, prepare_schema
 from dashboard.storage.personas import (
     PersonaSetNotFound,
     PersonaSetSummary,
@@ -21,11 +22,12 @@ __all__ = [
     "PersonaSetSummary",
     "PersonaSetVersion",
     "PersonaStore",
+    "SchemaOutdated",
     "StorageUnavailable",
     "VersionConflict",
     "VersionInfo",
     "check_database",
-    "create_schema",
     "dataset_hash",
     "make_engine",
+    "prepare_schema",
 ]

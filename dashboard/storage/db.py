@@ -24,11 +24,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
-    literal,
-    select,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -291,25 +289,6 @@ def _configure_sqlite_connection(dbapi_connection, _connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-
-
-def create_schema(engine: Engine) -> None:
-    """Create the tables that are missing; safe to call on every start."""
-    Base.metadata.create_all(engine)
-
-
-def check_database(engine: Engine) -> None:
-    """Raise ``StorageUnavailable`` unless the database answers and holds every table."""
-    where = engine.url.render_as_string(hide_password=True)
-    try:
-        with engine.connect() as connection:
-            for table in Base.metadata.sorted_tables:
-                connection.execute(select(literal(1)).select_from(table).limit(1)).all()
-    except SQLAlchemyError as exc:
-        reason = str(exc.orig if getattr(exc, "orig", None) is not None else exc).strip()
-        raise StorageUnavailable(
-            f"database {where} is not usable: {reason.splitlines()[0]}"
-        ) from exc
 
 
 def outage_description(error: Exception) -> str:

@@ -5,7 +5,7 @@ PostgreSQL tests get a schema of their own (``tests.postgres``).
 
 import pytest
 
-from dashboard.storage import PersonaStore, create_schema, make_engine
+from dashboard.storage import PersonaStore, make_engine, prepare_schema
 from tests.postgres import postgres_url_or_skip, temporary_schema
 
 
@@ -24,7 +24,7 @@ def db_url(request, tmp_path):
 @pytest.fixture
 def engine(db_url):
     engine = make_engine(db_url)
-    create_schema(engine)
+    prepare_schema(engine)
     yield engine
     engine.dispose()
 

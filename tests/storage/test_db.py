@@ -10,8 +10,8 @@ from dashboard.storage import (
     PersonaStore,
     StorageUnavailable,
     check_database,
-    create_schema,
     make_engine,
+    prepare_schema,
 )
 from dashboard.storage.db import normalize_url
 
@@ -65,8 +65,8 @@ def test_schema_creation_is_idempotent_and_keeps_data(engine):
         labels=[0, 1],
         author="Ana",
     )
-    create_schema(engine)
-    create_schema(engine)
+    prepare_schema(engine)
+    prepare_schema(engine)
     assert {"persona_sets", "persona_set_versions"} <= set(inspect(engine).get_table_names())
     assert [s.name for s in store.list()] == ["Kept"]
 
@@ -98,7 +98,7 @@ def test_check_database_reports_an_unreachable_server_without_its_password():
 def test_in_memory_sqlite_is_one_database_for_every_thread():
     engine = make_engine("sqlite://")
     try:
-        create_schema(engine)
+        prepare_schema(engine)
         store = PersonaStore(engine)
         created = store.create(
             name="Shared",
