@@ -218,6 +218,11 @@ class ClusteringMethod:
         """Assign new rows (already preprocessed) to the fitted clusters."""
         return nearest_center(np.asarray(matrix, dtype=np.float64), self.cluster_centers_)
 
+    def membership_probability(self, matrix: np.ndarray) -> np.ndarray | None:
+        """Each row's probability of the segment ``predict`` gives it; None for a method
+        that gives no probabilities."""
+        return None
+
     def _require_rows(self, matrix: np.ndarray, needed: int, why: str) -> None:
         """Refuse more segments than customers, saying what to change (k below two segments
         is no advice: a single customer needs more customers, not a smaller k)."""

@@ -64,6 +64,9 @@ class GaussianMixtureMethod(ClusteringMethod):
         probabilities = self.mixture_.predict_proba(np.asarray(matrix, dtype=np.float64))
         return probabilities[:, self.components_]
 
+    def membership_probability(self, matrix: np.ndarray) -> np.ndarray:
+        return self.predict_proba(matrix).max(axis=1)
+
     @classmethod
     def criteria_by_k(cls, matrix, ks, params, progress=None):
         matrix = np.asarray(matrix, dtype=np.float64)
