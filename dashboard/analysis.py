@@ -82,6 +82,8 @@ class SegmentationResult:
     linkage_matrix: np.ndarray | None = None
     cut_height: float | None = None
     summary: dict | None = None
+    probabilities: np.ndarray | None = None
+    """Each clustered row's probability of its segment, for methods that give one."""
 
     @classmethod
     def of(cls, segmentation: Segmentation) -> "SegmentationResult":
@@ -101,6 +103,7 @@ class SegmentationResult:
             linkage_matrix=getattr(model, "linkage_matrix_", None),
             cut_height=getattr(model, "cut_height_", None),
             summary=segmentation.summary(),
+            probabilities=model.probabilities_,
         )
 
 

@@ -285,7 +285,7 @@ def test_a_result_link_sets_its_panel(services):
     assert "eps 0.42" in text_of(controls[ids.LINK_NOTE])
     tree = compare.layout(method="hierarchical", distance_threshold="3.5", linkage="complete")
     controls = {c.id: c for c in tree._traverse() if getattr(c, "id", None)}
-    assert controls[ids.CUT_BY].value == "height"
+    assert controls[ids.HIERARCHICAL.cut_by].value == "height"
     assert controls[ids.HIERARCHICAL.control("distance_threshold")].value == 3.5
     assert controls[ids.HIERARCHICAL.control("linkage")].value == "complete"
 
@@ -315,6 +315,7 @@ def test_http_round_trip_from_controls_to_panel(app, client, view):
     panel = ids.KMEANS
     controls = {
         "view.data": view,
+        f"{ids.METHOD_CHOICE}.value": ["kmeans"],
         f"{panel.control('n_clusters')}.value": 3,
         f"{panel.control('init')}.value": "k-means++",
         f"{panel.control('n_init')}.value": 10,

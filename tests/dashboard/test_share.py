@@ -106,15 +106,17 @@ def test_compare_settings_round_trip(awkward_view):
         "dbscan": {"eps": 0.55, "min_samples": 7},
         "hierarchical": {"linkage": "average", "n_clusters": 6, "distance_threshold": 2.5},
     }
-    state = compare_published(controls, "height", "dbscan", "kmeans")
+    state = compare_published(
+        list(controls), controls, {"hierarchical": "height"}, "dbscan", "kmeans"
+    )
     assert state["query"]["km_n_clusters"] == "4" and state["query"]["db_eps"] == "0.55"
     assert "db_eps" not in state["carried"] and "hc_distance_threshold" not in state["carried"]
     query = as_dash_passes_it(share.view_query(awkward_view) | state["query"])
     restored = controls_of(compare.layout(**query))
     for method, values in controls.items():
         for name, value in values.items():
-            assert restored[compare_ids.PANELS[method].control(name)].value == value
-    assert restored[compare_ids.CUT_BY].value == "height"
+            assert restored[compare_ids.panel(method).control(name)].value == value
+    assert restored[compare_ids.HIERARCHICAL.cut_by].value == "height"
     assert restored[compare_ids.CROSSTAB_ROWS].value == "dbscan"
     assert restored[compare_ids.CROSSTAB_COLUMNS].value == "kmeans"
     assert text_of(restored[compare_ids.LINK_NOTE]) == ""
@@ -204,7 +206,10 @@ def compare_state(k: int, eps=0.3, edit: str | None = None) -> dict:
         "dbscan": {"eps": eps, "min_samples": 5},
         "hierarchical": {"linkage": "ward", "n_clusters": 5, "distance_threshold": None},
     }
-    return compare_published(controls, "count", "kmeans", "hierarchical") | {"edit": edit}
+    state = compare_published(
+        list(controls), controls, {"hierarchical": "count"}, "kmeans", "hierarchical"
+    )
+    return state | {"edit": edit}
 
 
 def test_the_router_keeps_a_page_that_already_shows_the_url():
