@@ -24,7 +24,7 @@ from dashboard.pages.compare_controls import (
 PATH = "/compare"
 METHODS_KEY = "methods"
 CROSSTAB_KEYS = ("xtab_rows", "xtab_cols")
-CROSSTAB_DEFAULTS = ("kmeans", "hierarchical")
+CROSSTAB_DEFAULTS = (DEFAULT_COMPARED[0], DEFAULT_COMPARED[-1])
 
 
 def control_key(method: str, name: str) -> str:

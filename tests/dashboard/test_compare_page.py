@@ -33,7 +33,7 @@ from dashboard.pages.compare_panels import (
     segmentation,
     suggested_eps,
 )
-from dashboard.pages.diagnostics_panels import method_params
+from dashboard.pages.diagnostics_result import result_of
 from tests.dash_helpers import callback_payload, text_of
 
 INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
@@ -392,13 +392,7 @@ def test_each_panel_links_to_its_own_silhouettes_and_stability(services, view, m
     assert path == "/diagnostics"
     values, problems = diagnostics_link.restore(share.parse_search(query))
     assert problems == []
-    params = method_params(
-        values["sil_method"],
-        values["sil_k"],
-        values["sil_eps"],
-        values["sil_min_samples"],
-        values["sil_linkage"],
-    )
+    _, params = result_of(values)
     linked = services.analysis.segmentation(View.from_store(view), values["sil_method"], params)
     panel = segmentation(services, shown.shown)
     assert values["sil_method"] == method

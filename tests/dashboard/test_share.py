@@ -14,7 +14,7 @@ from dashboard.ids import compare as compare_ids
 from dashboard.ids import data as data_ids
 from dashboard.ids import diagnostics as diagnostics_ids
 from dashboard.ids import personas as personas_ids
-from dashboard.pages import compare, data, diagnostics, personas
+from dashboard.pages import compare, data, diagnostics, diagnostics_result, personas
 from dashboard.pages.compare_link import published as compare_published
 from dashboard.pages.data.view import view_controls
 from dashboard.pages.diagnostics_link import published as diagnostics_published
@@ -136,22 +136,24 @@ def test_compare_resets_bad_settings_with_a_note_and_keeps_result_links():
 
 
 def test_diagnostics_settings_round_trip():
-    values = {
-        "k_range": [2, 12],
-        "controls": ["dbscan", 4, 0.45, 9, "complete", 6, "single", 3, 1.75],
-    }
+    chosen = {"sil_km_n_clusters": 4, "sil_db_eps": 0.45, "sil_db_min_samples": 9,
+              "sil_hc_linkage": "complete", "sil_gmm_covariance_type": "tied"}  # fmt: skip
+    result_values = [
+        chosen.get(field.key, field.param.default) for field in diagnostics_result.fields()[1:]
+    ]
+    values = {"k_range": [2, 12], "controls": ["dbscan", *result_values, 6, "single", 3, 1.75]}
     state = diagnostics_published(values["k_range"], *values["controls"])
-    assert state["query"]["k_min"] == "2" and state["query"]["sil_eps"] == "0.45"
+    assert state["query"]["k_min"] == "2" and state["query"]["sil_db_eps"] == "0.45"
     restored = controls_of(diagnostics.layout(**as_dash_passes_it(state["query"])))
     assert restored[diagnostics_ids.K_RANGE].value == [2, 12]
-    shown = [restored[control].value for control in diagnostics.PUBLISHED_CONTROLS]
+    shown = [restored[control].value for control in diagnostics.published_controls()]
     assert shown == values["controls"]
 
 
 def test_diagnostics_resets_a_range_too_narrow_for_its_slider():
-    restored = controls_of(diagnostics.layout(k_min="6", k_max="7", sil_k="3"))
+    restored = controls_of(diagnostics.layout(k_min="6", k_max="7", sil_km_n_clusters="3"))
     assert restored[diagnostics_ids.K_RANGE].value == [1, 10]
-    assert restored[diagnostics_ids.SIL_K].value == 3
+    assert restored[diagnostics_ids.sil_control("kmeans", "n_clusters")].value == 3
     assert "range of k" in text_of(diagnostics.layout(k_min="6", k_max="7"))
 
 
