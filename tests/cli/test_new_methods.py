@@ -12,6 +12,7 @@ from sklearn.preprocessing import StandardScaler
 
 from algorithms.loading import load_table
 from tests.cli.conftest import INCOME, SCORE, assert_one_error_line
+from tests.toy_method import registered
 
 FEATURES = [INCOME, SCORE]
 
@@ -102,3 +103,24 @@ def test_bad_parameters_of_the_new_methods(segmenta, sample_path, tmp_path, extr
     run = segmenta("segment", sample_path, "--features", *FEATURES, "--out", tmp_path / "o.csv",
                    *extra)  # fmt: skip
     assert_one_error_line(run, expected)
+
+
+@pytest.fixture
+def toy_method():
+    """A method no command knows by name, registered for one test."""
+    with registered() as name:
+        yield name
+
+
+def test_a_registered_method_is_in_every_command(segmenta, sample_path, tmp_path, toy_method):
+    assert "--threshold" in segmenta("segment", "--help").out
+    out, model, assigned = tmp_path / "s.csv", tmp_path / "m.joblib", tmp_path / "a.csv"
+    segment(segmenta, sample_path, out, "--algorithm", toy_method, "--threshold", "0.5",
+            "--model", model)  # fmt: skip
+    labelled = load_table(out)
+    expected = (scaled(labelled)[:, 0] > 0.5).astype(int)
+    assert adjusted_rand_score(labelled["Cluster"], expected) == 1.0
+    assert segmenta("assign", model, sample_path, "--out", assigned).code == 0
+    assert assigned.read_bytes() == out.read_bytes()
+    run = segmenta("diagnose", sample_path, "--features", *FEATURES, "--algorithm", toy_method)
+    assert run.code == 0, run.err
