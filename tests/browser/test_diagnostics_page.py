@@ -79,7 +79,7 @@ def test_elbow_recommendation_controls_and_eps_link(dash_duo, app):
     assert dash_duo.find_element(f"#{ids.STAB_RUN}").is_enabled()
     retype(dash_duo, f"#{ids.sil_control('kmeans', 'n_clusters')}", "4")
     dash_duo.wait_for_contains_text(
-        f"#{ids.STAB_STALE}", "checked for K-Means (n_clusters = 5)", timeout=30
+        f"#{ids.STAB_STALE}", "checked for K-Means (n_clusters = 5,", timeout=30
     )
 
     dash_duo.wait_for_contains_text(f"#{ids.KDIST_USE_EPS}", "Use eps = ", timeout=30)
