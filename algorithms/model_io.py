@@ -29,6 +29,7 @@ from algorithms.segmentation import Segmentation
 
 CLUSTER_COLUMN = "Cluster"
 PERSONA_COLUMN = "Persona"
+PROBABILITY_COLUMN = "Probability"
 NOISE_PERSONA = "Noise"
 MODEL_FORMAT = 2  # 2: hierarchical models assign by nearest tree customer
 
@@ -73,7 +74,10 @@ class SegmentModel:
         prepared = self.preprocessor.transform(table)
         labels = pd.Series(pd.NA, index=table.index, dtype="Int64")
         labels[prepared.row_mask] = self.method.predict(prepared.matrix)
-        return label_table(table, labels, self.cluster_names)
+        probabilities = self.method.membership_probability(prepared.matrix)
+        if probabilities is not None:
+            probabilities = pd.Series(probabilities, index=table.index[prepared.row_mask])
+        return label_table(table, labels, self.cluster_names, probabilities)
 
     def to_bytes(self, key: ModelKey) -> bytes:
         """The saved model, signed with ``key``, as bytes (a download button's file)."""
@@ -83,18 +87,26 @@ class SegmentModel:
 
 
 def label_table(
-    table: pd.DataFrame, labels: pd.Series, cluster_names: dict[int, str]
+    table: pd.DataFrame,
+    labels: pd.Series,
+    cluster_names: dict[int, str],
+    probabilities: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """``table`` with ``Cluster`` (Int64, -1 for noise) and ``Persona`` columns appended.
+    """``table`` with ``Cluster`` (Int64, -1 for noise) and ``Persona`` columns appended, and
+    ``Probability`` (of that segment, <NA> where not computed) for methods that give one.
 
-    Existing ``Cluster``/``Persona`` columns (a table labelled before) are replaced; every other
-    column is left as it was.
+    Existing ``Cluster``/``Persona``/``Probability`` columns (a table labelled before) are
+    replaced; every other column is left as it was.
     """
     labels = pd.Series(pd.array(labels, dtype="Int64"), index=table.index)
     personas = labels.map({c: persona_of(c, cluster_names) for c in labels.dropna().unique()})
-    labelled = table.drop(columns=[CLUSTER_COLUMN, PERSONA_COLUMN], errors="ignore")
+    labelled = table.drop(
+        columns=[CLUSTER_COLUMN, PERSONA_COLUMN, PROBABILITY_COLUMN], errors="ignore"
+    )
     labelled[CLUSTER_COLUMN] = labels
     labelled[PERSONA_COLUMN] = personas.astype("str")
+    if probabilities is not None:
+        labelled[PROBABILITY_COLUMN] = probabilities.reindex(table.index).astype("Float64")
     return labelled
 
 

@@ -69,6 +69,15 @@ class Segmentation:
         labels[self.prepared.row_mask] = self.labels
         return labels
 
+    def table_probabilities(self) -> pd.Series | None:
+        """Each row's probability of its segment (<NA> where a value was missing); None when
+        the method gives no probabilities."""
+        if self.model.probabilities_ is None:
+            return None
+        probabilities = pd.Series(pd.NA, index=self.prepared.table_index, dtype="Float64")
+        probabilities[self.prepared.row_mask] = self.model.probabilities_
+        return probabilities
+
     def centroids(self) -> pd.DataFrame:
         """Cluster centres in the table's units (K-Means centroids, else member means)."""
         centres = self.prepared.preprocessor.to_original_units(self.model.cluster_centers_)

@@ -17,18 +17,19 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from algorithms.errors import ParameterError
-from algorithms.methods import NOISE, ClusteringMethod, make_method
+from algorithms.methods import NOISE, ClusteringMethod, get_method, make_method
 from algorithms.sampling import stratified_sample
 from algorithms.segmentation import SegmentationSpec
 
 STABILITY_SAMPLE = 5_000
 """Customers resampled at most: twenty refits of a million customers would take the better
-part of an hour, and a stratified sample of this size keeps every segment to resample."""
-WHOLE_TABLE_METHODS = frozenset({"dbscan"})
-"""Methods whose parameters describe a density: a sample of 5 000 of a million customers is
-200 times sparser, so the same eps and min_samples would find noise where the table has
-segments. A bootstrap resample of the whole table keeps every density (its repeats count as
-neighbours), so these are resampled from every customer, at the cost of twenty full fits."""
+part of an hour, and a stratified sample of this size keeps every segment to resample.
+
+Not for methods whose parameters describe a density (``density_based``): a sample of 5 000
+of a million customers is 200 times sparser, so the same eps and min_samples would find
+noise where the table has segments. A bootstrap resample of the whole table keeps every
+density (its repeats count as neighbours), so these are resampled from
+every customer, at the cost of twenty full fits."""
 STABILITY_RESAMPLES = 20
 STABLE = 0.75
 DISSOLVING = 0.5
@@ -83,7 +84,7 @@ def segmentation_stability(
     Every refit is ``make_method(spec.method, **spec.method_params())``: the parameters and
     the seed of the original fit. Above ``sample_size`` customers the resamples are drawn from
     a sample stratified by cluster (a plain one can lose a small segment altogether), except
-    for ``WHOLE_TABLE_METHODS``; ``customers`` says how many were resampled. Noise is no
+    for density-based methods; ``customers`` says how many were resampled. Noise is no
     segment: a result that is all noise has nothing to check, and a refit that fails on a
     resample (k above its distinct customers) says so.
     """
@@ -95,7 +96,7 @@ def segmentation_stability(
             "Every customer is noise with these parameters, so no segment can be checked for "
             "stability: change them (for DBSCAN a larger eps or a smaller min_samples)."
         )
-    if spec.method in WHOLE_TABLE_METHODS:
+    if get_method(spec.method).density_based:
         sample_size = len(labels)
     rows = stratified_sample(labels, sample_size, spec.seed)
     method, params = spec.method, spec.method_params()

@@ -18,6 +18,8 @@ from algorithms.diagnostics import (
     suggest_eps,
     sweep_k,
 )
+from algorithms.methods import get_method
+from algorithms.methods.base import SEED_PARAM
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
 from algorithms.segmentation import Segmentation, SegmentationSpec, fit_prepared
 from algorithms.stability import Stability, segmentation_stability
@@ -82,6 +84,8 @@ class SegmentationResult:
     linkage_matrix: np.ndarray | None = None
     cut_height: float | None = None
     summary: dict | None = None
+    probabilities: np.ndarray | None = None
+    """Each clustered row's probability of its segment, for methods that give one."""
 
     @classmethod
     def of(cls, segmentation: Segmentation) -> "SegmentationResult":
@@ -101,6 +105,7 @@ class SegmentationResult:
             linkage_matrix=getattr(model, "linkage_matrix_", None),
             cut_height=getattr(model, "cut_height_", None),
             summary=segmentation.summary(),
+            probabilities=model.probabilities_,
         )
 
 
@@ -170,6 +175,24 @@ class Analysis:
         def compute() -> KDistanceResult:
             distances = k_distances(self.prepare(view).matrix, min_samples, seed)
             return KDistanceResult(distances, suggest_eps(distances), min_samples)
+
+        return self.results.get_or_compute(key, compute)
+
+    def criteria(
+        self, view: View, method: str, k_min: int, k_max: int, seed: int = 0
+    ) -> dict[str, list[float]]:
+        """The per-k criteria ``method`` declares (``criteria_by_k``) at its default
+        parameters, for k_min..k_max."""
+        key = result_key(
+            "criteria", view.dataset_id, view=view.as_store(), method=method, k=(k_min, k_max),
+            seed=seed,
+        )  # fmt: skip
+
+        def compute() -> dict[str, list[float]]:
+            ks = list(range(k_min, k_max + 1))
+            return get_method(method).criteria_by_k(
+                self.prepare(view).matrix, ks, {SEED_PARAM: seed}
+            )
 
         return self.results.get_or_compute(key, compute)
 

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from algorithms.methods.base import NOISE
-from algorithms.model_io import SegmentModel, label_table
+from algorithms.model_io import PROBABILITY_COLUMN, SegmentModel, label_table
 from algorithms.model_signing import ModelKey
 from algorithms.segmentation import SegmentationSpec, run_segmentation
 
@@ -35,9 +35,12 @@ def customer_table(
     names: dict[int, str],
     silhouette: tuple[np.ndarray, np.ndarray] | None = None,
     core_mask: np.ndarray | None = None,
+    probabilities: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """``table`` with Cluster and Persona (empty for rows left out for missing values), and
-    optionally each row's Silhouette (NaN where it was not computed) and DBSCAN's Core.
+    optionally each row's Silhouette (NaN where it was not computed), Core (core, border or
+    noise, for methods with core points) and Probability (of its segment, for methods that
+    give one).
 
     ``labels`` cover the kept rows (``row_mask``); ``silhouette`` is (positions among the kept
     rows, values) as ``Analysis.silhouettes`` returns them. Original columns are untouched.
@@ -56,6 +59,10 @@ def customer_table(
         kinds = np.where(np.asarray(labels) == NOISE, "noise", "border").astype(object)
         kinds[np.asarray(core_mask, dtype=bool)] = "core"
         labelled[CORE_COLUMN] = _spread(kinds, row_mask, table.index)
+    if probabilities is not None:
+        labelled[PROBABILITY_COLUMN] = _spread(probabilities, row_mask, table.index).astype(
+            "float64"
+        )
     return labelled
 
 

@@ -18,11 +18,13 @@ def result_href(page: str, method: str, params: dict) -> str:
 
 def checked_params(method: str, params: dict, n_clusters: int) -> dict:
     """The parameters under which the Diagnostics page checks a result (silhouettes,
-    stability): it cuts a tree by its number of segments, so a tree cut at a height is checked
-    as the k that cut gave, the same segments. Links to it and lookups of what it computed
-    both go through here, so they name the same result."""
-    if method == "hierarchical":
-        return params | {"n_clusters": n_clusters, "distance_threshold": None}
+    stability): it cuts a tree (a method declaring ``cut_params``) by its number of segments,
+    so a tree cut at a height is checked as the k that cut gave, the same segments. Links to
+    it and lookups of what it computed both go through here, so they name the same result."""
+    cut = get_method(method).cut_params
+    if cut:
+        count, height = cut
+        return params | {count: n_clusters, height: None}
     return params
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 
-from algorithms.errors import SegmentaError
+from algorithms.errors import ParameterError, SegmentaError
 from algorithms.methods import Param
 from dashboard.share import REMEMBERED, SHOWN, VIEW_KEYS, Query, single, value_text
 
@@ -49,6 +49,28 @@ class Field:
 
 def choice(key: str, default: str, choices: Iterable[str]) -> Field:
     return Field(key, Param(key, str, default, "", choices=tuple(choices)))
+
+
+@dataclass(frozen=True)
+class ChoicesField(Field):
+    """Several of a set of choices, as comma-separated URL text in the choices' order."""
+
+    def read(self, text: str | list[str]) -> tuple[str, ...]:
+        chosen = [part.strip() for part in str(single(text) or "").split(",") if part.strip()]
+        unknown = [part for part in chosen if part not in self.param.choices]
+        if unknown or not chosen:
+            raise ParameterError(
+                f"{self.key}: choose one or more of {', '.join(self.param.choices)}"
+                + (f", not {', '.join(unknown)}" if unknown else "")
+            )
+        return tuple(choice for choice in self.param.choices if choice in chosen)
+
+    def text(self, value: Any) -> str:
+        return ",".join(choice for choice in self.param.choices if choice in (value or ()))
+
+
+def choices(key: str, default: Iterable[str], allowed: Iterable[str]) -> ChoicesField:
+    return ChoicesField(key, Param(key, str, tuple(default), "", choices=tuple(allowed)))
 
 
 def whole(key: str, default: int | None, low: int, high: int | None = None) -> Field:

@@ -33,6 +33,20 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     optional: bool = False
+    label: str = ""
+    """How a page or the CLI names it ('Segments (k)'); the name when empty."""
+    control: str = ""
+    """The control a page offers for it: ``segments`` (a slider over k), ``distance`` (a
+    number in scaled units, suggested per view), ``choice``, ``number``; empty: ``choice``
+    when there are choices, else ``number``."""
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+    @property
+    def control_kind(self) -> str:
+        return self.control or ("choice" if self.choices else "number")
 
     def check(self, value: Any) -> Any:
         """The value converted to ``kind``, or a ParameterError saying what is allowed."""
@@ -87,9 +101,17 @@ def _show(bound: float) -> str:
     return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
 
 
+SEED_PARAM = "random_state"
+
+
 def seed_param(help_text: str) -> Param:
     """The ``random_state`` every seeded method declares the same way."""
-    return Param("random_state", int, 42, help_text, low=0, high=MAX_SEED)
+    return Param(SEED_PARAM, int, 42, help_text, low=0, high=MAX_SEED, label="Seed")
+
+
+def segments_param(help_text: str, name: str = "n_clusters") -> Param:
+    """The number of segments, declared the same way by every method that takes one."""
+    return Param(name, int, 5, help_text, low=1, high=50, label="Segments (k)", control="segments")
 
 
 class ClusteringMethod:
@@ -98,12 +120,44 @@ class ClusteringMethod:
     Subclasses set ``name``, ``label`` and ``params`` and implement ``_fit`` (returning raw
     labels and, where the method has them, cluster centres) and ``predict``.
     After ``fit``: ``labels_``, ``n_clusters_``, ``n_noise_``, ``cluster_centers_`` (scaled
-    space, one row per cluster in label order) and ``note_`` (how a large table was handled).
+    space, one row per cluster in label order), ``note_`` (how a large table was handled) and
+    ``probabilities_`` (each row's probability of its segment, for methods that give one;
+    else None). Core points (``core_sample_mask_``) and a tree (``linkage_matrix_``,
+    ``cut_height_``) are there for the methods that have them.
     """
 
     name: ClassVar[str]
     label: ClassVar[str]
     params: ClassVar[tuple[Param, ...]]
+
+    # What the pages and the CLI learn about a method without naming it:
+    summary: ClassVar[str] = ""
+    """One line on what the method does (the Compare panel's subtitle)."""
+    url_key: ClassVar[str] = ""
+    """Short prefix of the method's settings in a URL (``km_n_clusters``); its name if empty."""
+    controls: ClassVar[tuple[str, ...] | None] = None
+    """The parameters the pages offer, in order; None: every one but the seed."""
+    leaves_noise: ClassVar[bool] = False
+    """Whether the method can leave customers out as noise (label -1)."""
+    density_based: ClassVar[bool] = False
+    """Whether its parameters describe a density (counts of neighbours), which a smaller
+    sample of the same customers would not have: the stability check resamples every one."""
+    centers_are_model: ClassVar[bool] = False
+    """Whether the cluster centres are what the method fitted (drawn as centroids), rather
+    than member means."""
+    k_param: ClassVar[str | None] = None
+    """The parameter that is the number of segments (set from a recommended k)."""
+    cut_params: ClassVar[tuple[str, str] | None] = None
+    """(by count, by height): two parameters of which one says where to cut, the pages offer
+    a choice between them and leave the other out."""
+    neighbourhood_params: ClassVar[tuple[str, str] | None] = None
+    """(radius, neighbours): a radius the k-distance curve suggests for that many neighbours."""
+    criteria: ClassVar[tuple[str, ...]] = ()
+    """Names of the per-k criteria ``criteria_by_k`` computes (lower is better), shown beside
+    the elbow."""
+    fewer_segments_advice: ClassVar[str] = "change the parameters"
+    more_segments_advice: ClassVar[str] = "change the parameters"
+    """What to change for fewer (more) segments, in the pages' alerts."""
 
     def __init__(self, **params: Any):
         known = {p.name: p for p in self.params}
@@ -115,6 +169,25 @@ class ClusteringMethod:
             )
         self.params_in = {name: p.check(params.get(name)) for name, p in known.items()}
         self.note_ = ""
+        self.probabilities_ = None
+
+    @classmethod
+    def control_params(cls) -> tuple[Param, ...]:
+        """The parameters the pages offer (``controls``), in order."""
+        by_name = {p.name: p for p in cls.params}
+        names = cls.controls or tuple(n for n in by_name if n != SEED_PARAM)
+        return tuple(by_name[name] for name in names)
+
+    @classmethod
+    def settings_key(cls) -> str:
+        return cls.url_key or cls.name
+
+    @classmethod
+    def criteria_by_k(
+        cls, matrix: np.ndarray, ks: list[int], params: dict, progress=None
+    ) -> "dict[str, list[float]]":
+        """Each of ``criteria`` for every k in ``ks`` (``params``: the method's others)."""
+        raise NotImplementedError(f"{cls.label} declares no per-k criterion.")
 
     def get_params(self) -> dict[str, Any]:
         return dict(self.params_in)
@@ -144,6 +217,11 @@ class ClusteringMethod:
     def predict(self, matrix: np.ndarray) -> np.ndarray:
         """Assign new rows (already preprocessed) to the fitted clusters."""
         return nearest_center(np.asarray(matrix, dtype=np.float64), self.cluster_centers_)
+
+    def membership_probability(self, matrix: np.ndarray) -> np.ndarray | None:
+        """Each row's probability of the segment ``predict`` gives it; None for a method
+        that gives no probabilities."""
+        return None
 
     def _require_rows(self, matrix: np.ndarray, needed: int, why: str) -> None:
         """Refuse more segments than customers, saying what to change (k below two segments

@@ -38,6 +38,8 @@ def fast_dbscan_available(matrix: np.ndarray) -> bool:
 class DBSCANMethod(ClusteringMethod):
     name = "dbscan"
     label = "DBSCAN"
+    summary = "Dense groups of any shape; isolated customers are left out as noise."
+    url_key = "db"
     params = (
         Param(
             "eps",
@@ -45,6 +47,7 @@ class DBSCANMethod(ClusteringMethod):
             0.3,
             "Neighbourhood radius, in scaled units (see the k-distance curve for a suggestion).",
             low=1e-9,
+            control="distance",
         ),
         Param(
             "min_samples",
@@ -55,6 +58,11 @@ class DBSCANMethod(ClusteringMethod):
             high=1000,
         ),
     )
+    leaves_noise = True
+    density_based = True
+    neighbourhood_params = ("eps", "min_samples")
+    fewer_segments_advice = "raise eps, or raise min_samples and use the eps suggested for it"
+    more_segments_advice = "lower eps or raise min_samples"
 
     def __init__(self, implementation: str = "auto", **params):
         super().__init__(**params)

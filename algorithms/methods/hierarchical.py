@@ -18,7 +18,7 @@ from scipy.cluster.hierarchy import fcluster
 from sklearn.neighbors import NearestNeighbors
 
 from algorithms.errors import ParameterError
-from algorithms.methods.base import ClusteringMethod, Param, seed_param
+from algorithms.methods.base import ClusteringMethod, Param, seed_param, segments_param
 
 MAX_EXACT_ROWS = 10_000
 
@@ -26,14 +26,17 @@ MAX_EXACT_ROWS = 10_000
 class HierarchicalMethod(ClusteringMethod):
     name = "hierarchical"
     label = "Hierarchical"
+    summary = "Merges the closest groups step by step; cut the tree into segments."
+    url_key = "hc"
     params = (
-        Param("n_clusters", int, 5, "Number of segments where the tree is cut.", low=1, high=50),
+        segments_param("Number of segments where the tree is cut."),
         Param(
             "linkage",
             str,
             "ward",
             "How the distance between two groups is measured.",
             choices=("ward", "complete", "average", "single"),
+            label="Linkage",
         ),
         Param(
             "distance_threshold",
@@ -42,9 +45,16 @@ class HierarchicalMethod(ClusteringMethod):
             "Cut the tree at this height instead of at a number of segments.",
             low=1e-9,
             optional=True,
+            label="Cut height",
+            control="distance",
         ),
         seed_param("Seed of the sample taken on large tables."),
     )
+    controls = ("linkage", "n_clusters", "distance_threshold")
+    k_param = "n_clusters"
+    cut_params = ("n_clusters", "distance_threshold")
+    fewer_segments_advice = "raise the cut height or choose a number of segments"
+    more_segments_advice = "lower the cut height or choose a number of segments"
 
     def __init__(self, max_exact_rows: int = MAX_EXACT_ROWS, **params):
         super().__init__(**params)

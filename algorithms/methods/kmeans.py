@@ -7,24 +7,34 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 
 from algorithms.errors import ParameterError
-from algorithms.methods.base import ClusteringMethod, Param, seed_param
+from algorithms.methods.base import ClusteringMethod, Param, seed_param, segments_param
 
 
 class KMeansMethod(ClusteringMethod):
     name = "kmeans"
     label = "K-Means"
+    summary = "k centres; every customer joins the nearest. Round segments of similar size."
+    url_key = "km"
     params = (
-        Param("n_clusters", int, 5, "Number of segments (k).", low=1, high=50),
+        segments_param("Number of segments (k)."),
         Param(
             "init",
             str,
             "k-means++",
             "How the first centroids are placed.",
             choices=("k-means++", "random"),
+            label="Initialisation",
         ),
-        Param("n_init", int, 10, "Restarts; the best of them is kept.", low=1, high=100),
+        Param(
+            "n_init", int, 10, "Restarts; the best of them is kept.", low=1, high=100,
+            label="Restarts",
+        ),
         seed_param("Seed: the same seed gives the same segments."),
-    )
+    )  # fmt: skip
+    centers_are_model = True
+    k_param = "n_clusters"
+    fewer_segments_advice = "choose a smaller k"
+    more_segments_advice = "raise k"
 
     def _fit(self, matrix: np.ndarray):
         k = self.params_in["n_clusters"]

@@ -25,6 +25,8 @@ from algorithms.diagnostics import (
 from algorithms.eps_check import EpsCheck, check_eps
 from algorithms.errors import DataError, ParameterError
 from algorithms.loading import load_table
+from algorithms.methods import METHODS, get_method
+from algorithms.methods.base import SEED_PARAM
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
 from algorithms.verdict import share_text
 from dashboard.cli.common import (
@@ -53,6 +55,8 @@ class Diagnosis:
     eps: float | None
     eps_check: EpsCheck | None = None
     """What DBSCAN makes of the suggested eps, and what to try when that is no segmentation."""
+    criteria: "MethodCriteria | None" = None
+    """The per-k criteria of the method ``--algorithm`` named, when it declares some."""
 
     def as_dict(self) -> dict:
         sweep = self.sweep.table.astype(object)
@@ -72,7 +76,38 @@ class Diagnosis:
             "votes": recommendation.votes if recommendation else {},
             "dbscan": {"min_samples": self.min_samples, "suggested_eps": self.eps}
             | (self.eps_check.as_dict() if self.eps_check else {}),
+            "criteria": self.criteria.as_dict() if self.criteria else None,
         }
+
+
+@dataclass(frozen=True)
+class MethodCriteria:
+    """A method's per-k criteria (``ClusteringMethod.criteria``), e.g. a Gaussian mixture's
+    BIC and AIC: one column per criterion, one row per k."""
+
+    method: str
+    table: pd.DataFrame
+
+    @classmethod
+    def of(cls, method: str, matrix, ks: list[int], seed: int) -> "MethodCriteria":
+        method_class = get_method(method)
+        by_criterion = method_class.criteria_by_k(matrix, ks, {SEED_PARAM: seed})
+        return cls(method, pd.DataFrame({"k": ks, **by_criterion}))
+
+    def as_dict(self) -> dict:
+        return {"method": self.method, "by_k": self.table.to_dict(orient="records")}
+
+    def describe(self) -> list[str]:
+        method_class = get_method(self.method)
+        best = {name: int(self.table.loc[self.table[name].idxmin(), "k"]) for name in self.table
+                if name != "k" and self.table[name].notna().any()}  # fmt: skip
+        lowest = ", ".join(f"{name} at k={k}" for name, k in best.items())
+        return [
+            f"{method_class.label}: {' and '.join(method_class.criteria)} per k "
+            f"(lower is better; lowest {lowest})",
+            "",
+            self.table.to_string(index=False, float_format="{:.2f}".format),
+        ]
 
 
 def diagnose_table(
@@ -82,10 +117,12 @@ def diagnose_table(
     seed: int = 0,
     min_samples: int | None = None,
     progress=None,
+    method: str | None = None,
 ) -> Diagnosis:
     """What ``segmenta diagnose`` computes: the K-Means sweep over ``k_range`` with its
     recommendation, and the eps the k-distance curve suggests for DBSCAN (with
-    ``min_samples`` suggested for the table's size when not given)."""
+    ``min_samples`` suggested for the table's size when not given); with ``method``, that
+    method's per-k criteria where it declares some."""
     k_min, k_max = k_range
     if k_max < k_min:
         raise ParameterError(f"--k-max ({k_max}) is below --k-min ({k_min}): swap them.")
@@ -99,7 +136,11 @@ def diagnose_table(
     min_samples = min_samples or suggest_min_samples(*prepared.matrix.shape)
     eps = suggest_eps(k_distances(prepared.matrix, min_samples, seed))
     checked = None if eps is None else check_eps(prepared.matrix, eps, min_samples, seed)
-    return Diagnosis(prepared, sweep, recommend_k(sweep), min_samples, eps, checked)
+    criteria = None
+    if method is not None and get_method(method).criteria:
+        ks = [int(k) for k in sweep.table["k"]]
+        criteria = MethodCriteria.of(method, prepared.matrix, ks, seed)
+    return Diagnosis(prepared, sweep, recommend_k(sweep), min_samples, eps, checked, criteria)
 
 
 def no_k_reason(sweep: KSweep) -> str | None:
@@ -122,6 +163,10 @@ def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
         help="DBSCAN min_samples for the suggested eps (default: grows with the table, "
         "5 for a few hundred customers)",
     )  # fmt: skip
+    parser.add_argument(
+        "--algorithm", choices=list(METHODS), default=None,
+        help="also the per-k criteria this method declares (gmm: BIC and AIC)",
+    )  # fmt: skip
     parser.add_argument("--json", metavar="OUT.json", help="write every figure to a JSON file")
 
 
@@ -135,6 +180,7 @@ def run_diagnose(args: argparse.Namespace) -> int:
         args.seed,
         args.min_samples,
         progress=show_progress if sys.stderr.isatty() else None,
+        method=args.algorithm,
     )
     print("\n".join(describe_diagnosis(diagnosis)))
     if json_path:
@@ -189,6 +235,8 @@ def describe_diagnosis(diagnosis: Diagnosis) -> list[str]:
         lines.append(f"DBSCAN at that eps: {segments}{noise}")
         if checked.advice:
             lines.append(f"DBSCAN: {checked.advice}")
+    if diagnosis.criteria is not None:
+        lines += ["", *diagnosis.criteria.describe()]
     return lines
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from algorithms.errors import ParameterError
 from algorithms.loading import load_table
 from algorithms.methods import METHODS, Param
+from algorithms.methods.base import SEED_PARAM
 from algorithms.model_io import SegmentModel, label_table, save_model
 from algorithms.segmentation import Segmentation, SegmentationSpec, run_segmentation
 from algorithms.stability import DISSOLVING, STABLE, Stability, segmentation_stability
@@ -36,8 +37,7 @@ from dashboard.cli.registry import Command
 if TYPE_CHECKING:
     from dashboard.cli.carried import CarriedPersonas
 
-PARAM_FLAGS = {"n_clusters": "--k"}
-SEED_PARAM = "random_state"
+SEGMENTS_FLAG = "--k"
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,10 @@ class SegmentResult:
         """The JSON report; without the fit time, so equal runs write equal files."""
         record = self.segmentation.summary()
         del record["fit_seconds"]
-        record["params"] = used_params(record["params"])
-        threshold = record["params"].get("distance_threshold")
-        if threshold is not None:
-            record["cut"] = f"cut at height {threshold:g}"
+        record["params"] = used_params(record["method"], record["params"])
+        cut = METHODS[record["method"]].cut_params
+        if cut and record["params"].get(cut[1]) is not None:
+            record["cut"] = f"cut at height {record['params'][cut[1]]:g}"
         record["personas"] = {str(c): name for c, name in self.model.cluster_names.items()}
         if self.carried is not None:
             record["persona_set"] = self.carried.report()
@@ -87,37 +87,67 @@ def segment_table(
 
         carried = CarriedPersonas.of(segmentation, persona_record)
     model = SegmentModel.from_segmentation(segmentation, carried.names if carried else None)
-    labelled = label_table(table, segmentation.table_labels(), model.cluster_names)
+    labelled = label_table(
+        table, segmentation.table_labels(), model.cluster_names, segmentation.table_probabilities()
+    )
     return SegmentResult(segmentation, model, labelled, carried, stability)
 
 
-def method_options() -> dict[str, tuple[Param, list[str]]]:
-    """Each method parameter once, with the methods that take it (the seed is ``--seed``)."""
-    options: dict[str, tuple[Param, list[str]]] = {}
+@dataclass(frozen=True)
+class MethodOption:
+    """One parameter flag and the parameter it sets in each method that takes it."""
+
+    flag: str
+    params: dict[str, Param]
+    """By method name."""
+
+    @property
+    def dest(self) -> str:
+        return "param_" + self.flag.removeprefix("--").replace("-", "_")
+
+    def help(self) -> str:
+        """'kmeans/hierarchical/gmm: Number of segments (k); default 5': one clause per
+        default, worded as the first method taking it words it."""
+        clauses: dict[object, tuple[str, list[str]]] = {}
+        for method, param in self.params.items():
+            clauses.setdefault(param.default, (param.help.rstrip("."), []))[1].append(method)
+        return " | ".join(
+            f"{'/'.join(methods)}: {text}; default {'off' if default is None else default}"
+            for default, (text, methods) in clauses.items()
+        )
+
+
+def method_options() -> dict[str, MethodOption]:
+    """Each parameter flag once (by flag), with the methods that take it: the number of
+    segments is ``--k`` for every method, whatever it calls it; the seed is ``--seed``."""
+    options: dict[str, MethodOption] = {}
     for method in METHODS.values():
         for param in method.params:
             if param.name != SEED_PARAM:
-                options.setdefault(param.name, (param, []))[1].append(method.name)
+                name = flag(param)
+                options.setdefault(name, MethodOption(name, {})).params[method.name] = param
     return options
 
 
-def flag(param_name: str) -> str:
-    return PARAM_FLAGS.get(param_name, "--" + param_name.replace("_", "-"))
+def flag(param: Param) -> str:
+    if param.control_kind == "segments":
+        return SEGMENTS_FLAG
+    return "--" + param.name.replace("_", "-")
 
 
 def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
     add_feature_arguments(parser)
     parser.add_argument("--algorithm", required=True, choices=list(METHODS))
     group = parser.add_argument_group("method parameters (each for the methods named)")
-    for name, (param, methods) in method_options().items():
-        default = "off" if param.default is None else param.default
+    for option in method_options().values():
+        param = next(iter(option.params.values()))
         group.add_argument(
-            flag(name),
-            dest=f"param_{name}",
+            option.flag,
+            dest=option.dest,
             type=str if param.choices else param.kind,
             choices=param.choices,
             metavar=None if param.choices else {int: "N", float: "X"}[param.kind],
-            help=f"{'/'.join(methods)}: {param.help.rstrip('.')}; default {default}",
+            help=option.help(),
         )
     parser.add_argument(
         "--out", required=True, metavar="OUT", help="output: .csv, .xlsx or .parquet"
@@ -147,33 +177,36 @@ def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
 
 def method_params(args: argparse.Namespace) -> dict:
     """The parameters given on the command line, checked against the chosen method."""
-    accepted = {param.name for param in METHODS[args.algorithm].params}
+    method = METHODS[args.algorithm]
     params = {}
-    for name, (param, methods) in method_options().items():
-        value = getattr(args, f"param_{name}")
+    for option in method_options().values():
+        value = getattr(args, option.dest)
         if value is None:
             continue
-        if name not in accepted:
+        param = option.params.get(method.name)
+        if param is None:
             raise ParameterError(
-                f"{flag(name)} does not apply to {args.algorithm}; it is for {', '.join(methods)}."
+                f"{option.flag} does not apply to {method.name}; "
+                f"it is for {', '.join(option.params)}."
             )
         try:
-            params[name] = param.check(value)
+            params[param.name] = param.check(value)
         except ParameterError as error:
-            message = str(error).removeprefix(f"{name} ")
-            raise ParameterError(f"{flag(name)} {message}") from None
-    if "n_clusters" in params and params.get("distance_threshold") is not None:
-        raise ParameterError(
-            "--k and --distance-threshold both say where to cut the tree: give one."
-        )
+            message = str(error).removeprefix(f"{param.name} ")
+            raise ParameterError(f"{option.flag} {message}") from None
+    if method.cut_params and all(params.get(name) is not None for name in method.cut_params):
+        by_name = {param.name: param for param in method.params}
+        count, height = (flag(by_name[name]) for name in method.cut_params)
+        raise ParameterError(f"{count} and {height} both say where to cut the tree: give one.")
     return params
 
 
-def used_params(params: dict) -> dict:
-    """The parameters as the run used them: a tree cut at a height ignores ``n_clusters``."""
-    if params.get("distance_threshold") is None:
+def used_params(method: str, params: dict) -> dict:
+    """The parameters as the run used them: a tree cut at a height ignores the count."""
+    cut = METHODS[method].cut_params
+    if not cut or params.get(cut[1]) is None:
         return params
-    return {name: value for name, value in params.items() if name != "n_clusters"}
+    return {name: value for name, value in params.items() if name != cut[0]}
 
 
 def run_segment(args: argparse.Namespace) -> int:
@@ -205,11 +238,12 @@ def run_segment(args: argparse.Namespace) -> int:
     return 0
 
 
-def params_text(params: dict) -> str:
+def params_text(method: str, params: dict) -> str:
     """'n_clusters=5, linkage=ward', or 'linkage=ward, cut at height 2.5' for a height cut."""
+    cut = METHODS[method].cut_params
     return ", ".join(
-        f"cut at height {value:g}" if name == "distance_threshold" else f"{name}={value}"
-        for name, value in used_params(params).items()
+        f"cut at height {value:g}" if cut and name == cut[1] else f"{name}={value}"
+        for name, value in used_params(method, params).items()
         if value is not None
     )
 
@@ -218,7 +252,8 @@ def describe_segmentation(result: SegmentResult) -> list[str]:
     segmentation = result.segmentation
     scores = segmentation.scores
     lines = [
-        f"{segmentation.model.label} ({params_text(segmentation.spec.method_params())}) on "
+        f"{segmentation.model.label} "
+        f"({params_text(segmentation.spec.method, segmentation.spec.method_params())}) on "
         f"{len(segmentation.labels):,} customers, {segmentation.spec.scaling} scaling: "
         f"{scores.n_clusters} segments" + (f", {scores.n_noise:,} noise" if scores.n_noise else "")
     ]

@@ -328,3 +328,27 @@ def _with_breaks(coordinates: list[list[float]], links: list[int]) -> list[float
     for link in links:
         points.extend([*coordinates[link], None])
     return points
+
+
+def criteria_figure(ks: list[int], by_criterion: dict[str, list[float]], method_label: str):
+    """A method's per-k criteria (lower is better), one line each, the lowest k marked."""
+    figure = go.Figure()
+    for name, values in by_criterion.items():
+        figure.add_trace(go.Scatter(x=ks, y=values, mode="lines+markers", name=name))
+        finite = [(value, k) for k, value in zip(ks, values, strict=True) if np.isfinite(value)]
+        if finite:
+            lowest, at_k = min(finite)
+            figure.add_trace(
+                go.Scatter(
+                    x=[at_k], y=[lowest], mode="markers", marker={"size": 12, "symbol": "star"},
+                    name=f"lowest {name}: k = {at_k}",
+                )
+            )  # fmt: skip
+    figure.update_layout(
+        title=f"{method_label}: {' and '.join(by_criterion)} per k (lower is better)",
+        xaxis_title="k",
+        yaxis_title="criterion",
+        height=320,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+    )
+    return figure

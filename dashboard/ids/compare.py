@@ -72,6 +72,21 @@ class PanelIds:
     def diagnose(self) -> str:
         return self._id("diagnose")
 
+    @property
+    def column(self) -> str:
+        """The panel's column: hidden while the method is not among those compared."""
+        return self._id("column")
+
+    @property
+    def hint(self) -> str:
+        """The radius suggested from the k-distance curve (methods with one)."""
+        return self._id("hint")
+
+    @property
+    def cut_by(self) -> str:
+        """Which of the method's two cut parameters is used (methods declaring a cut)."""
+        return self._id("cut-by")
+
     def control(self, param: str) -> str:
         return self._id(f"param-{param}")
 
@@ -79,13 +94,17 @@ class PanelIds:
         return self._id(f"help-{param}")
 
 
-KMEANS = PanelIds("kmeans")
-DBSCAN = PanelIds("dbscan")
-HIERARCHICAL = PanelIds("hierarchical")
-PANELS = {panel.method: panel for panel in (KMEANS, DBSCAN, HIERARCHICAL)}
+def panel(method: str) -> PanelIds:
+    """The ids of a method's panel (any method of the registry)."""
+    return PanelIds(method)
 
-EPS_HINT = "compare-dbscan-eps-hint"
-CUT_BY = "compare-hierarchical-cut-by"
+
+KMEANS = panel("kmeans")
+DBSCAN = panel("dbscan")
+HIERARCHICAL = panel("hierarchical")
+"""The default panels by name, for tests and benchmarks that drive them."""
+
+METHOD_CHOICE = "compare-methods"
 LINK_NOTE = "compare-link-note"
 
 METRICS = "compare-metrics"

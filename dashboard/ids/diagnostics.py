@@ -14,14 +14,18 @@ INSPECT_RECOMMENDED = "diag-inspect-recommended"
 
 # Silhouette plot of one chosen result
 SIL_METHOD = "diag-sil-method"
-SIL_K = "diag-sil-k"
-SIL_EPS = "diag-sil-eps"
-SIL_MIN_SAMPLES = "diag-sil-min-samples"
-SIL_LINKAGE = "diag-sil-linkage"
-SIL_K_GROUP = "diag-sil-k-group"
-SIL_EPS_GROUP = "diag-sil-eps-group"
-SIL_MIN_SAMPLES_GROUP = "diag-sil-min-samples-group"
-SIL_LINKAGE_GROUP = "diag-sil-linkage-group"
+
+
+def sil_control(method: str, param: str) -> str:
+    """A parameter control of the checked result, one per method and parameter."""
+    return f"diag-sil-{method}-{param}"
+
+
+def sil_group(method: str) -> str:
+    """A method's group of controls, shown while that method is chosen."""
+    return f"diag-sil-{method}-group"
+
+
 SIL_ALERT = "diag-sil-alert"
 SIL_GRAPH = "diag-sil-graph"
 SIL_SUMMARY = "diag-sil-summary"
@@ -38,6 +42,16 @@ STAB_GRAPH = "diag-stab-graph"
 STAB_VERDICT = "diag-stab-verdict"
 STAB_CHECKED = "diag-stab-checked"
 STAB_STALE = "diag-stab-stale"
+
+
+# Per-k criteria a method declares (a Gaussian mixture's BIC and AIC), beside the elbow
+def criteria_graph(method: str) -> str:
+    return f"diag-criteria-{method}-graph"
+
+
+def criteria_alert(method: str) -> str:
+    return f"diag-criteria-{method}-alert"
+
 
 # k-distance curve for DBSCAN's eps
 KDIST_MIN_SAMPLES = "diag-kdist-min-samples"

@@ -1,8 +1,11 @@
-"""Compare page: K-Means, DBSCAN and hierarchical clustering side by side on the current view,
-each with its own parameters, then their metrics and agreement, to choose a segmentation.
+"""Compare page: the methods the user chooses (K-Means, DBSCAN and hierarchical clustering
+until then) side by side on the current view, each with its own parameters, then their metrics
+and agreement, to choose a segmentation.
 
-Each panel has its own callbacks (changing k never refits DBSCAN); corresponding segments
-share a colour across panels; ``/compare?method=dbscan&eps=0.42`` opens with that panel set.
+Every method of the registry has a panel, built from its declarations; the panels of the
+methods not chosen are hidden and fit nothing. Each panel has its own callbacks (changing k
+never refits DBSCAN); corresponding segments share a colour across panels (the first shown
+panel's colours); ``/compare?method=dbscan&eps=0.42`` opens with that panel set.
 Every setting is in the URL (``compare_link``), so a shared link opens the same panels.
 The callback bodies live in ``compare_panels`` and ``compare_metrics``.
 """
@@ -10,21 +13,21 @@ The callback bodies live in ``compare_panels`` and ``compare_metrics``.
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
-from algorithms.methods import METHODS
+from algorithms.methods import METHODS, with_capability
 from dashboard import feedback, url_settings
 from dashboard import ids as shared_ids
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import compare as ids
 from dashboard.pages.compare_controls import (
-    CONTROLS,
     CUT_BY_HEIGHT,
-    PANEL_TEXT,
+    control_names,
     initial_values,
     panel_controls,
 )
 from dashboard.pages.compare_link import (
     CROSSTAB_DEFAULTS,
     CROSSTAB_KEYS,
+    compared,
     cut_by,
     named_settings,
     panel_values,
@@ -33,7 +36,6 @@ from dashboard.pages.compare_link import (
 )
 from dashboard.pages.compare_metrics import crosstab_output, metrics_outputs
 from dashboard.pages.compare_panels import (
-    REFERENCE_METHOD,
     cut_height_default,
     eps_defaults,
     fit_in_background,
@@ -46,6 +48,7 @@ __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
 
 RUNNING = {"display": "flex"}
 IDLE = {"display": "none"}
+VISIBLE = {}
 
 
 def layout(**query):
@@ -57,13 +60,23 @@ def layout(**query):
         [
             html.H3("Compare segmentations"),
             html.P(
-                "Three methods on the same customers. Tune each panel, check the metrics and "
+                "Several methods on the same customers. Tune each panel, check the metrics and "
                 "how far the methods agree, then use the segmentation you can act on.",
                 className="text-muted",
             ),
             _link_note(result_link, problems),
+            _method_choice(compared(values)),
             dbc.Row(
-                [dbc.Col(_panel(method, values), lg=4, className="mb-3") for method in METHODS],
+                [
+                    dbc.Col(
+                        _panel(method, values),
+                        lg=4,
+                        className="mb-3",
+                        id=ids.panel(method).column,
+                        style=VISIBLE if method in compared(values) else IDLE,
+                    )
+                    for method in METHODS
+                ],
                 className="g-3",
             ),
             dbc.Row(
@@ -82,21 +95,38 @@ def _link_note(link, problems: list[str]):
     notes = [url_settings.link_note(problems)]
     if link is not None:
         method, params = link
-        settings = ", ".join(f"{name} {params[name]}" for name in CONTROLS[method] if params[name])
+        settings = ", ".join(
+            f"{name} {params[name]}" for name in control_names(method) if params[name]
+        )
         notes.append(feedback.info_alert(f"{METHODS[method].label} set from the link: {settings}."))
     return html.Div(notes, id=ids.LINK_NOTE)
 
 
+def _method_choice(chosen: tuple[str, ...]) -> html.Div:
+    return html.Div(
+        [
+            dbc.Label("Methods compared", html_for=ids.METHOD_CHOICE, className="me-3 small"),
+            dbc.Checklist(
+                id=ids.METHOD_CHOICE,
+                options=[{"label": m.label, "value": name} for name, m in METHODS.items()],
+                value=list(chosen),
+                inline=True,
+                className="small",
+            ),
+        ],
+        className="d-flex flex-wrap align-items-center mb-2",
+    )
+
+
 def _panel(method: str, url_values: dict) -> html.Div:
-    panel = ids.PANELS[method]
+    panel = ids.panel(method)
     values = initial_values(method, panel_values(url_values, method))
-    cut = cut_by(url_values) if method == "hierarchical" else None
     return html.Div(
         [
             html.H5(METHODS[method].label),
-            html.P(PANEL_TEXT[method], className="small-note mb-2"),
-            panel_controls(method, values, cut),
-            _eps_hint() if method == "dbscan" else None,
+            html.P(METHODS[method].summary, className="small-note mb-2"),
+            panel_controls(method, values, cut_by(url_values, method)),
+            _radius_hint(panel) if METHODS[method].neighbourhood_params else None,
             html.Div(id=panel.alert),
             html.Div(
                 [
@@ -158,9 +188,9 @@ def _panel(method: str, url_values: dict) -> html.Div:
     )
 
 
-def _eps_hint() -> html.Div:
+def _radius_hint(panel: ids.PanelIds) -> html.Div:
     return html.Div(
-        "Suggesting eps from the k-distance curve…", id=ids.EPS_HINT, className="small-note mb-2"
+        "Suggesting a radius from the k-distance curve…", id=panel.hint, className="small-note mb-2"
     )
 
 
@@ -211,20 +241,30 @@ def _agreement_panel(url_values: dict) -> html.Div:
 
 
 def register_callbacks(app, services) -> None:
-    for method in METHODS:
-        _register_panel(app, services, method)
+    methods = list(METHODS)
+    for position, method in enumerate(methods):
+        _register_panel(app, services, method, methods[:position])
     _register_suggestions(app, services)
     _register_publish(app)
-    shown = [Input(panel.shown, "data") for panel in ids.PANELS.values()]
+    shown = [Input(ids.panel(method).shown, "data") for method in methods]
+
+    @app.callback(
+        *[Output(ids.panel(method).column, "style") for method in methods],
+        Input(ids.METHOD_CHOICE, "value"),
+    )
+    def show_chosen(chosen):
+        return [VISIBLE if method in (chosen or ()) else IDLE for method in methods]
 
     @app.callback(
         Output(ids.METRICS, "children"),
         Output(ids.METRICS_VERDICT, "children"),
         Output(ids.AGREEMENT, "children"),
         *shown,
+        Input(ids.METHOD_CHOICE, "value"),
     )
-    def show_metrics(*requests):
-        return metrics_outputs(services, dict(zip(METHODS, requests, strict=True)))
+    def show_metrics(*args):
+        requests, chosen = args[:-1], args[-1]
+        return metrics_outputs(services, dict(zip(methods, requests, strict=True)), chosen)
 
     @app.callback(
         Output(ids.CROSSTAB, "figure"),
@@ -234,44 +274,55 @@ def register_callbacks(app, services) -> None:
     )
     def show_crosstab(*args):
         requests, rows, columns = args[:-2], args[-2], args[-1]
-        return crosstab_output(services, dict(zip(METHODS, requests, strict=True)), rows, columns)
+        return crosstab_output(services, dict(zip(methods, requests, strict=True)), rows, columns)
 
 
 def _register_publish(app) -> None:
     """The page's settings into the shell's ``PAGE_QUERY`` (the address bar follows them);
     also on load, so a link's settings are written back in canonical form."""
-    controls = [(method, name) for method in METHODS for name in CONTROLS[method]]
+    controls = [(method, name) for method in METHODS for name in control_names(method)]
+    cut_methods = with_capability("cut_params")
 
     @app.callback(
         Output(shared_ids.PAGE_QUERY, "data", allow_duplicate=True),
-        *[Input(ids.PANELS[method].control(name), "value") for method, name in controls],
-        Input(ids.CUT_BY, "value"),
+        Input(ids.METHOD_CHOICE, "value"),
+        *[Input(ids.panel(method).control(name), "value") for method, name in controls],
+        *[Input(ids.panel(method).cut_by, "value") for method in cut_methods],
         Input(ids.CROSSTAB_ROWS, "value"),
         Input(ids.CROSSTAB_COLUMNS, "value"),
         prevent_initial_call="initial_duplicate",
     )
-    def publish(*values):
+    def publish(chosen, *values):
         by_method = {method: {} for method in METHODS}
         for (method, name), value in zip(controls, values[: len(controls)], strict=True):
             by_method[method][name] = value
-        return url_settings.changed_on_page(published(by_method, *values[len(controls) :]))
+        cuts = values[len(controls) : len(controls) + len(cut_methods)]
+        rows, columns = values[-2:]
+        state = published(
+            chosen, by_method, dict(zip(cut_methods, cuts, strict=True)), rows, columns
+        )
+        return url_settings.changed_on_page(state)
 
 
-def _register_panel(app, services, method: str) -> None:
+def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     """The three callbacks of one panel: controls → request, (large tables) background fit,
-    request → panel."""
-    panel = ids.PANELS[method]
-    names = CONTROLS[method]
-    cut_by = [Input(ids.CUT_BY, "value")] if method == "hierarchical" else []
+    request → panel. ``earlier``: the methods before it, the first shown of which lends its
+    colours (a later panel would make a cycle)."""
+    panel = ids.panel(method)
+    names = control_names(method)
+    cut_by = [Input(panel.cut_by, "value")] if METHODS[method].cut_params else []
 
     @app.callback(
         Output(panel.request, "data"),
         Output(panel.background_request, "data"),
         Input(shared_ids.VIEW, "data"),
+        Input(ids.METHOD_CHOICE, "value"),
         *[Input(panel.control(name), "value") for name in names],
         *cut_by,
     )
-    def make_request(view, *values):
+    def make_request(view, chosen, *values):
+        if method not in (chosen or ()):
+            return None, no_update
         controls = dict(zip(names, values[: len(names)], strict=True))
         cut = values[len(names)] if cut_by else None
         return panel_request(services, view, method, controls, cut)
@@ -290,8 +341,6 @@ def _register_panel(app, services, method: str) -> None:
     def fit(request):
         return fit_in_background(services, request)
 
-    reference = [] if method == REFERENCE_METHOD else [Input(ids.KMEANS.shown, "data")]
-
     @app.callback(
         Output(panel.figure, "figure"),
         Output(panel.note, "children"),
@@ -304,35 +353,51 @@ def _register_panel(app, services, method: str) -> None:
         Output(panel.shown, "data"),
         Input(panel.request, "data"),
         Input(panel.fitted, "data"),
-        *reference,
+        *[Input(ids.panel(other).shown, "data") for other in earlier],
     )
-    def show_panel(request, fitted, reference=None):
+    def show_panel(request, fitted, *earlier_shown):
+        reference = next((shown for shown in earlier_shown if shown), None)
         return panel_view(services, request, fitted, reference).outputs()
 
 
 def _register_suggestions(app, services) -> None:
-    """eps suggested for the view (DBSCAN); cut height taken from the current cut (tree)."""
-    eps = ids.DBSCAN.control("eps")
+    """A radius suggested for the view (methods declaring ``neighbourhood_params``); a cut
+    height taken from the current cut (methods declaring ``cut_params``)."""
+    for method in with_capability("neighbourhood_params"):
+        _register_radius_suggestion(app, services, method)
+    for method in with_capability("cut_params"):
+        _register_cut_choice(app, services, method)
+
+
+def _register_radius_suggestion(app, services, method: str) -> None:
+    panel = ids.panel(method)
+    radius, neighbours = METHODS[method].neighbourhood_params
 
     @app.callback(
-        Output(eps, "value"),
-        Output(ids.EPS_HINT, "children"),
+        Output(panel.control(radius), "value"),
+        Output(panel.hint, "children"),
         Input(shared_ids.VIEW, "data"),
-        Input(ids.DBSCAN.control("min_samples"), "value"),
-        State(eps, "value"),
+        Input(panel.control(neighbours), "value"),
+        Input(ids.METHOD_CHOICE, "value"),
+        State(panel.control(radius), "value"),
     )
-    def suggest_eps(view, min_samples, current):
-        return eps_defaults(services, view, min_samples, current)
+    def suggest_radius(view, min_samples, chosen, current):
+        if method not in (chosen or ()):
+            return no_update, no_update
+        return eps_defaults(services, view, min_samples, current, (radius, neighbours))
 
-    height = ids.HIERARCHICAL.control("distance_threshold")
+
+def _register_cut_choice(app, services, method: str) -> None:
+    panel = ids.panel(method)
+    count, height = METHODS[method].cut_params
 
     @app.callback(
-        Output(height, "value"),
-        Output(height, "disabled"),
-        Output(ids.HIERARCHICAL.control("n_clusters"), "disabled"),
-        Input(ids.CUT_BY, "value"),
-        State(height, "value"),
-        State(ids.HIERARCHICAL.shown, "data"),
+        Output(panel.control(height), "value"),
+        Output(panel.control(height), "disabled"),
+        Output(panel.control(count), "disabled"),
+        Input(panel.cut_by, "value"),
+        State(panel.control(height), "value"),
+        State(panel.shown, "data"),
     )
     def cut_by(choice, current, shown):
         by_height = choice == CUT_BY_HEIGHT

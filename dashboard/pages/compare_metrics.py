@@ -1,4 +1,4 @@
-"""The three shown results side by side: quality metrics with the best marked and a verdict,
+"""The shown results side by side: quality metrics with the best marked and a verdict,
 and how far the segmentations agree (adjusted Rand / AMI per pair, a cross-tab of two).
 
 Results are read back from the cache through the requests the panels show, so this never
@@ -23,14 +23,13 @@ from dashboard.pages.compare_panels import segmentation
 
 log = logging.getLogger("segmenta")
 
-METHOD_ORDER = tuple(METHODS)
 MISSING = "–"
 
 
 def shown_results(services, shown: dict[str, dict | None]) -> dict:
     """{method: SegmentationResult} for the panels that show one (read from the cache)."""
     results = {}
-    for method in METHOD_ORDER:
+    for method in METHODS:
         request = shown.get(method)
         if not request:
             continue
@@ -46,18 +45,22 @@ def best_methods(results: dict, metric: str) -> set[str]:
     return shared_best_methods(candidates(results), metric)
 
 
-def metrics_outputs(services, shown: dict[str, dict | None]) -> tuple:
-    """(metrics table, verdict sentence, agreement table) for the shown results."""
+def metrics_outputs(
+    services, shown: dict[str, dict | None], compared: list[str] | None = None
+) -> tuple:
+    """(metrics table, verdict sentence, agreement table) for the shown results; the table
+    has a column for each of the ``compared`` methods (all when not given)."""
     results = shown_results(services, shown)
-    return metrics_table(results), verdict(results), agreement_table(results)
+    columns = [m for m in METHODS if compared is None or m in compared]
+    return metrics_table(results, columns), verdict(results), agreement_table(results)
 
 
-def metrics_table(results: dict) -> html.Div:
+def metrics_table(results: dict, columns: list[str]) -> html.Div:
     best = {metric: best_methods(results, metric) for metric in QUALITY}
-    header = html.Tr([html.Th("")] + [html.Th(METHODS[m].label) for m in METHOD_ORDER])
+    header = html.Tr([html.Th("")] + [html.Th(METHODS[m].label) for m in columns])
     rows = [
-        _row("n_clusters", "Segments", results, lambda r: f"{r.scores['n_clusters']:,}"),
-        _row("noise_share", "Noise", results, _noise_text),
+        _row("n_clusters", "Segments", columns, results, lambda r: f"{r.scores['n_clusters']:,}"),
+        _row("noise_share", "Noise", columns, results, _noise_text),
     ]
     for metric, (label, _, direction) in QUALITY.items():
         arrow = "higher" if direction is max else "lower"
@@ -65,14 +68,17 @@ def metrics_table(results: dict) -> html.Div:
             _row(
                 metric,
                 f"{label} ({arrow} is better)",
+                columns,
                 results,
                 lambda r, metric=metric: _score_text(metric, r.scores[metric]),
                 best[metric],
             )
         )
-    rows.append(_row("sizes", "Segment sizes", results, lambda r: sizes_text(r.sizes)))
-    rows.append(_row("balance", "Balance", results, _balance_text))
-    rows.append(_row("fit_seconds", "Fit time", results, lambda r: f"{r.fit_seconds:.2f} s"))
+    rows.append(_row("sizes", "Segment sizes", columns, results, lambda r: sizes_text(r.sizes)))
+    rows.append(_row("balance", "Balance", columns, results, _balance_text))
+    rows.append(
+        _row("fit_seconds", "Fit time", columns, results, lambda r: f"{r.fit_seconds:.2f} s")
+    )
     notes = [
         f"{METHODS[m].label}: {r.scores['note']}"
         for m, r in results.items()
@@ -92,9 +98,9 @@ def metrics_table(results: dict) -> html.Div:
     )
 
 
-def _row(metric, label, results, text, best=frozenset()) -> html.Tr:
+def _row(metric, label, columns, results, text, best=frozenset()) -> html.Tr:
     cells = [html.Th(label, scope="row", className="fw-normal")]
-    for method in METHOD_ORDER:
+    for method in columns:
         result = results.get(method)
         cells.append(
             html.Td(
@@ -152,8 +158,9 @@ def candidates(results: dict) -> dict[str, Candidate]:
 def agreement_table(results: dict) -> html.Div:
     """Adjusted Rand and adjusted mutual information for each pair of shown results."""
     rows = []
-    for i, first in enumerate(METHOD_ORDER):
-        for second in METHOD_ORDER[i + 1 :]:
+    methods = list(METHODS)
+    for i, first in enumerate(methods):
+        for second in methods[i + 1 :]:
             pair = _agreement(results, first, second)
             if pair is None:
                 continue

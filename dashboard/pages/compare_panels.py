@@ -30,7 +30,6 @@ log = logging.getLogger("segmenta")
 
 BACKGROUND_MIN_ROWS = 20_000
 SEED = 0
-REFERENCE_METHOD = "kmeans"
 MANY_SEGMENTS = 20
 
 
@@ -94,7 +93,7 @@ def panel_view(
     services, request: dict | None, fitted: dict | None = None, reference: dict | None = None
 ) -> PanelView:
     """The panel for ``request``; ``fitted`` is the background fit's report, ``reference``
-    the request shown in the K-Means panel, whose colours corresponding segments take."""
+    the request shown in the first panel, whose colours corresponding segments take."""
     if not request:
         return _blank(empty_figure())
     method_label = get_method(request["method"]).label
@@ -137,7 +136,7 @@ def _drawn(services, request: dict, reference: dict | None) -> PanelView:
         names=names,
         colors=colors,
         max_points=services.config.display_points,
-        show_centroids=request["method"] == "kmeans",
+        show_centroids=get_method(request["method"]).centers_are_model,
         uirevision=f"{view.dataset_id}:{'|'.join(view.features)}",
         seed=SEED,
     )
@@ -155,11 +154,11 @@ def _drawn(services, request: dict, reference: dict | None) -> PanelView:
 
 
 def _colors(services, request: dict, result, reference: dict | None) -> dict[int, str] | None:
-    """K-Means colours its segments by number; the others take the colour of the K-Means
+    """The first panel colours its segments by number; the others take the colour of its
     segment they share most customers with (when both panels show the same view)."""
-    if request["method"] == REFERENCE_METHOD:
+    if not reference:
         return None
-    if not reference or reference.get("view") != request["view"]:
+    if reference.get("view") != request["view"]:
         return matched_colors(None, result.labels)
     reference_labels = segmentation(services, reference).labels
     return matched_colors(reference_labels, result.labels)
@@ -168,7 +167,7 @@ def _colors(services, request: dict, result, reference: dict | None) -> dict[int
 def _note(result, scatter_note: str) -> str:
     scores = result.scores
     parts = [_count(scores["n_clusters"], "segment")]
-    if result.spec["method"] == "dbscan":
+    if get_method(result.spec["method"]).leaves_noise:
         parts.append(f"{scores['n_noise']:,} noise ({scores['noise_share']:.0%})")
     if result.cut_height is not None:
         parts.append(f"tree cut at height {result.cut_height:.2f}")
@@ -187,28 +186,32 @@ def _count(n: int, noun: str) -> str:
 def _warnings(services, request: dict, result):
     """Alerts for results that fit but are no use as they are, with what to change."""
     n_clusters = result.scores["n_clusters"]
+    method = get_method(request["method"])
     if n_clusters == 0:
-        eps = suggested_eps(services, request["view"], request["params"]["min_samples"])
         return dbc.Alert(
-            f"Every customer is noise: increase eps (suggested: {eps:.2f}) or lower min_samples.",
+            f"Every customer is noise: {_all_noise_advice(services, request)}.",
             color="warning",
             className="mb-2",
         )
     if n_clusters == 1:
-        change = {
-            "kmeans": "raise k",
-            "dbscan": "lower eps or raise min_samples",
-            "hierarchical": "lower the cut height or choose a number of segments",
-        }[request["method"]]
-        return feedback.info_alert(f"Only one segment: {change} to split the customers.")
+        return feedback.info_alert(
+            f"Only one segment: {method.more_segments_advice} to split the customers."
+        )
     if n_clusters > MANY_SEGMENTS:
-        change = {
-            "kmeans": "choose a smaller k",
-            "dbscan": "raise eps, or raise min_samples and use the eps suggested for it",
-            "hierarchical": "raise the cut height or choose a number of segments",
-        }[request["method"]]
-        return feedback.info_alert(f"{n_clusters:,} segments are too many to act on: {change}.")
+        return feedback.info_alert(
+            f"{n_clusters:,} segments are too many to act on: {method.fewer_segments_advice}."
+        )
     return None
+
+
+def _all_noise_advice(services, request: dict) -> str:
+    """'increase eps (suggested: 0.42) or lower min_samples' for a method with a radius."""
+    method = get_method(request["method"])
+    if not method.neighbourhood_params:
+        return method.more_segments_advice
+    radius, neighbours = method.neighbourhood_params
+    suggestion = suggested_eps(services, request["view"], request["params"][neighbours])
+    return f"increase {radius} (suggested: {suggestion:.2f}) or lower {neighbours}"
 
 
 def suggested_eps(services, view_data: dict, min_samples: int) -> float:
@@ -221,16 +224,20 @@ def suggested_eps(services, view_data: dict, min_samples: int) -> float:
     return float(f"{result.suggested_eps:.3g}")
 
 
-def eps_defaults(services, view_data: dict, min_samples, eps) -> tuple[object, str]:
-    """(eps value, hint): the suggestion fills an empty eps; the hint always shows it."""
+def eps_defaults(
+    services, view_data: dict, min_samples, eps, names: tuple[str, str] = ("eps", "min_samples")
+) -> tuple[object, str]:
+    """(eps value, hint): the suggestion fills an empty eps; the hint always shows it.
+    ``names``: the method's ``neighbourhood_params``, as the hint calls them."""
     if min_samples is None or not view_data:
         return dash.no_update, ""
     try:
         suggestion = suggested_eps(services, view_data, min_samples)
     except Exception as error:  # noqa: BLE001  (the panel's own fit will show the error)
-        log.info("no eps suggestion: %s", error)
+        log.info("no radius suggestion: %s", error)
         return (DEFAULT_EPS if eps is None else dash.no_update), ""
-    hint = f"Suggested eps for min_samples={min_samples}: {suggestion:.3g} (k-distance knee)"
+    radius, neighbours = names
+    hint = f"Suggested {radius} for {neighbours}={min_samples}: {suggestion:.3g} (k-distance knee)"
     return (suggestion if eps is None else dash.no_update), hint + min_samples_advice(
         services, view_data, int(min_samples)
     )

@@ -15,6 +15,7 @@ import flask
 from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
+from algorithms.methods import METHODS, with_capability
 from dashboard import ids as shared_ids
 from dashboard import url_settings
 from dashboard.ids import diagnostics as ids
@@ -22,11 +23,14 @@ from dashboard.pages import diagnostics_layout
 from dashboard.pages.diagnostics_layout import HIDDEN, SHOWN
 from dashboard.pages.diagnostics_link import named_settings, published, restore
 from dashboard.pages.diagnostics_panels import (
+    SWEEP_METHOD,
+    criteria_outputs,
     dendrogram_outputs,
     k_distance_outputs,
     silhouette_outputs,
     sweep_outputs,
 )
+from dashboard.pages.diagnostics_result import chosen_params, controls, group_styles
 from dashboard.pages.diagnostics_stability import stability_outputs, staleness
 
 PAGE = {
@@ -46,21 +50,12 @@ def layout(**query):
     return diagnostics_layout.page(values, url_settings.link_note(problems))
 
 
-def silhouette_param_styles(method: str) -> tuple[dict, dict, dict, dict]:
-    """Which inputs the chosen method takes: (k, eps, min_samples, linkage) visibility."""
-    return (
-        SHOWN if method in ("kmeans", "hierarchical") else HIDDEN,
-        SHOWN if method == "dbscan" else HIDDEN,
-        SHOWN if method == "dbscan" else HIDDEN,
-        SHOWN if method == "hierarchical" else HIDDEN,
-    )
-
-
 def inspect_k(n_clicks, k) -> tuple:
-    """The silhouette plot (as K-Means) and the dendrogram switched to the recommended k."""
+    """The silhouette plot (as the sweep's method) and the dendrogram switched to the
+    recommended k."""
     if not n_clicks:
         raise PreventUpdate
-    return "kmeans", k, k
+    return SWEEP_METHOD, k, k
 
 
 def serving_app_services(fallback):
@@ -76,8 +71,10 @@ def serving_app_services(fallback):
     return fallback
 
 
-CHOSEN_RESULT = (ids.SIL_METHOD, ids.SIL_K, ids.SIL_EPS, ids.SIL_MIN_SAMPLES, ids.SIL_LINKAGE)
-"""The controls of the result the silhouette plot and the stability check look at."""
+def chosen_result_controls() -> list[str]:
+    """The controls of the result the silhouette plot and the stability check look at: the
+    method, then every method's parameters (``diagnostics_result.controls``)."""
+    return [ids.SIL_METHOD, *[ids.sil_control(m, param.name) for m, param in controls()]]
 
 
 def in_background(
@@ -101,21 +98,24 @@ def in_background(
     }
 
 
-PUBLISHED_CONTROLS = (
-    *CHOSEN_RESULT,
-    ids.KDIST_MIN_SAMPLES,
-    ids.TREE_LINKAGE,
-    ids.TREE_K,
-    ids.TREE_HEIGHT,
-)
-"""The controls after the k range, in the order of ``diagnostics_link.FIELDS``."""
+def published_controls() -> list[str]:
+    """The controls after the k range, in the order of ``diagnostics_link.fields``."""
+    return [
+        *chosen_result_controls(),
+        ids.KDIST_MIN_SAMPLES,
+        ids.TREE_LINKAGE,
+        ids.TREE_K,
+        ids.TREE_HEIGHT,
+    ]
 
 
 def register_callbacks(app, services) -> None:
+    chosen = chosen_result_controls()
+
     @app.callback(
         Output(shared_ids.PAGE_QUERY, "data", allow_duplicate=True),
         Input(ids.K_RANGE, "value"),
-        *[Input(control, "value") for control in PUBLISHED_CONTROLS],
+        *[Input(control, "value") for control in published_controls()],
         prevent_initial_call="initial_duplicate",
     )
     def publish(k_range, *values):
@@ -135,9 +135,12 @@ def register_callbacks(app, services) -> None:
     def run_sweep(set_progress, view_data, k_range):
         return sweep_outputs(serving_app_services(services), view_data, k_range, set_progress)
 
+    for method in with_capability("criteria"):
+        _register_criteria(app, services, method)
+
     @app.callback(
         Output(ids.SIL_METHOD, "value"),
-        Output(ids.SIL_K, "value"),
+        Output(ids.sil_control(SWEEP_METHOD, METHODS[SWEEP_METHOD].k_param), "value"),
         Output(ids.TREE_K, "value"),
         Input(ids.INSPECT_RECOMMENDED, "n_clicks"),
         State(ids.INSPECT_RECOMMENDED, "value"),
@@ -147,24 +150,21 @@ def register_callbacks(app, services) -> None:
         return inspect_k(n_clicks, k)
 
     @app.callback(
-        Output(ids.SIL_K_GROUP, "style"),
-        Output(ids.SIL_EPS_GROUP, "style"),
-        Output(ids.SIL_MIN_SAMPLES_GROUP, "style"),
-        Output(ids.SIL_LINKAGE_GROUP, "style"),
+        *[Output(ids.sil_group(method), "style") for method in METHODS],
         Input(ids.SIL_METHOD, "value"),
     )
     def show_method_inputs(method):
-        return silhouette_param_styles(method)
+        return group_styles(method)
 
     @app.callback(
         Output(ids.SIL_ALERT, "children"),
         Output(ids.SIL_GRAPH, "figure"),
         Output(ids.SIL_SUMMARY, "children"),
         Input(shared_ids.VIEW, "data"),
-        *[Input(control, "value") for control in CHOSEN_RESULT],
+        *[Input(control, "value") for control in chosen],
     )
-    def show_silhouettes(view_data, method, k, eps, min_samples, linkage):
-        return silhouette_outputs(services, view_data, method, k, eps, min_samples, linkage)
+    def show_silhouettes(view_data, method, *values):
+        return silhouette_outputs(services, view_data, method, chosen_params(method, values))
 
     @app.callback(
         Output(ids.STAB_ALERT, "children"),
@@ -173,7 +173,7 @@ def register_callbacks(app, services) -> None:
         Output(ids.STAB_CHECKED, "data"),
         Input(ids.STAB_RUN, "n_clicks"),
         State(shared_ids.VIEW, "data"),
-        *[State(control, "value") for control in CHOSEN_RESULT],
+        *[State(control, "value") for control in chosen],
         **in_background(
             ids.STAB_PROGRESS,
             ids.STAB_PROGRESS_LABEL,
@@ -183,15 +183,12 @@ def register_callbacks(app, services) -> None:
         ),
         prevent_initial_call=True,
     )
-    def run_stability(set_progress, n_clicks, view_data, method, k, eps, min_samples, linkage):
+    def run_stability(set_progress, n_clicks, view_data, method, *values):
         return stability_outputs(
             serving_app_services(services),
             view_data,
             method,
-            k,
-            eps,
-            min_samples,
-            linkage,
+            chosen_params(method, values),
             set_progress,
         )
 
@@ -199,11 +196,12 @@ def register_callbacks(app, services) -> None:
         Output(ids.STAB_STALE, "children"),
         Output(ids.STAB_RESULT, "style"),
         Input(shared_ids.VIEW, "data"),
-        *[Input(control, "value") for control in CHOSEN_RESULT],
+        *[Input(control, "value") for control in chosen],
         Input(ids.STAB_CHECKED, "data"),
     )
-    def mark_stale_stability(view_data, method, k, eps, min_samples, linkage, checked):
-        return staleness(view_data, method, k, eps, min_samples, linkage, checked)
+    def mark_stale_stability(view_data, method, *values):
+        *values, checked = values
+        return staleness(view_data, method, chosen_params(method, values), checked)
 
     @app.callback(
         Output(ids.KDIST_ALERT, "children"),
@@ -229,3 +227,16 @@ def register_callbacks(app, services) -> None:
     )
     def show_dendrogram(view_data, linkage, k, height):
         return dendrogram_outputs(services, view_data, linkage, k, height)
+
+
+def _register_criteria(app, services, method: str) -> None:
+    """The per-k criteria ``method`` declares, beside the elbow, over the sweep's k range."""
+
+    @app.callback(
+        Output(ids.criteria_alert(method), "children"),
+        Output(ids.criteria_graph(method), "figure"),
+        Input(shared_ids.VIEW, "data"),
+        Input(ids.K_RANGE, "value"),
+    )
+    def show_criteria(view_data, k_range):
+        return criteria_outputs(services, view_data, method, k_range)

@@ -3,15 +3,19 @@
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from algorithms.methods import METHODS
+from algorithms.methods import METHODS, with_capability
 from algorithms.stability import STABILITY_RESAMPLES
 from dashboard.figures.diagnostics import message_figure
 from dashboard.ids import diagnostics as ids
-from dashboard.pages.diagnostics_panels import K_LIMIT
+from dashboard.pages.diagnostics_panels import K_LIMIT, tree_method
+from dashboard.pages.diagnostics_result import HIDDEN, SHOWN, method_controls
 
-HIDDEN = {"display": "none"}
-SHOWN = {"display": "block"}
-LINKAGES = ("ward", "complete", "average", "single")
+__all__ = ["HIDDEN", "SHOWN", "page"]
+
+
+def linkages() -> tuple[str, ...]:
+    """The linkages the dendrogram's method offers."""
+    return next(p.choices for p in METHODS[tree_method()].params if p.name == "linkage")
 
 
 def graph(graph_id: str, filename: str, message: str = "Computing…") -> dcc.Graph:
@@ -117,43 +121,23 @@ def sweep_card(values: dict) -> dbc.Card:
                 ]
             ),
             graph(ids.SCORES_GRAPH, "segmenta-scores-by-k"),
+            *[criteria_block(method) for method in with_capability("criteria")],
         ],
+    )
+
+
+def criteria_block(method: str) -> html.Div:
+    """The per-k criteria a method declares (a Gaussian mixture's BIC and AIC)."""
+    return html.Div(
+        [
+            html.Div(id=ids.criteria_alert(method)),
+            graph(ids.criteria_graph(method), f"segmenta-{method}-criteria-by-k"),
+        ]
     )
 
 
 def silhouette_card(values: dict) -> dbc.Card:
-    method_choice = dbc.Select(
-        id=ids.SIL_METHOD,
-        options=[{"label": m.label, "value": name} for name, m in METHODS.items()],
-        value=values["sil_method"],
-        size="sm",
-    )
-    controls = dbc.Row(
-        [
-            labelled("Method", method_choice),
-            labelled(
-                "Segments k",
-                number_input(ids.SIL_K, values["sil_k"], 2, 50),
-                id=ids.SIL_K_GROUP,
-            ),
-            labelled(
-                "eps",
-                number_input(ids.SIL_EPS, values["sil_eps"], 0.001, step="any"),
-                id=ids.SIL_EPS_GROUP,
-            ),
-            labelled(
-                "min_samples",
-                number_input(ids.SIL_MIN_SAMPLES, values["sil_min_samples"], 1, 1000),
-                id=ids.SIL_MIN_SAMPLES_GROUP,
-            ),
-            labelled(
-                "Linkage",
-                linkage_select(ids.SIL_LINKAGE, values["sil_linkage"]),
-                id=ids.SIL_LINKAGE_GROUP,
-            ),
-        ],
-        className="mb-2 g-2",
-    )
+    controls = dbc.Row(method_controls(values), className="mb-2 g-2")
     return card(
         "Silhouette plot",
         "how well each customer fits its segment",
@@ -214,7 +198,7 @@ def stability_card() -> dbc.Card:
 def linkage_select(select_id: str, value: str) -> dbc.Select:
     return dbc.Select(
         id=select_id,
-        options=[{"label": name, "value": name} for name in LINKAGES],
+        options=[{"label": name, "value": name} for name in linkages()],
         value=value,
         size="sm",
     )

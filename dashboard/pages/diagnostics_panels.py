@@ -14,7 +14,7 @@ from dash import html
 
 from algorithms.diagnostics import K_DISTANCE_SAMPLE
 from algorithms.errors import ParameterError
-from algorithms.methods import NOISE, Param
+from algorithms.methods import METHODS, NOISE, Param, with_capability
 from dashboard.analysis import View
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import diagnostics as figures
@@ -22,6 +22,8 @@ from dashboard.ids import diagnostics as ids
 from dashboard.links import result_href
 
 K_LIMIT = 20
+SWEEP_METHOD = "kmeans"
+"""The method ``algorithms.diagnostics.sweep_k`` fits for each k: a recommended k opens it."""
 K_DISTANCE_MIN_SAMPLES = Param(
     "min_samples", int, None, "Neighbours (the point included) of a core point.", low=2, high=1000
 )
@@ -119,8 +121,10 @@ def recommendation_block(result, n_rows: int) -> html.Div:
                         size="sm",
                     ),
                     dbc.Button(
-                        f"Open K-Means with k = {k} in Compare",
-                        href=result_href("/compare", "kmeans", {"n_clusters": k}),
+                        f"Open {METHODS[SWEEP_METHOD].label} with k = {k} in Compare",
+                        href=result_href(
+                            "/compare", SWEEP_METHOD, {METHODS[SWEEP_METHOD].k_param: k}
+                        ),
                         color="primary",
                         outline=True,
                         size="sm",
@@ -142,22 +146,11 @@ def criterion_badge(label: str, vote: int | None, recommended: int) -> dbc.Badge
     )
 
 
-def method_params(method: str, k, eps, min_samples, linkage) -> dict:
-    """The chosen method's main parameters from the panel's inputs (validated downstream)."""
-    if method == "dbscan":
-        return {"eps": eps, "min_samples": min_samples}
-    if method == "hierarchical":
-        return {"n_clusters": k, "linkage": linkage}
-    return {"n_clusters": k}
-
-
-def silhouette_outputs(
-    services, view_data: dict, method: str, k, eps, min_samples, linkage
-) -> tuple:
-    """(alerts, silhouette figure, summary) for one chosen segmentation."""
+def silhouette_outputs(services, view_data: dict, method: str, params: dict) -> tuple:
+    """(alerts, silhouette figure, summary) for one chosen segmentation (``params``: those of
+    its controls, validated downstream)."""
     try:
         view = View.from_store(view_data)
-        params = method_params(method, k, eps, min_samples, linkage)
         result = services.analysis.segmentation(view, method, params)
         rows, labels, values = services.analysis.silhouettes(view, method, params)
     except Exception as error:  # noqa: BLE001
@@ -212,6 +205,16 @@ def eps_text(eps: float) -> str:
     return f"{eps:.4g}"
 
 
+def density_method() -> str:
+    """The method whose radius the k-distance curve suggests (``neighbourhood_params``)."""
+    return with_capability("neighbourhood_params")[0]
+
+
+def tree_method() -> str:
+    """The method whose tree the dendrogram draws (``cut_params``)."""
+    return with_capability("cut_params")[0]
+
+
 def k_distance_outputs(services, view_data: dict, min_samples) -> tuple:
     """(alerts, k-distance figure, button label, button href, button disabled, note)."""
     try:
@@ -240,26 +243,30 @@ def k_distance_outputs(services, view_data: dict, min_samples) -> tuple:
             f"(the table has {n_rows:,}); their neighbours are searched among all of them."
         )
     note = [html.P(line, className="small-note mb-1") for line in notes]
+    method = density_method()
+    radius, neighbours = METHODS[method].neighbourhood_params
     if result.suggested_eps is None:
         return (
             info_alert("The k-distance curve has no clear knee: read eps off the curve."),
             figure,
             "No suggested eps",
-            result_href("/compare", "dbscan", {"min_samples": m}),
+            result_href("/compare", method, {neighbours: m}),
             True,
             note,
         )
     eps = eps_text(result.suggested_eps)
-    href = result_href("/compare", "dbscan", {"eps": eps, "min_samples": m})
+    href = result_href("/compare", method, {radius: eps, neighbours: m})
     return None, figure, f"Use eps = {eps} in Compare", href, False, note
 
 
 def dendrogram_outputs(services, view_data: dict, linkage: str, k, height) -> tuple:
-    """(alerts, dendrogram figure, note) for hierarchical clustering cut at k or a height."""
+    """(alerts, dendrogram figure, note) for the tree method cut at k or a height."""
     try:
         view = View.from_store(view_data)
-        params = {"n_clusters": k, "linkage": linkage, "distance_threshold": height}
-        result = services.analysis.segmentation(view, "hierarchical", params)
+        method = tree_method()
+        count, at_height = METHODS[method].cut_params
+        params = {count: k, "linkage": linkage, at_height: height}
+        result = services.analysis.segmentation(view, method, params)
         figure = figures.dendrogram_figure(
             result.linkage_matrix,
             result.cut_height,
@@ -279,3 +286,18 @@ def dendrogram_outputs(services, view_data: dict, linkage: str, k, height) -> tu
     if result.note:
         lines.append(f"Note: {result.note}.")
     return None, figure, [html.P(line, className="small-note mb-1") for line in lines]
+
+
+def criteria_outputs(services, view_data: dict, method: str, k_range) -> tuple:
+    """(alert, figure) of the per-k criteria ``method`` declares, over the sweep's k range."""
+    try:
+        view = View.from_store(view_data)
+        k_min, k_max = k_bounds(k_range)
+        by_criterion = services.analysis.criteria(view, method, k_min, k_max)
+    except Exception as error:  # noqa: BLE001
+        return (
+            error_alert(error, f"the {METHODS[method].label} criteria"),
+            figures.message_figure("No criteria: see the message above."),
+        )
+    ks = list(range(k_min, k_max + 1))
+    return None, figures.criteria_figure(ks, by_criterion, METHODS[method].label)

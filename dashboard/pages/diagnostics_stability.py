@@ -17,7 +17,7 @@ from dashboard.analysis import View
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import diagnostics as figures
 from dashboard.figures.colors import cluster_name
-from dashboard.pages.diagnostics_panels import customers, method_params, segment_count
+from dashboard.pages.diagnostics_panels import customers, segment_count
 
 CURRENT = {}
 STALE = {"opacity": 0.35}
@@ -31,13 +31,9 @@ GRADE_LINES = {
 }
 
 
-def chosen_result(view_data: dict, method: str, k, eps, min_samples, linkage) -> dict:
+def chosen_result(view_data: dict, method: str, params: dict) -> dict:
     """The settings a stability check belongs to: the view and the chosen method's parameters."""
-    return {
-        "view": view_data,
-        "method": method,
-        "params": method_params(method, k, eps, min_samples, linkage),
-    }
+    return {"view": view_data, "method": method, "params": dict(params)}
 
 
 def stability_progress(set_progress: Callable) -> Callable[[int, int], None]:
@@ -50,11 +46,11 @@ def stability_progress(set_progress: Callable) -> Callable[[int, int], None]:
 
 
 def stability_outputs(
-    services, view_data: dict, method: str, k, eps, min_samples, linkage, set_progress=None
+    services, view_data: dict, method: str, params: dict, set_progress=None
 ) -> tuple:
     """(alerts, Jaccard figure, verdict, the settings checked) for the chosen result;
     ``set_progress`` (the background callback's) receives (percent, label) after each refit."""
-    checked = chosen_result(view_data, method, k, eps, min_samples, linkage)
+    checked = chosen_result(view_data, method, params)
     try:
         view = View.from_store(view_data)
         params = checked["params"]
@@ -98,12 +94,10 @@ def stability_verdict(stability: Stability, result) -> list:
     return [html.P(line, className="small-note mb-1") for line in lines]
 
 
-def staleness(
-    view_data: dict, method: str, k, eps, min_samples, linkage, checked: dict | None
-) -> tuple:
+def staleness(view_data: dict, method: str, params: dict, checked: dict | None) -> tuple:
     """(note, style of the shown check): nothing while it belongs to the chosen result, else a
     note naming the result it belongs to and a dimmed style."""
-    if checked is None or checked == chosen_result(view_data, method, k, eps, min_samples, linkage):
+    if checked is None or checked == chosen_result(view_data, method, params):
         return None, CURRENT
     return (
         info_alert(

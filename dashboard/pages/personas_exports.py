@@ -1,5 +1,6 @@
 """Download buttons: the customer table (CSV, Excel) with each customer's segment, persona,
-silhouette and DBSCAN core status; the persona set (JSON, HTML report, Markdown); the fitted
+silhouette, core status (DBSCAN) and probability (Gaussian mixture), from what the method
+declares; the persona set (JSON, HTML report, Markdown); the fitted
 model (joblib). Exports use the form as it is now, saved or not."""
 
 import re
@@ -50,7 +51,9 @@ def export_panel() -> html.Div:
                 "The customer table keeps every original column and adds Cluster, Persona, "
                 f"Silhouette (computed for up to {SILHOUETTE_SAMPLE:,} customers, a sample "
                 "stratified by segment above that: empty for the others and for noise) and, "
-                "for DBSCAN, Core (core, border or noise). Rows left out for missing values "
+                "for methods with core points (DBSCAN), Core (core, border or noise), and for "
+                "methods giving probabilities (Gaussian mixture), each customer's Probability "
+                "of its segment. Rows left out for missing values "
                 "have an empty Cluster. The model file is for `segmenta assign`.",
                 className="small-note mt-2",
             ),
@@ -130,7 +133,8 @@ def labelled_customers(services, workspace: Workspace, names: dict[int, str]):
         result.labels,
         names,
         silhouette=(rows, values),
-        core_mask=result.core_mask if workspace.method == "dbscan" else None,
+        core_mask=result.core_mask,
+        probabilities=result.probabilities,
     )
 
 

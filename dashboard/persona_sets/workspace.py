@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from algorithms.errors import SegmentaError
+from algorithms.methods import DEFAULT_COMPARED
 from dashboard.analysis import SegmentationResult, View
 from dashboard.persona_sets.records import (
     ROW_ID_COLUMN,
@@ -22,8 +23,8 @@ from dashboard.persona_sets.records import (
 )
 from dashboard.storage.personas import PersonaSetVersion
 
-DEFAULT_METHOD = "kmeans"
-DEFAULT_PARAMS = {"n_clusters": 5}
+DEFAULT_METHOD = DEFAULT_COMPARED[0]
+"""Without a result link, the page drafts personas from this method at its declared defaults."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def live_source(view: View, method: str | None = None, params: dict | None = Non
     return {
         "view": view.as_store(),
         "method": method or DEFAULT_METHOD,
-        "params": dict(DEFAULT_PARAMS if method is None else params or {}),
+        "params": dict({} if method is None else params or {}),
         "seed": 0,
     }
 

@@ -53,8 +53,11 @@ def test_three_segmentations_then_k_follows_its_control(dash_duo, app):
     diagnose = "#compare-kmeans-diagnose"
     until(lambda: "n_clusters=3" in dash_duo.find_element(diagnose).get_attribute("href"), TIMEOUT)
     click(dash_duo.driver, diagnose)
-    dash_duo.wait_for_element("#diag-sil-k", timeout=TIMEOUT)
-    until(lambda: dash_duo.find_element("#diag-sil-k").get_attribute("value") == "3", TIMEOUT)
+    dash_duo.wait_for_element("#diag-sil-kmeans-n_clusters", timeout=TIMEOUT)
+    until(
+        lambda: dash_duo.find_element("#diag-sil-kmeans-n_clusters").get_attribute("value") == "3",
+        TIMEOUT,
+    )
     dash_duo.wait_for_contains_text("#diag-sil-summary", "3 segments", timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
 

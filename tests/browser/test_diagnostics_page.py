@@ -66,7 +66,7 @@ def test_elbow_recommendation_controls_and_eps_link(dash_duo, app):
     dash_duo.wait_for_style_to_equal(f"#{ids.SWEEP_STATUS}", "display", "none", timeout=60)
     until(lambda: markers_drawn(dash_duo, ids.ELBOW_GRAPH) == 14, timeout=60)
 
-    retype(dash_duo, f"#{ids.SIL_K}", "3")
+    retype(dash_duo, f"#{ids.sil_control('kmeans', 'n_clusters')}", "3")
     dash_duo.wait_for_contains_text(f"#{ids.SIL_SUMMARY}", "3 segments", timeout=30)
     click(dash_duo.driver, f"#{ids.INSPECT_RECOMMENDED}")
     dash_duo.wait_for_contains_text(f"#{ids.SIL_SUMMARY}", "5 segments", timeout=30)
@@ -77,9 +77,9 @@ def test_elbow_recommendation_controls_and_eps_link(dash_duo, app):
     heights = bar_heights(dash_duo, ids.STAB_GRAPH)
     assert len(heights) == 5 and all(0 <= height <= 1 for height in heights)
     assert dash_duo.find_element(f"#{ids.STAB_RUN}").is_enabled()
-    retype(dash_duo, f"#{ids.SIL_K}", "4")
+    retype(dash_duo, f"#{ids.sil_control('kmeans', 'n_clusters')}", "4")
     dash_duo.wait_for_contains_text(
-        f"#{ids.STAB_STALE}", "checked for K-Means (n_clusters = 5)", timeout=30
+        f"#{ids.STAB_STALE}", "checked for K-Means (n_clusters = 5,", timeout=30
     )
 
     dash_duo.wait_for_contains_text(f"#{ids.KDIST_USE_EPS}", "Use eps = ", timeout=30)

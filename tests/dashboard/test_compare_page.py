@@ -33,7 +33,7 @@ from dashboard.pages.compare_panels import (
     segmentation,
     suggested_eps,
 )
-from dashboard.pages.diagnostics_panels import method_params
+from dashboard.pages.diagnostics_result import result_of
 from tests.dash_helpers import callback_payload, text_of
 
 INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
@@ -285,7 +285,7 @@ def test_a_result_link_sets_its_panel(services):
     assert "eps 0.42" in text_of(controls[ids.LINK_NOTE])
     tree = compare.layout(method="hierarchical", distance_threshold="3.5", linkage="complete")
     controls = {c.id: c for c in tree._traverse() if getattr(c, "id", None)}
-    assert controls[ids.CUT_BY].value == "height"
+    assert controls[ids.HIERARCHICAL.cut_by].value == "height"
     assert controls[ids.HIERARCHICAL.control("distance_threshold")].value == 3.5
     assert controls[ids.HIERARCHICAL.control("linkage")].value == "complete"
 
@@ -315,6 +315,7 @@ def test_http_round_trip_from_controls_to_panel(app, client, view):
     panel = ids.KMEANS
     controls = {
         "view.data": view,
+        f"{ids.METHOD_CHOICE}.value": ["kmeans"],
         f"{panel.control('n_clusters')}.value": 3,
         f"{panel.control('init')}.value": "k-means++",
         f"{panel.control('n_init')}.value": 10,
@@ -391,13 +392,7 @@ def test_each_panel_links_to_its_own_silhouettes_and_stability(services, view, m
     assert path == "/diagnostics"
     values, problems = diagnostics_link.restore(share.parse_search(query))
     assert problems == []
-    params = method_params(
-        values["sil_method"],
-        values["sil_k"],
-        values["sil_eps"],
-        values["sil_min_samples"],
-        values["sil_linkage"],
-    )
+    _, params = result_of(values)
     linked = services.analysis.segmentation(View.from_store(view), values["sil_method"], params)
     panel = segmentation(services, shown.shown)
     assert values["sil_method"] == method

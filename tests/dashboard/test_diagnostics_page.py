@@ -23,7 +23,7 @@ from algorithms.diagnostics import (
     suggest_eps,
     sweep_k,
 )
-from algorithms.methods import make_method
+from algorithms.methods import METHODS, make_method
 from dashboard.app import create_app, default_view
 from dashboard.config import Config
 from dashboard.figures.colors import cluster_color
@@ -37,6 +37,7 @@ from dashboard.pages.diagnostics_panels import (
     silhouette_outputs,
     sweep_outputs,
 )
+from dashboard.pages.diagnostics_result import group_styles, result_params
 
 FEATURES = ["Annual Income (k$)", "Spending Score (1-100)"]
 
@@ -156,7 +157,7 @@ def test_a_constant_feature_is_named_in_the_alert(services):
     constant = custom_view(services, table, ["Age", "Income"])
     for alert in (
         sweep_outputs(services, constant, [1, 3])[0],
-        silhouette_outputs(services, constant, "kmeans", 2, None, None, None)[0],
+        silhouette_outputs(services, constant, "kmeans", {"n_clusters": 2})[0],
         k_distance_outputs(services, constant, 2)[0],
         dendrogram_outputs(services, constant, "ward", 2, None)[0],
     ):
@@ -194,8 +195,10 @@ def test_silhouette_plot_mean_is_sklearns_score(
     clustered = labels != -1
     expected = silhouette_score(matrix[clustered], labels[clustered])
 
+    params = {"n_clusters": k, "eps": eps, "min_samples": min_samples, "linkage": linkage_name}
+    names = {param.name for param in result_params(method)}
     alert, figure, summary = silhouette_outputs(
-        services, view, method, k, eps, min_samples, linkage_name
+        services, view, method, {name: v for name, v in params.items() if name in names}
     )
 
     assert alert is None
@@ -211,14 +214,16 @@ def test_silhouette_plot_mean_is_sklearns_score(
 
 
 def test_silhouette_values_are_sorted_within_each_segment(services, view):
-    _, figure, _ = silhouette_outputs(services, view, "kmeans", 5, None, None, None)
+    _, figure, _ = silhouette_outputs(services, view, "kmeans", {"n_clusters": 5})
     for knife in figure.data:
         values = np.asarray(knife.x[1:-1])
         assert (np.diff(values) <= 0).all()
 
 
 def test_silhouette_of_a_single_segment_says_why_it_is_empty(services, view):
-    alert, figure, summary = silhouette_outputs(services, view, "dbscan", None, 5.0, 5, None)
+    alert, figure, summary = silhouette_outputs(
+        services, view, "dbscan", {"eps": 5.0, "min_samples": 5}
+    )
     assert "at least 2" in texts(alert) and summary is None and not figure.data
 
 
@@ -231,13 +236,13 @@ def test_silhouette_above_the_cap_is_sampled_and_says_so(services, monkeypatch):
     centres = np.repeat([[0.0, 0.0], [6.0, 6.0]], 1_000, axis=0)
     table = pd.DataFrame(centres + rng.normal(size=centres.shape), columns=["a", "b"])
     big = custom_view(services, table, ["a", "b"])
-    _, figure, summary = silhouette_outputs(services, big, "kmeans", 2, None, None, None)
+    _, figure, summary = silhouette_outputs(services, big, "kmeans", {"n_clusters": 2})
     assert sum(len(t.x) - 2 for t in figure.data) == 500
     assert "stratified sample of 500 of 2,000 customers" in texts(summary)
 
 
 def test_bad_method_parameters_are_an_alert(services, view):
-    alert, figure, _ = silhouette_outputs(services, view, "dbscan", None, -1, 5, None)
+    alert, figure, _ = silhouette_outputs(services, view, "dbscan", {"eps": -1, "min_samples": 5})
     assert alert.color == "warning" and "eps" in texts(alert) and not figure.data
 
 
@@ -350,8 +355,8 @@ def find(component, component_id):
 def test_layout_preselects_a_result_named_in_the_query():
     layout = page.layout(method="dbscan", eps="0.4", min_samples="8")
     assert find(layout, ids.SIL_METHOD).value == "dbscan"
-    assert find(layout, ids.SIL_EPS).value == 0.4
-    assert find(layout, ids.SIL_MIN_SAMPLES).value == 8
+    assert find(layout, ids.sil_control("dbscan", "eps")).value == 0.4
+    assert find(layout, ids.sil_control("dbscan", "min_samples")).value == 8
     assert find(layout, ids.KDIST_MIN_SAMPLES).value == 8
     default = page.layout()
     assert find(default, ids.SIL_METHOD).value == "kmeans"
@@ -366,10 +371,9 @@ def test_inspect_sets_the_panels_below_to_the_recommended_k():
 
 def test_only_the_chosen_methods_inputs_are_shown():
     shown = {"display": "block"}
-    k, eps, min_samples, linkage_style = page.silhouette_param_styles("dbscan")
-    assert (eps, min_samples) == (shown, shown) and shown not in (k, linkage_style)
-    k, eps, _, linkage_style = page.silhouette_param_styles("hierarchical")
-    assert (k, linkage_style) == (shown, shown) and eps != shown
+    for chosen in METHODS:
+        styles = dict(zip(METHODS, group_styles(chosen), strict=True))
+        assert [m for m, style in styles.items() if style == shown] == [chosen]
 
 
 # --- over HTTP ----------------------------------------------------------------------------

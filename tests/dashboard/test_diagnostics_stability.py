@@ -38,7 +38,7 @@ def test_bars_are_the_stability_and_the_verdict_names_the_dissolving_segment(ser
     reports = []
 
     alert, figure, verdict, checked = stability_outputs(
-        services, view, "hierarchical", 3, None, None, "single", reports.append
+        services, view, "hierarchical", {"n_clusters": 3, "linkage": "single"}, reports.append
     )
 
     expected = services.analysis.stability(View.from_store(view), "hierarchical", SINGLE_LINKAGE)
@@ -77,11 +77,13 @@ def test_bars_are_the_stability_and_the_verdict_names_the_dissolving_segment(ser
 
 def test_a_repeated_check_is_read_from_the_cache(services, two_squares):
     view = put_view(services, two_squares)
-    first = stability_outputs(services, view, "hierarchical", 3, None, None, "single")
+    first = stability_outputs(
+        services, view, "hierarchical", {"n_clusters": 3, "linkage": "single"}
+    )
     computations = services.results.computations
     reports = []
     again = stability_outputs(
-        services, view, "hierarchical", 3, None, None, "single", reports.append
+        services, view, "hierarchical", {"n_clusters": 3, "linkage": "single"}, reports.append
     )
     assert services.results.computations == computations and reports == []
     assert again[1] == first[1] and text_of(again[2]) == text_of(first[2])
@@ -97,7 +99,7 @@ def test_above_the_cap_the_verdict_names_the_stratified_sample(services, monkeyp
     centres = np.repeat([[0.0, 0.0], [6.0, 6.0]], 1_000, axis=0)
     big = put_view(services, pd.DataFrame(centres + rng.normal(size=centres.shape)).add_prefix("c"))
 
-    _, figure, verdict, _ = stability_outputs(services, big, "kmeans", 2, None, None, None)
+    _, figure, verdict, _ = stability_outputs(services, big, "kmeans", {"n_clusters": 2})
 
     expected = services.analysis.stability(View.from_store(big), "kmeans", {"n_clusters": 2})
     assert expected.customers < 2_000
@@ -106,19 +108,19 @@ def test_above_the_cap_the_verdict_names_the_stratified_sample(services, monkeyp
 
 
 @pytest.mark.parametrize(
-    ("method", "k", "eps", "expected"),
+    ("method", "params", "expected"),
     [
-        ("dbscan", None, 1e-6, "Every customer is noise"),
-        ("kmeans", 0, None, "n_clusters"),
+        ("dbscan", {"eps": 1e-6, "min_samples": 5}, "Every customer is noise"),
+        ("kmeans", {"n_clusters": 0}, "n_clusters"),
     ],
 )
-def test_a_result_that_cannot_be_checked_is_an_alert(services, method, k, eps, expected):
+def test_a_result_that_cannot_be_checked_is_an_alert(services, method, params, expected):
     view = {
         "dataset_id": services.sample.dataset_id,
         "features": ["Annual Income (k$)", "Spending Score (1-100)"],
         "scaling": "standard",
     }
-    alert, figure, verdict, _ = stability_outputs(services, view, method, k, eps, 5, None)
+    alert, figure, verdict, _ = stability_outputs(services, view, method, params)
     assert alert.color == "warning" and expected in text_of(alert)
     assert not figure.data and verdict is None
 
@@ -126,7 +128,7 @@ def test_a_result_that_cannot_be_checked_is_an_alert(services, method, k, eps, e
 def test_a_k_the_resamples_cannot_hold_is_an_alert(services):
     table = pd.DataFrame({"x": [0.0, 1, 2, 10, 11, 12], "y": [0.0, 1, 0, 5, 6, 5]})
     alert, figure, _, _ = stability_outputs(
-        services, put_view(services, table), "kmeans", 5, None, None, None
+        services, put_view(services, table), "kmeans", {"n_clusters": 5}
     )
     assert alert.color == "warning" and "bootstrap resamples" in text_of(alert)
     assert "K-Means with k=5" in text_of(alert) and not figure.data
@@ -134,14 +136,13 @@ def test_a_k_the_resamples_cannot_hold_is_an_alert(services):
 
 def test_a_check_of_other_settings_is_dimmed_and_named(services, two_squares):
     view = put_view(services, two_squares)
-    *_, checked = stability_outputs(services, view, "kmeans", 2, None, None, None)
+    *_, checked = stability_outputs(services, view, "kmeans", {"n_clusters": 2})
 
-    assert staleness(view, "kmeans", 2, None, None, None, None) == (None, {})
-    assert staleness(view, "kmeans", 2, None, None, None, checked) == (None, {})
-    assert staleness(view, "kmeans", 2, 0.4, 7, "ward", checked) == (None, {})
-    note, style = staleness(view, "kmeans", 3, None, None, None, checked)
+    assert staleness(view, "kmeans", {"n_clusters": 2}, None) == (None, {})
+    assert staleness(view, "kmeans", {"n_clusters": 2}, checked) == (None, {})
+    note, style = staleness(view, "kmeans", {"n_clusters": 3}, checked)
     assert style == {"opacity": 0.35}
     assert "checked for K-Means (n_clusters = 2) on a × b, standard scaling" in text_of(note)
     assert "press Check stability" in text_of(note)
     other_view = view | {"scaling": "minmax"}
-    assert staleness(other_view, "kmeans", 2, None, None, None, checked)[1] == {"opacity": 0.35}
+    assert staleness(other_view, "kmeans", {"n_clusters": 2}, checked)[1] == {"opacity": 0.35}

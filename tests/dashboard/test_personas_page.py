@@ -41,7 +41,8 @@ def test_page_is_served(client, path):
 
 
 def test_entry_without_query_is_kmeans_five_and_with_query_the_link(view):
-    assert entry_source(view, None)["params"] == {"n_clusters": 5}
+    entry = entry_source(view, None)
+    assert (entry["method"], entry["params"]) == ("kmeans", {})  # the declared defaults: k=5
     linked = entry_source(view, {"method": "dbscan", "params": {"eps": 0.4, "min_samples": 4}})
     assert (linked["method"], linked["params"]["eps"]) == ("dbscan", 0.4)
     assert entry_source(None, None) is None

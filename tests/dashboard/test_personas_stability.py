@@ -15,7 +15,7 @@ from dashboard import share
 from dashboard.analysis import View
 from dashboard.links import parse_result_query
 from dashboard.pages import diagnostics_link
-from dashboard.pages.diagnostics_panels import method_params
+from dashboard.pages.diagnostics_result import result_of
 from dashboard.pages.personas import editor_outputs
 from dashboard.pages.personas_cards import stability_badge
 from dashboard.persona_sets import live_source
@@ -106,7 +106,8 @@ def test_a_tree_cut_at_a_height_gets_badges_once_its_link_was_followed(services,
     (check,) = [link for link in links(summary) if link.href.startswith("/diagnostics?")]
 
     values, _ = diagnostics_link.restore(share.parse_search(check.href.split("?", 1)[1]))
-    params = method_params("hierarchical", values["sil_k"], None, None, values["sil_linkage"])
+    method, params = result_of(values)
+    assert method == "hierarchical"
     checked = services.analysis.stability(two_squares, "hierarchical", params)
     cards, *_ = editor_outputs(services, source, None)
 

@@ -14,7 +14,7 @@ from dashboard.ids import compare as compare_ids
 from dashboard.ids import data as data_ids
 from dashboard.ids import diagnostics as diagnostics_ids
 from dashboard.ids import personas as personas_ids
-from dashboard.pages import compare, data, diagnostics, personas
+from dashboard.pages import compare, data, diagnostics, diagnostics_result, personas
 from dashboard.pages.compare_link import published as compare_published
 from dashboard.pages.data.view import view_controls
 from dashboard.pages.diagnostics_link import published as diagnostics_published
@@ -106,15 +106,17 @@ def test_compare_settings_round_trip(awkward_view):
         "dbscan": {"eps": 0.55, "min_samples": 7},
         "hierarchical": {"linkage": "average", "n_clusters": 6, "distance_threshold": 2.5},
     }
-    state = compare_published(controls, "height", "dbscan", "kmeans")
+    state = compare_published(
+        list(controls), controls, {"hierarchical": "height"}, "dbscan", "kmeans"
+    )
     assert state["query"]["km_n_clusters"] == "4" and state["query"]["db_eps"] == "0.55"
     assert "db_eps" not in state["carried"] and "hc_distance_threshold" not in state["carried"]
     query = as_dash_passes_it(share.view_query(awkward_view) | state["query"])
     restored = controls_of(compare.layout(**query))
     for method, values in controls.items():
         for name, value in values.items():
-            assert restored[compare_ids.PANELS[method].control(name)].value == value
-    assert restored[compare_ids.CUT_BY].value == "height"
+            assert restored[compare_ids.panel(method).control(name)].value == value
+    assert restored[compare_ids.HIERARCHICAL.cut_by].value == "height"
     assert restored[compare_ids.CROSSTAB_ROWS].value == "dbscan"
     assert restored[compare_ids.CROSSTAB_COLUMNS].value == "kmeans"
     assert text_of(restored[compare_ids.LINK_NOTE]) == ""
@@ -134,22 +136,24 @@ def test_compare_resets_bad_settings_with_a_note_and_keeps_result_links():
 
 
 def test_diagnostics_settings_round_trip():
-    values = {
-        "k_range": [2, 12],
-        "controls": ["dbscan", 4, 0.45, 9, "complete", 6, "single", 3, 1.75],
-    }
+    chosen = {"sil_km_n_clusters": 4, "sil_db_eps": 0.45, "sil_db_min_samples": 9,
+              "sil_hc_linkage": "complete", "sil_gmm_covariance_type": "tied"}  # fmt: skip
+    result_values = [
+        chosen.get(field.key, field.param.default) for field in diagnostics_result.fields()[1:]
+    ]
+    values = {"k_range": [2, 12], "controls": ["dbscan", *result_values, 6, "single", 3, 1.75]}
     state = diagnostics_published(values["k_range"], *values["controls"])
-    assert state["query"]["k_min"] == "2" and state["query"]["sil_eps"] == "0.45"
+    assert state["query"]["k_min"] == "2" and state["query"]["sil_db_eps"] == "0.45"
     restored = controls_of(diagnostics.layout(**as_dash_passes_it(state["query"])))
     assert restored[diagnostics_ids.K_RANGE].value == [2, 12]
-    shown = [restored[control].value for control in diagnostics.PUBLISHED_CONTROLS]
+    shown = [restored[control].value for control in diagnostics.published_controls()]
     assert shown == values["controls"]
 
 
 def test_diagnostics_resets_a_range_too_narrow_for_its_slider():
-    restored = controls_of(diagnostics.layout(k_min="6", k_max="7", sil_k="3"))
+    restored = controls_of(diagnostics.layout(k_min="6", k_max="7", sil_km_n_clusters="3"))
     assert restored[diagnostics_ids.K_RANGE].value == [1, 10]
-    assert restored[diagnostics_ids.SIL_K].value == 3
+    assert restored[diagnostics_ids.sil_control("kmeans", "n_clusters")].value == 3
     assert "range of k" in text_of(diagnostics.layout(k_min="6", k_max="7"))
 
 
@@ -204,7 +208,10 @@ def compare_state(k: int, eps=0.3, edit: str | None = None) -> dict:
         "dbscan": {"eps": eps, "min_samples": 5},
         "hierarchical": {"linkage": "ward", "n_clusters": 5, "distance_threshold": None},
     }
-    return compare_published(controls, "count", "kmeans", "hierarchical") | {"edit": edit}
+    state = compare_published(
+        list(controls), controls, {"hierarchical": "count"}, "kmeans", "hierarchical"
+    )
+    return state | {"edit": edit}
 
 
 def test_the_router_keeps_a_page_that_already_shows_the_url():
