@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from algorithms.loading import SAMPLE_PATH, load_sample, load_table
+from algorithms.loading import SAMPLE_PATH, check_file_name, load_sample, load_table
 from algorithms.preprocessing import FeaturePreprocessor
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
-from dashboard.pages.data import overview
+from dashboard.pages.data import components, overview
 from dashboard.pages.data import view as view_page
 from dashboard.storage.datasets import dataset_hash
 from tests.dash_helpers import as_upload, text_of
@@ -179,7 +179,7 @@ STRAY_VALUES_CSV = (
             "holds 'inf' (1 such value): clean those values and upload the file again. Add them "
             "or choose another file.",
         ),
-        (b"a,b\n1,2\n", "table.xls", "old-style (.xls)"),
+        (b"a,b\n1,2\n", "table.xls", "legacy Excel 97–2003 .xls is not supported"),
         (b"PK\x03\x04 not really a workbook", "book.xlsx", "not a readable Excel workbook"),
     ],
 )
@@ -213,6 +213,39 @@ def test_a_file_the_browser_refused_as_too_large_is_explained(services, sample_v
         controls.alert
     )
     assert controls.store is dash.no_update
+
+
+@pytest.mark.parametrize(
+    ("filename", "message"),
+    [
+        (
+            "export.xls",
+            "'export.xls': legacy Excel 97–2003 .xls is not supported: save it as .xlsx",
+        ),
+        (
+            "table.json",
+            "'table.json' is not a format Segmenta reads (.json): save the table as CSV (.csv, "
+            ".txt, .tsv), Excel (.xlsx) or Parquet",
+        ),
+        ("customers", "'customers' is not a format Segmenta reads (no extension)"),
+    ],
+)
+def test_a_file_the_browser_refused_for_its_format_is_explained(
+    services, sample_view, filename, message
+):
+    rejected = {"filename": filename, "size": 2048}
+    controls = view_page.view_controls(
+        services, ids.UPLOAD_REJECTED, sample_view, rejected=rejected
+    )
+    assert message in text_of(controls.alert)
+    assert controls.alert.color == "warning"
+    assert controls.store is dash.no_update
+    assert controls.features == [INCOME, SPENDING]
+
+
+def test_every_format_the_drop_zone_accepts_is_one_the_loader_reads():
+    for suffix in components.ACCEPTED_FILES.split(","):
+        check_file_name(f"table{suffix.upper()}")
 
 
 # --- choosing the features ---------------------------------------------------------------

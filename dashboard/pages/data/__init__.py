@@ -48,18 +48,22 @@ def upload_hint(services) -> tuple[str, int]:
     return f"CSV, Excel (.xlsx) or Parquet, up to {limit} MB", limit * 1024 * 1024
 
 
-SIZE_GUARD = """
-function (maxSize, uploadId, rejectedId) {
+UPLOAD_GUARD = """
+function (maxSize, uploadId, rejectedId, accepted) {
     const root = document.getElementById(uploadId);
     if (!root || !maxSize) { return window.dash_clientside.no_update; }
     root.dataset.maxSize = maxSize;
-    if (!root.dataset.sizeGuard) {
-        root.dataset.sizeGuard = "on";
+    if (!root.dataset.uploadGuard) {
+        root.dataset.uploadGuard = "on";
+        const suffixes = (accepted || "").split(",");
+        const readable = (f) => suffixes.some((s) => f.name.toLowerCase().endsWith(s));
         const check = (files) => {
-            const big = Array.from(files || []).find((f) => f.size > Number(root.dataset.maxSize));
-            if (big) {
+            const refused = Array.from(files || []).find(
+                (f) => !readable(f) || f.size > Number(root.dataset.maxSize)
+            );
+            if (refused) {
                 window.dash_clientside.set_props(rejectedId, {
-                    data: {filename: big.name, size: big.size, at: Date.now()}
+                    data: {filename: refused.name, size: refused.size, at: Date.now()}
                 });
             }
         };
@@ -69,6 +73,9 @@ function (maxSize, uploadId, rejectedId) {
     return window.dash_clientside.no_update;
 }
 """
+"""The browser sends neither a file over the size limit nor one of another format
+(``dcc.Upload``'s ``accept`` drops it without a word): the page is told its name and size,
+and the view callback says why it was refused."""
 
 
 def register_callbacks(app, services) -> None:
@@ -138,11 +145,12 @@ def register_callbacks(app, services) -> None:
         return upload_hint(services)
 
     app.clientside_callback(
-        SIZE_GUARD,
+        UPLOAD_GUARD,
         Output(ids.UPLOAD_HINT, "title"),
         Input(ids.UPLOAD, "max_size"),
         State(ids.UPLOAD, "id"),
         State(ids.UPLOAD_REJECTED, "id"),
+        State(ids.UPLOAD, "accept"),
     )
 
     @app.callback(

@@ -19,7 +19,7 @@ from dash import Output, html
 
 from algorithms.column_use import nearly_numeric
 from algorithms.errors import DataError, FeatureError, SegmentaError
-from algorithms.loading import load_table
+from algorithms.loading import check_file_name, load_table
 from algorithms.preprocessing import (
     FeaturePreprocessor,
     PreparedFeatures,
@@ -344,9 +344,11 @@ def upload_controls(services, contents: str, filename: str | None) -> ViewContro
 
 
 def rejected_controls(services, view_data, rejected: dict) -> ViewControls:
-    """A file the browser refused to send because it is over the size limit."""
-    name = f"'{rejected.get('filename') or 'The file'}'"
-    services.config.table_limits.check_bytes(int(rejected.get("size") or 0), name)
+    """A file the browser refused to send: of a format Segmenta does not read (said by its
+    name: a legacy .xls, a .json...) or over the size limit."""
+    filename = rejected.get("filename") or "The file"
+    check_file_name(filename)
+    services.config.table_limits.check_bytes(int(rejected.get("size") or 0), f"'{filename}'")
     return stored_controls(services, view_data)
 
 
