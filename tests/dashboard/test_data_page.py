@@ -18,10 +18,11 @@ from dashboard import ids as shared_ids
 from dashboard.analysis import View
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
-from dashboard.pages.data import components, overview
+from dashboard.pages.data import components, overview, removal
 from dashboard.pages.data import view as view_page
 from dashboard.storage.datasets import dataset_hash
 from tests.dash_helpers import as_upload, text_of
+from tests.test_api import save_set
 
 INCOME, SPENDING, AGE = "Annual Income (k$)", "Spending Score (1-100)", "Age"
 
@@ -486,3 +487,51 @@ def test_stored_features_that_no_longer_fit_fall_back_to_the_defaults(services):
     controls = view_page.view_controls(services, None, stale)
     assert controls.store == View(info.dataset_id, ("x", "y")).as_store()
     assert "Column 'label' is not numeric" in text_of(controls.alert)
+
+
+# --- deleting a stored table ----------------------------------------------------------------
+
+
+def uploaded_view(services, sample_view, rows: int, name: str) -> dict:
+    raw = load_sample().head(rows).to_csv(index=False).encode()
+    controls = view_page.view_controls(
+        services, ids.UPLOAD, sample_view, contents=as_upload(raw), filename=name
+    )
+    return controls.store
+
+
+def test_delete_asks_first_then_removes_the_table_and_shows_the_sample(services, sample_view):
+    view = uploaded_view(services, sample_view, 60, "trial.csv")
+    dataset_id = view["dataset_id"]
+
+    displayed, question, note = removal.delete_question(services, dataset_id)
+    assert displayed is True and note is None
+    columns = len(load_sample().columns)
+    assert f"Delete ‘trial.csv’ (60 rows × {columns} columns) from the server?" in question
+
+    controls = view_page.view_controls(services, ids.DELETE_CONFIRM, view, dataset=dataset_id)
+    assert "Deleted 'trial.csv' (60 customers)" in text_of(controls.alert)
+    assert controls.store["dataset_id"] == services.sample.dataset_id
+    assert controls.dataset == services.sample.dataset_id
+    assert [option["value"] for option in controls.dataset_options] == [services.sample.dataset_id]
+    assert not services.datasets.exists(dataset_id)
+
+
+def test_delete_says_at_once_why_a_table_stays(services, sample_view):
+    displayed, _question, note = removal.delete_question(services, services.sample.dataset_id)
+    assert displayed is False
+    assert "is the bundled sample: it cannot be deleted" in text_of(note)
+
+    view = uploaded_view(services, sample_view, 70, "campaign.csv")
+    save_set(services, "Spring", view=View.from_store(view), k=3)
+    displayed, _question, note = removal.delete_question(services, view["dataset_id"])
+    assert displayed is False
+    assert "used by the saved persona set ‘Spring’" in text_of(note)
+
+    # confirmed in a tab opened before the set was saved: still refused, the view kept
+    controls = view_page.view_controls(
+        services, ids.DELETE_CONFIRM, view, dataset=view["dataset_id"]
+    )
+    assert "used by the saved persona set ‘Spring’" in text_of(controls.alert)
+    assert controls.store is dash.no_update
+    assert services.datasets.exists(view["dataset_id"])

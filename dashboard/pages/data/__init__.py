@@ -16,6 +16,7 @@ from dashboard import share, url_settings
 from dashboard.ids import data as ids
 from dashboard.pages.data import components
 from dashboard.pages.data.overview import OVERVIEW_OUTPUTS, box_outputs, overview_outputs
+from dashboard.pages.data.removal import register_removal_callbacks
 from dashboard.pages.data.view import SCALING_NOTES, VIEW_OUTPUTS, view_controls
 
 __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
@@ -89,6 +90,7 @@ def register_callbacks(app, services) -> None:
         Input(ids.CATEGORICAL, "value"),
         Input(ids.PRESET_TWO, "n_clicks"),
         Input(ids.PRESET_THREE, "n_clicks"),
+        Input(ids.DELETE_CONFIRM, "submit_n_clicks"),
         State(ids.UPLOAD, "filename"),
         State(shared_ids.VIEW, "data"),
         State(ids.LINKED_VIEW, "data"),
@@ -103,6 +105,7 @@ def register_callbacks(app, services) -> None:
         categorical,
         _two,
         _three,
+        _delete,
         filename,
         view,
         linked,
@@ -131,6 +134,8 @@ def register_callbacks(app, services) -> None:
     def publish(shown_view, linked, view):
         # before the view callback has run, the view it is about to show
         return url_settings.changed_on_page(published(shown_view or linked or view))
+
+    register_removal_callbacks(app, services)
 
     @app.callback(Output(ids.SCALING_NOTE, "children"), Input(ids.SCALING, "value"))
     def explain_scaling(scaling):

@@ -1,7 +1,7 @@
 """The shared view and the controls that edit it: defaults, validation, uploads.
 
 One callback owns the view store and every control that edits it (dataset, features, scaling,
-one-hot column, presets, uploads), so they cannot disagree: coming back to the page shows the
+one-hot column, presets, uploads, deleting the table), so they cannot disagree: coming back to the page shows the
 stored choice, and a choice that fails validation is explained and never stored. Each trigger
 has its function here, returning a ``ViewControls``; tests call them with the ``services``.
 """
@@ -29,6 +29,7 @@ from algorithms.preprocessing import (
 )
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
+from dashboard.dataset_removal import remove_table
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
@@ -352,6 +353,15 @@ def rejected_controls(services, view_data, rejected: dict) -> ViewControls:
     return stored_controls(services, view_data)
 
 
+def delete_controls(services, dataset_id: str | None) -> ViewControls:
+    """The chosen table deleted (after the page's confirmation) and the sample shown; a
+    TableKept saying why when it must stay."""
+    info = remove_table(services, dataset_id)
+    message = f"Deleted '{info.name}' ({info.n_rows:,} customers) from the server."
+    view = default_view(services, services.sample.dataset_id)
+    return _write(services, view, alert=info_alert(f"{message} Showing the sample."))
+
+
 def choice_controls(services, view_data, features, scaling, categorical) -> ViewControls:
     """Validate the user's feature choice; store it, or explain why not and keep the old view."""
     current = View.from_store(view_data)
@@ -391,6 +401,8 @@ def view_controls(
             return upload_controls(services, contents, filename)
         if trigger == ids.UPLOAD_REJECTED and rejected:
             return rejected_controls(services, view_data, rejected)
+        if trigger == ids.DELETE_CONFIRM:
+            return delete_controls(services, dataset)
         if trigger == ids.DATASET and dataset and dataset != (view_data or {}).get("dataset_id"):
             return _write(services, default_view(services, dataset))
         if trigger in PRESETS:
