@@ -1,9 +1,10 @@
 """The shared view and the controls that edit it: defaults, validation, uploads.
 
 One callback owns the view store and every control that edits it (dataset, features, scaling,
-one-hot column, presets, uploads, deleting the table), so they cannot disagree: coming back to the page shows the
-stored choice, and a choice that fails validation is explained and never stored. Each trigger
-has its function here, returning a ``ViewControls``; tests call them with the ``services``.
+one-hot column, presets, uploads, deleting the table), so they cannot disagree: coming back to
+the page shows the stored choice, and a choice that fails validation is explained and never
+stored. Each trigger has its function here, returning a ``ViewControls``; tests call them
+with the ``services``.
 """
 
 import base64
