@@ -8,6 +8,7 @@ from algorithms.stability import STABILITY_RESAMPLES
 from dashboard.figures.diagnostics import message_figure
 from dashboard.ids import diagnostics as ids
 from dashboard.pages.diagnostics_panels import K_LIMIT
+from dashboard.pages.diagnostics_stability import resample_label
 
 HIDDEN = {"display": "none"}
 SHOWN = {"display": "block"}
@@ -58,14 +59,16 @@ def card(title: str, subtitle: str, body: list) -> dbc.Card:
     )
 
 
-def background_status(status_id: str, progress_id: str, label_id: str, cancel_id: str) -> html.Div:
+def background_status(
+    status_id: str, progress_id: str, label_id: str, cancel_id: str, first_label: str = ""
+) -> html.Div:
     """Progress bar, label and Cancel of a background computation, hidden until it runs."""
     return html.Div(
         [
             dbc.Progress(id=progress_id, value=0, striped=True, animated=True, className="mb-1"),
             html.Div(
                 [
-                    html.Small(id=label_id, className="text-muted me-2"),
+                    html.Small(first_label, id=label_id, className="text-muted me-2"),
                     dbc.Button(
                         "Cancel",
                         id=cancel_id,
@@ -169,7 +172,11 @@ def silhouette_card(values: dict) -> dbc.Card:
 def stability_card() -> dbc.Card:
     """Bootstrap stability of the result chosen in the silhouette card, checked on request."""
     status = background_status(
-        ids.STAB_STATUS, ids.STAB_PROGRESS, ids.STAB_PROGRESS_LABEL, ids.STAB_CANCEL
+        ids.STAB_STATUS,
+        ids.STAB_PROGRESS,
+        ids.STAB_PROGRESS_LABEL,
+        ids.STAB_CANCEL,
+        first_label=resample_label(0, STABILITY_RESAMPLES),
     )
     return card(
         "Stability",
@@ -196,15 +203,18 @@ def stability_card() -> dbc.Card:
             html.Div(id=ids.STAB_ALERT),
             html.Div(id=ids.STAB_STALE),
             html.Div(
-                [
-                    graph(
-                        ids.STAB_GRAPH,
-                        "segmenta-stability",
-                        "Press Check stability to see which segments reappear.",
-                    ),
-                    html.Div(id=ids.STAB_VERDICT),
-                ],
-                id=ids.STAB_RESULT,
+                html.Div(
+                    [
+                        graph(
+                            ids.STAB_GRAPH,
+                            "segmenta-stability",
+                            "Press Check stability to see which segments reappear.",
+                        ),
+                        html.Div(id=ids.STAB_VERDICT),
+                    ],
+                    id=ids.STAB_RESULT,
+                ),
+                id=ids.STAB_SHOWN,
             ),
             dcc.Store(id=ids.STAB_CHECKED),
         ],

@@ -71,8 +71,10 @@ def test_bars_are_the_stability_and_the_verdict_names_the_dissolving_segment(ser
     assert f"Mean adjusted Rand {expected.mean_adjusted_rand:.2f}" in text_of(verdict)
     assert "stratified sample" not in text_of(verdict)
     assert checked == {"view": view, "method": "hierarchical", "params": SINGLE_LINKAGE}
-    assert reports[0] == (5, "1 of 20 resamples refitted")
+    assert reports[0] == (5, "resample 2 of 20")  # the first refitted, the second under way
+    assert reports[-2] == (95, "resample 20 of 20")
     assert reports[-1] == (100, "20 of 20 resamples refitted") and len(reports) == 20
+    assert [bar for bar in bars.text] == [f"{value:.2f}" for value in bars.y]
 
 
 def test_a_repeated_check_is_read_from_the_cache(services, two_squares):
