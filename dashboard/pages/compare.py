@@ -311,7 +311,7 @@ def _register_panel(app, services, method: str) -> None:
 
 
 def _register_suggestions(app, services) -> None:
-    """eps suggested for the view (DBSCAN); cut height taken from the current cut (tree)."""
+    """eps suggested for the view (DBSCAN); the cut height that gives the current k (tree)."""
     eps = ids.DBSCAN.control("eps")
 
     @app.callback(
@@ -331,9 +331,12 @@ def _register_suggestions(app, services) -> None:
         Output(height, "disabled"),
         Output(ids.HIERARCHICAL.control("n_clusters"), "disabled"),
         Input(ids.CUT_BY, "value"),
+        Input(shared_ids.VIEW, "data"),
         State(height, "value"),
-        State(ids.HIERARCHICAL.shown, "data"),
+        State(ids.HIERARCHICAL.control("n_clusters"), "value"),
+        State(ids.HIERARCHICAL.control("linkage"), "value"),
     )
-    def cut_by(choice, current, shown):
+    def cut_by(choice, view, current, k, linkage):
         by_height = choice == CUT_BY_HEIGHT
-        return cut_height_default(services, choice, current, shown), not by_height, by_height
+        suggested = cut_height_default(services, view, choice, current, k, linkage)
+        return suggested, not by_height, by_height
