@@ -271,17 +271,17 @@ def dendrogram_card(values: dict) -> dbc.Card:
                     labelled(
                         "Linkage",
                         linkage_select(ids.TREE_LINKAGE, values["dendro_linkage"]),
-                        width=2,
+                        width=4,
                     ),
                     labelled(
                         "Segments k",
                         number_input(ids.TREE_K, values["dendro_k"], 1, 50),
-                        width=2,
+                        width=4,
                     ),
                     labelled(
                         "or cut at height",
                         number_input(ids.TREE_HEIGHT, values["dendro_height"], 0, step="any"),
-                        width=2,
+                        width=4,
                     ),
                 ],
                 className="mb-2 g-2",
@@ -306,13 +306,20 @@ def page(values: dict, note=None) -> html.Div:
             ),
             note,
             sweep_card(values),
+            # one result's silhouettes beside its stability, then eps beside the tree's cut:
+            # side by side, no card leaves half a wide screen empty
             dbc.Row(
                 [
-                    dbc.Col([silhouette_card(values), stability_card()], xl=6),
-                    dbc.Col(k_distance_card(values["kd_min_samples"]), xl=6),
+                    dbc.Col(silhouette_card(values), xl=6),
+                    dbc.Col(stability_card(), xl=6),
                 ]
             ),
-            dendrogram_card(values),
+            dbc.Row(
+                [
+                    dbc.Col(k_distance_card(values["kd_min_samples"]), xl=5),
+                    dbc.Col(dendrogram_card(values), xl=7),
+                ]
+            ),
         ],
         className="diagnostics-page",
     )
