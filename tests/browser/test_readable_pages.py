@@ -92,7 +92,7 @@ Plotly.restyle(gd, {'marker.color': '#ffffff', 'marker.line.color': '#ffffff'})
         }
         found[axis] = hit;
       }
-      done({box: box, titles: found, image: [image.width, image.height], figure: [gd._fullLayout.width, gd._fullLayout.height]});
+      done({box: box, titles: found});
     };
     image.src = url;
   });
@@ -121,7 +121,7 @@ def test_a_3d_scene_shows_its_three_axis_titles_whole(dash_duo, app, services, s
         drawn = dash_duo.driver.execute_async_script(TITLE_PIXELS, f"compare-{method}-figure")
         box = drawn["box"]
         for axis, title in drawn["titles"].items():
-            where = f"{method}: the {axis} axis title {title} in {drawn}"
+            where = f"{method}: the {axis} axis title at {title} in the scene {box}"
             assert title["count"] > 5, f"{where} is not drawn ({title})"
             assert title["left"] > box["left"] + 1 and title["right"] < box["right"] - 1, where
             assert title["top"] > box["top"] + 1 and title["bottom"] < box["bottom"] - 1, where
