@@ -38,7 +38,7 @@ SCENE_EYE = {"x": 1.6, "y": 1.6, "z": 0.9}
 # Looking a little below the cube's centre lifts it: the titles of the two lower axes get the
 # room at the bottom, which the legend below the scene takes.
 SCENE_CENTER = {"x": 0, "y": 0, "z": -0.12}
-SCENE_TITLE_CHARS = 24
+SCENE_TITLE_CHARS = 22
 SI_TICKS_FROM = 10_000
 
 
