@@ -32,7 +32,14 @@ from algorithms.errors import DataError
 from algorithms.table_limits import TableLimits
 from algorithms.text_tables import empty_file_error, read_text_table
 
-__all__ = ["SAMPLE_PATH", "TableLimits", "canonical_column_name", "load_sample", "load_table"]
+__all__ = [
+    "SAMPLE_PATH",
+    "TableLimits",
+    "canonical_column_name",
+    "check_file_name",
+    "load_sample",
+    "load_table",
+]
 
 SAMPLE_PATH = Path(__file__).resolve().parents[1] / "data" / "mall_customers.csv"
 ACCEPTED_FORMATS = "CSV (.csv, .txt, .tsv), Excel (.xlsx) or Parquet (.parquet)"
@@ -112,6 +119,22 @@ def _read_source(source, filename: str | None, limits: TableLimits) -> tuple[byt
         ) from error
 
 
+def check_file_name(name: str, label: str | None = None) -> None:
+    """Refuse, saying why, a file whose extension names a format Segmenta does not read; the
+    browser asks this before sending the file."""
+    label = label or f"'{name}'"
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xls":
+        raise DataError(
+            f"{label}: legacy Excel 97–2003 .xls is not supported: save it as .xlsx or CSV."
+        )
+    if suffix not in _FORMAT_BY_SUFFIX:
+        raise DataError(
+            f"{label} is not a format Segmenta reads ({suffix or 'no extension'}): save the "
+            f"table as {ACCEPTED_FORMATS}."
+        )
+
+
 def _file_format(raw: bytes, name: str | None, label: str) -> str:
     """``text``, ``excel`` or ``parquet``: by extension, refusing content of another kind.
 
@@ -119,18 +142,15 @@ def _file_format(raw: bytes, name: str | None, label: str) -> str:
     """
     content = next((kind for magic, kind in _MAGIC.items() if raw.startswith(magic)), "text")
     suffix = Path(name).suffix.lower() if name else ""
-    if content == "ole2" or suffix == ".xls":
+    if suffix:
+        check_file_name(name, label)
+    if content == "ole2":
         raise DataError(
             f"{label} is an old-style (.xls) or password-protected Office file: save it as an "
             "unprotected .xlsx workbook or as CSV."
         )
     if not suffix:
         return content
-    if suffix not in _FORMAT_BY_SUFFIX:
-        raise DataError(
-            f"{label} is not a format Segmenta reads ({suffix}): save the table as "
-            f"{ACCEPTED_FORMATS}."
-        )
     expected = _FORMAT_BY_SUFFIX[suffix]
     if content != expected:
         found = _MISMATCH.get(content, f"something else (it does not start like a {suffix} file)")

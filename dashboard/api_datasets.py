@@ -3,7 +3,8 @@
 A CRM export pushed here lands in the same content-addressed store as a browser upload, so
 every worker (and the link a teammate gets) sees it. Errors are JSON with a message that says
 what to change (413 for a file over the size limit, 400 for anything else wrong with it);
-nothing an upload contains is executed or unpickled.
+nothing an upload contains is executed or unpickled. ``DELETE`` removes a table no saved
+persona set uses (``dashboard.dataset_removal``).
 """
 
 import os
@@ -15,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from algorithms.errors import DataError, SegmentaError
 from algorithms.loading import load_table
 from dashboard.api_errors import api_blueprint
+from dashboard.dataset_removal import TableKept, remove_table
 
 
 def _info_json(info) -> dict:
@@ -32,6 +34,17 @@ def register_dataset_api(server: Flask, services) -> None:
     def dataset_info(dataset_id: str):
         try:
             return jsonify(_info_json(services.datasets.info(dataset_id)))
+        except SegmentaError as error:
+            return jsonify({"error": str(error)}), 404
+
+    @api.delete("/<dataset_id>")
+    def delete_dataset(dataset_id: str):
+        """200 with the removed table; 404 unknown; 409 while persona sets use it, or the
+        sample."""
+        try:
+            return jsonify({"deleted": _info_json(remove_table(services, dataset_id))})
+        except TableKept as error:
+            return jsonify({"error": str(error)}), 409
         except SegmentaError as error:
             return jsonify({"error": str(error)}), 404
 

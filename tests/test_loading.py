@@ -4,6 +4,7 @@ shared datasets, and property tests that nothing but a DataFrame or a DataError 
 import csv
 import io
 import math
+import re
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from algorithms.loading import (
     SAMPLE_PATH,
     TableLimits,
     canonical_column_name,
+    check_file_name,
     load_sample,
     load_table,
 )
@@ -529,8 +531,27 @@ def test_unknown_extension_names_the_accepted_formats(tmp_path, name):
 
 
 def test_old_xls_workbook():
-    with pytest.raises(DataError, match=r"old-style \(\.xls\).*save it as .*\.xlsx"):
+    with pytest.raises(DataError, match=r"legacy Excel 97–2003 \.xls is not supported.*\.xlsx"):
         load_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old.xls")
+
+
+def test_an_old_office_file_under_another_name():
+    with pytest.raises(DataError, match=r"old-style \(\.xls\) or password-protected"):
+        load_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "protected.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("old.XLS", "'old.XLS': legacy Excel 97–2003 .xls is not supported"),
+        ("table.json", "'table.json' is not a format Segmenta reads (.json)"),
+        ("table", "'table' is not a format Segmenta reads (no extension)"),
+    ],
+)
+def test_a_file_name_is_checked_before_the_file_is_sent(name, message):
+    with pytest.raises(DataError, match=re.escape(message)):
+        check_file_name(name)
+    check_file_name("customers.Parquet")
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,26 @@ class HierarchicalMethod(ClusteringMethod):
         return float((lower + upper) / 2)
 
 
+def height_for(linkage_matrix: np.ndarray, n_clusters: int) -> float | None:
+    """A cut height, written short (fewest significant digits), that cuts the tree into
+    ``n_clusters`` segments: at or above the merge that leaves them, below the next one.
+    None when no height does (merges tied at that point, or k out of range)."""
+    heights = np.asarray(linkage_matrix, dtype=float)[:, 2]
+    n_rows = len(heights) + 1
+    if not 1 <= n_clusters <= n_rows:
+        return None
+    lower = heights[n_rows - n_clusters - 1] if n_clusters < n_rows else 0.0
+    upper = heights[n_rows - n_clusters] if n_clusters > 1 else np.inf
+    if not lower < upper:
+        return None
+    middle = (lower + upper) / 2 if np.isfinite(upper) else lower * 1.05 + 1e-12
+    for digits in range(1, 16):
+        short = float(f"{middle:.{digits}g}")
+        if lower <= short < upper:
+            return short
+    return float(middle)
+
+
 def cut_into(linkage_matrix: np.ndarray, n_clusters: int) -> np.ndarray:
     """Labels 0..n_clusters-1 left by the first n - n_clusters merges of the tree.
 

@@ -32,6 +32,14 @@ MISSING = "–"
 MAX_TRACES = 20
 SMALLER_SEGMENTS = "smaller"
 SMALLER_COLOR = "#8fa3bf"
+# Further out than plotly's default eye (1.25, 1.25, 1.25): the cube then leaves room around
+# it for the three axis titles in a third of a wide screen.
+SCENE_EYE = {"x": 1.6, "y": 1.6, "z": 0.9}
+# Looking a little below the cube's centre lifts it: the titles of the two lower axes get the
+# room at the bottom, which the legend below the scene takes.
+SCENE_CENTER = {"x": 0, "y": 0, "z": -0.12}
+SCENE_TITLE_CHARS = 22
+SI_TICKS_FROM = 10_000
 
 
 @dataclass(frozen=True)
@@ -131,8 +139,35 @@ def cluster_scatter(
         )
     if centroids is not None and len(centroids) and len(axes) > 1:
         figure.add_trace(_centroid_trace(centroids, axes, names, colors))
-    _lay_out(figure, axes, [group.name for group in groups], uirevision, height)
+    _lay_out(figure, points, [group.name for group in groups], uirevision, height)
     return figure
+
+
+def scene_layout(points: pd.DataFrame) -> dict:
+    """A 3D scene whose three axis titles and ticks fit a panel a third of the screen wide:
+    the camera steps back, the titles are shortened (hover names each column in full), ticks
+    are fewer and large values short (``20k``)."""
+    return {
+        "camera": {"eye": SCENE_EYE, "center": SCENE_CENTER},
+        "aspectmode": "cube",
+        **{
+            f"{key}axis": _scene_axis(column, points[column])
+            for key, column in zip("xyz", points.columns, strict=True)
+        },
+    }
+
+
+def _scene_axis(column: str, values: pd.Series) -> dict:
+    largest = np.nanmax(np.abs(values.to_numpy(dtype=float)), initial=0.0)
+    title = column if len(column) <= SCENE_TITLE_CHARS else column[: SCENE_TITLE_CHARS - 1] + "…"
+    axis = {
+        "title": {"text": label(title), "font": {"size": 11}},
+        "nticks": 5,
+        "tickfont": {"size": 10},
+    }
+    if largest >= SI_TICKS_FROM:
+        axis["tickformat"] = "~s"
+    return axis
 
 
 @dataclass(frozen=True)
@@ -293,8 +328,8 @@ def _segment_name(cluster: int, names: dict[int, str] | None) -> str:
     return label(cluster_name(cluster, names))
 
 
-def _lay_out(figure, axes, trace_names, uirevision, height):
-    axes = [label(axis) for axis in axes]
+def _lay_out(figure, points, trace_names, uirevision, height):
+    axes = [label(axis) for axis in points.columns]
     figure.update_layout(
         template="plotly_white",
         height=height,
@@ -304,14 +339,7 @@ def _lay_out(figure, axes, trace_names, uirevision, height):
         hoverlabel={"align": "left"},
     )
     if len(axes) == 3:
-        figure.update_layout(
-            scene={
-                "xaxis": {"title": {"text": axes[0]}},
-                "yaxis": {"title": {"text": axes[1]}},
-                "zaxis": {"title": {"text": axes[2]}},
-            },
-            legend={"y": 0},
-        )
+        figure.update_layout(scene=scene_layout(points), legend={"y": 0})
     elif len(axes) == 2:
         figure.update_xaxes(title={"text": axes[0]})
         figure.update_yaxes(title={"text": axes[1]})

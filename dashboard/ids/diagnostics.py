@@ -38,6 +38,7 @@ STAB_PROGRESS_LABEL = "diag-stab-progress-label"
 STAB_CANCEL = "diag-stab-cancel"
 STAB_ALERT = "diag-stab-alert"
 STAB_RESULT = "diag-stab-result"
+STAB_SHOWN = "diag-stab-shown"  # the result area, hidden while a check runs
 STAB_GRAPH = "diag-stab-graph"
 STAB_VERDICT = "diag-stab-verdict"
 STAB_CHECKED = "diag-stab-checked"

@@ -390,15 +390,18 @@ def _register_radius_suggestion(app, services, method: str) -> None:
 def _register_cut_choice(app, services, method: str) -> None:
     panel = ids.panel(method)
     count, height = METHODS[method].cut_params
+    names = control_names(method)
 
     @app.callback(
         Output(panel.control(height), "value"),
         Output(panel.control(height), "disabled"),
         Output(panel.control(count), "disabled"),
         Input(panel.cut_by, "value"),
-        State(panel.control(height), "value"),
-        State(panel.shown, "data"),
+        Input(shared_ids.VIEW, "data"),
+        *[State(panel.control(name), "value") for name in names],
     )
-    def cut_by(choice, current, shown):
+    def cut_by(choice, view, *values):
         by_height = choice == CUT_BY_HEIGHT
-        return cut_height_default(services, choice, current, shown), not by_height, by_height
+        controls = dict(zip(names, values, strict=True))
+        suggested = cut_height_default(services, method, view, choice, controls)
+        return suggested, not by_height, by_height

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from algorithms.diagnostics import suggest_min_samples
 from algorithms.errors import SegmentaError
 from algorithms.methods import get_method
+from algorithms.methods.hierarchical import height_for
 from dashboard import feedback
 from dashboard.analysis import View
 from dashboard.figures.compare import matched_colors
@@ -253,15 +254,21 @@ def min_samples_advice(services, view_data: dict, min_samples: int) -> str:
     return f" · for {n_rows:,} customers, min_samples ≈ {suited} gives steadier segments"
 
 
-def cut_height_default(services, cut_by: str, height, shown: dict | None) -> object:
-    """When the tree is first cut by height, start from the height of the current cut."""
-    if cut_by != CUT_BY_HEIGHT or height is not None or not shown:
+def cut_height_default(services, method: str, view_data, cut_by: str, controls: dict) -> object:
+    """The height that cuts the tree into the panel's current count, filled in when the tree
+    is cut by height and no height is set: on switching to the cut height, and on opening the
+    page for a new view (heights are in the view's scaled units, so a link does not carry
+    one over to another view)."""
+    count, height = get_method(method).cut_params
+    if cut_by != CUT_BY_HEIGHT or controls.get(height) is not None or not view_data:
         return dash.no_update
     try:
-        cut = segmentation(services, shown).cut_height
-    except Exception:  # noqa: BLE001  (the user types a height instead)
+        params = params_from_controls(method, controls)
+        tree = services.analysis.segmentation(View.from_store(view_data), method, params, SEED)
+        suggested = height_for(tree.linkage_matrix, int(controls[count]))
+    except Exception:  # noqa: BLE001  (the field says to enter a height instead)
         return dash.no_update
-    return dash.no_update if cut is None else round(cut, 2)
+    return dash.no_update if suggested is None else suggested
 
 
 def _error_record(error: Exception, method: str) -> dict:

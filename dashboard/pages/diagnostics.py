@@ -16,6 +16,7 @@ from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from algorithms.methods import METHODS, with_capability
+from algorithms.stability import STABILITY_RESAMPLES
 from dashboard import ids as shared_ids
 from dashboard import url_settings
 from dashboard.ids import diagnostics as ids
@@ -31,7 +32,7 @@ from dashboard.pages.diagnostics_panels import (
     sweep_outputs,
 )
 from dashboard.pages.diagnostics_result import chosen_params, controls, group_styles
-from dashboard.pages.diagnostics_stability import stability_outputs, staleness
+from dashboard.pages.diagnostics_stability import resample_label, stability_outputs, staleness
 
 PAGE = {
     "path": "/diagnostics",
@@ -78,21 +79,31 @@ def chosen_result_controls() -> list[str]:
 
 
 def in_background(
-    bar: str, label: str, status: str, cancel: str, disabled_meanwhile: str | None = None
+    bar: str,
+    label: str,
+    status: str,
+    cancel: str,
+    disabled_meanwhile: str | None = None,
+    hidden_meanwhile: str | None = None,
+    first_label: str = "",
 ) -> dict:
     """A background callback's keywords for a card's progress bar (``bar``, ``label``), its
     status row shown while it runs and its Cancel button; ``disabled_meanwhile`` is the button
-    that started it, off until the run ends."""
+    that started it, off until the run ends, ``hidden_meanwhile`` what the run replaces (a
+    placeholder asking to start it). ``first_label`` is what the label says until the first
+    step is reported (the bar is reset to it after each run, ready for the next)."""
     running = [
         (Output(status, "style"), SHOWN, HIDDEN),
         (Output(cancel, "disabled"), False, True),
     ]
     if disabled_meanwhile:
         running.append((Output(disabled_meanwhile, "disabled"), True, False))
+    if hidden_meanwhile:
+        running.append((Output(hidden_meanwhile, "style"), HIDDEN, SHOWN))
     return {
         "background": True,
         "progress": [Output(bar, "value"), Output(label, "children")],
-        "progress_default": [0, ""],
+        "progress_default": [0, first_label],
         "running": running,
         "cancel": [Input(cancel, "n_clicks")],
     }
@@ -180,6 +191,8 @@ def register_callbacks(app, services) -> None:
             ids.STAB_STATUS,
             ids.STAB_CANCEL,
             disabled_meanwhile=ids.STAB_RUN,
+            hidden_meanwhile=ids.STAB_SHOWN,
+            first_label=resample_label(0, STABILITY_RESAMPLES),
         ),
         prevent_initial_call=True,
     )

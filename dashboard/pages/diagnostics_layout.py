@@ -9,6 +9,7 @@ from dashboard.figures.diagnostics import message_figure
 from dashboard.ids import diagnostics as ids
 from dashboard.pages.diagnostics_panels import K_LIMIT, tree_method
 from dashboard.pages.diagnostics_result import HIDDEN, SHOWN, method_controls
+from dashboard.pages.diagnostics_stability import resample_label
 
 __all__ = ["HIDDEN", "SHOWN", "page"]
 
@@ -62,14 +63,16 @@ def card(title: str, subtitle: str, body: list) -> dbc.Card:
     )
 
 
-def background_status(status_id: str, progress_id: str, label_id: str, cancel_id: str) -> html.Div:
+def background_status(
+    status_id: str, progress_id: str, label_id: str, cancel_id: str, first_label: str = ""
+) -> html.Div:
     """Progress bar, label and Cancel of a background computation, hidden until it runs."""
     return html.Div(
         [
             dbc.Progress(id=progress_id, value=0, striped=True, animated=True, className="mb-1"),
             html.Div(
                 [
-                    html.Small(id=label_id, className="text-muted me-2"),
+                    html.Small(first_label, id=label_id, className="text-muted me-2"),
                     dbc.Button(
                         "Cancel",
                         id=cancel_id,
@@ -153,7 +156,11 @@ def silhouette_card(values: dict) -> dbc.Card:
 def stability_card() -> dbc.Card:
     """Bootstrap stability of the result chosen in the silhouette card, checked on request."""
     status = background_status(
-        ids.STAB_STATUS, ids.STAB_PROGRESS, ids.STAB_PROGRESS_LABEL, ids.STAB_CANCEL
+        ids.STAB_STATUS,
+        ids.STAB_PROGRESS,
+        ids.STAB_PROGRESS_LABEL,
+        ids.STAB_CANCEL,
+        first_label=resample_label(0, STABILITY_RESAMPLES),
     )
     return card(
         "Stability",
@@ -180,15 +187,18 @@ def stability_card() -> dbc.Card:
             html.Div(id=ids.STAB_ALERT),
             html.Div(id=ids.STAB_STALE),
             html.Div(
-                [
-                    graph(
-                        ids.STAB_GRAPH,
-                        "segmenta-stability",
-                        "Press Check stability to see which segments reappear.",
-                    ),
-                    html.Div(id=ids.STAB_VERDICT),
-                ],
-                id=ids.STAB_RESULT,
+                html.Div(
+                    [
+                        graph(
+                            ids.STAB_GRAPH,
+                            "segmenta-stability",
+                            "Press Check stability to see which segments reappear.",
+                        ),
+                        html.Div(id=ids.STAB_VERDICT),
+                    ],
+                    id=ids.STAB_RESULT,
+                ),
+                id=ids.STAB_SHOWN,
             ),
             dcc.Store(id=ids.STAB_CHECKED),
         ],
@@ -245,17 +255,17 @@ def dendrogram_card(values: dict) -> dbc.Card:
                     labelled(
                         "Linkage",
                         linkage_select(ids.TREE_LINKAGE, values["dendro_linkage"]),
-                        width=2,
+                        width=4,
                     ),
                     labelled(
                         "Segments k",
                         number_input(ids.TREE_K, values["dendro_k"], 1, 50),
-                        width=2,
+                        width=4,
                     ),
                     labelled(
                         "or cut at height",
                         number_input(ids.TREE_HEIGHT, values["dendro_height"], 0, step="any"),
-                        width=2,
+                        width=4,
                     ),
                 ],
                 className="mb-2 g-2",
@@ -280,13 +290,20 @@ def page(values: dict, note=None) -> html.Div:
             ),
             note,
             sweep_card(values),
+            # one result's silhouettes beside its stability, then eps beside the tree's cut:
+            # side by side, no card leaves half a wide screen empty
             dbc.Row(
                 [
-                    dbc.Col([silhouette_card(values), stability_card()], xl=6),
-                    dbc.Col(k_distance_card(values["kd_min_samples"]), xl=6),
+                    dbc.Col(silhouette_card(values), xl=6),
+                    dbc.Col(stability_card(), xl=6),
                 ]
             ),
-            dendrogram_card(values),
+            dbc.Row(
+                [
+                    dbc.Col(k_distance_card(values["kd_min_samples"]), xl=5),
+                    dbc.Col(dendrogram_card(values), xl=7),
+                ]
+            ),
         ],
         className="diagnostics-page",
     )

@@ -36,11 +36,19 @@ def chosen_result(view_data: dict, method: str, params: dict) -> dict:
     return {"view": view_data, "method": method, "params": dict(params)}
 
 
+def resample_label(refitted: int, total: int) -> str:
+    """'resample 8 of 20' while the 8th is refitted; '20 of 20 resamples refitted' at the end."""
+    if refitted >= total:
+        return f"{total} of {total} resamples refitted"
+    return f"resample {refitted + 1} of {total}"
+
+
 def stability_progress(set_progress: Callable) -> Callable[[int, int], None]:
-    """The check's ``progress(step, total)`` as (percent, label) for the progress bar."""
+    """The check's ``progress(step, total)`` (``step`` resamples refitted) as (percent, label)
+    for the progress bar."""
 
     def report(step: int, total: int) -> None:
-        set_progress((round(100 * step / total), f"{step} of {total} resamples refitted"))
+        set_progress((round(100 * step / total), resample_label(step, total)))
 
     return report
 

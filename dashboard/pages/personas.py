@@ -58,10 +58,7 @@ def layout(**query):
             url_settings.link_note(problems),
             html.Div(id=ids.ALERT),
             dbc.Row(
-                [
-                    dbc.Col(_editor(), xl=9, lg=8),
-                    dbc.Col(library_panel(), xl=3, lg=4),
-                ],
+                [dbc.Col(_editor(), lg=8), dbc.Col(_sidebar(), lg=4)],
                 className="g-3",
             ),
         ],
@@ -70,6 +67,28 @@ def layout(**query):
 
 
 def _editor() -> list:
+    """What the analyst works on: the set's name and Save, which segmentation it names, and
+    the persona cards, so that the first row of cards is on the first screen."""
+    return [
+        save_panel(),
+        html.Div(id=ids.SUMMARY, className="segmenta-panel small mb-3"),
+        dcc.Loading(dbc.Row(id=ids.CARDS, className="g-3")),
+    ]
+
+
+def _sidebar() -> list:
+    """Beside the cards: the segments in feature space, carrying names over, exports and the
+    team's saved sets."""
+    scatter = html.Div(
+        dcc.Loading(
+            dcc.Graph(
+                id=ids.SCATTER,
+                figure=empty_figure("Loading…"),
+                config=graph_config("segmenta-personas"),
+            )
+        ),
+        className="segmenta-panel mb-3",
+    )
     carry = html.Div(
         [
             dbc.Label("Carry over names from", html_for=ids.CARRY_FROM, className="small mb-0"),
@@ -82,27 +101,7 @@ def _editor() -> list:
         ],
         className="segmenta-panel mb-3",
     )
-    scatter = html.Div(
-        [
-            html.Div(id=ids.SUMMARY, className="small mb-2"),
-            dcc.Loading(
-                dcc.Graph(
-                    id=ids.SCATTER,
-                    figure=empty_figure("Loading…"),
-                    config=graph_config("segmenta-personas"),
-                )
-            ),
-        ],
-        className="segmenta-panel",
-    )
-    return [
-        save_panel(),
-        dbc.Row(
-            [dbc.Col(scatter, lg=8), dbc.Col([carry, export_panel()], lg=4)],
-            className="g-3 mb-3",
-        ),
-        dcc.Loading(dbc.Row(id=ids.CARDS, className="g-3")),
-    ]
+    return [scatter, carry, html.Div(export_panel(), className="mb-3"), library_panel()]
 
 
 def register_callbacks(app, services) -> None:

@@ -97,8 +97,8 @@ class DatasetStore:
 
     Files are written under a temporary name and renamed into place, metadata last, so a reader
     in another process sees a table completely or not at all. Tables never change once stored,
-    so the recently read ones are kept in memory (a few, within a byte budget) without any
-    invalidation.
+    so the recently read ones are kept in memory (a few, within a byte budget); a table deleted
+    by another worker is noticed because reading checks that its files are still there.
     """
 
     def __init__(
@@ -138,12 +138,11 @@ class DatasetStore:
 
     def get(self, dataset_id: str) -> pd.DataFrame:
         """The stored table; callers may modify it freely (copy-on-write keeps the store's)."""
+        if not self.exists(dataset_id):  # also when this worker still holds a deleted one
+            raise _unknown(dataset_id)
         frame = self._frames.get(dataset_id)
         if frame is None:
-            path = self._path(dataset_id, ".parquet")
-            if not self.exists(dataset_id):
-                raise _unknown(dataset_id)
-            frame = pd.read_parquet(path, engine="pyarrow")
+            frame = pd.read_parquet(self._path(dataset_id, ".parquet"), engine="pyarrow")
             self._frames.put(dataset_id, frame)
         return frame.copy(deep=False)
 
@@ -158,6 +157,18 @@ class DatasetStore:
         ids = (path.stem for path in self.folder.glob("*.json"))
         infos = [self.info(i) for i in ids if _ID_PATTERN.fullmatch(i) and self.exists(i)]
         return sorted(infos, key=lambda info: info.stored_at, reverse=True)
+
+    def delete(self, dataset_id: str) -> DatasetInfo:
+        """Remove a table for good and return what it was; DataError for an unknown id.
+
+        The metadata goes first, so that from then on every worker sees the table as gone
+        (``exists`` needs both files) even before its Parquet file is removed.
+        """
+        info = self.info(dataset_id)
+        self._path(dataset_id, ".json").unlink(missing_ok=True)
+        self._path(dataset_id, ".parquet").unlink(missing_ok=True)
+        self._frames.drop(dataset_id)
+        return info
 
     def exists(self, dataset_id: str) -> bool:
         return (
@@ -210,6 +221,10 @@ class _FrameCache:
             self._frames.move_to_end(key)
             while len(self._frames) > self._max_frames or self._total() > self._max_bytes:
                 self._frames.popitem(last=False)
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            self._frames.pop(key, None)
 
     def _total(self) -> int:
         return sum(size for _, size in self._frames.values())

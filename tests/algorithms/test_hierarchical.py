@@ -12,7 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from algorithms.errors import ParameterError
 from algorithms.methods import make_method
 from algorithms.methods.base import nearest_center
-from algorithms.methods.hierarchical import HierarchicalMethod, cut_into
+from algorithms.methods.hierarchical import HierarchicalMethod, cut_into, height_for
 from tests.algorithms.helpers import INCOME, SPENDING, blobs
 
 LINKAGES = ["ward", "complete", "average", "single"]
@@ -185,3 +185,16 @@ def test_more_segments_than_customers_is_a_parameter_error():
 def test_sample_smaller_than_k_is_a_parameter_error():
     with pytest.raises(ParameterError, match=r"max_exact_rows \(5\).*n_clusters \(8\)"):
         HierarchicalMethod(max_exact_rows=5, n_clusters=8)
+
+
+def test_height_for_k_cuts_scipys_tree_into_k_or_says_none_when_merges_tie():
+    rng = np.random.default_rng(3)
+    points = rng.normal(size=(60, 2))
+    tree = linkage(points, method="ward")
+    for k in (1, 2, 5, 17, 60):
+        height = height_for(tree, k)
+        assert len(np.unique(fcluster(tree, height, "distance"))) == k
+    grid = np.array([[x, y] for x in range(4) for y in range(4)], dtype=float)
+    tied = linkage(grid, method="single")  # every merge at 1.0
+    assert height_for(tied, 5) is None
+    assert height_for(tree, 0) is None and height_for(tree, 61) is None

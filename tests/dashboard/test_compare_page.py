@@ -1,10 +1,13 @@
 """Compare page: panel, metrics and agreement callbacks called directly with the app's
 services, checked against scikit-learn on the same scaled data; one HTTP round trip."""
 
+import dash
 import numpy as np
 import pandas as pd
 import pytest
 from dash.development.base_component import Component
+from scipy.cluster.hierarchy import fcluster
+from scipy.cluster.hierarchy import linkage as scipy_linkage
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.metrics import (
@@ -16,6 +19,7 @@ from sklearn.metrics import (
 from sklearn.preprocessing import StandardScaler
 
 from algorithms.errors import ParameterError
+from algorithms.loading import load_sample
 from dashboard import share
 from dashboard.analysis import View
 from dashboard.app import default_view
@@ -290,14 +294,38 @@ def test_a_result_link_sets_its_panel(services):
     assert controls[ids.HIERARCHICAL.control("linkage")].value == "complete"
 
 
-def test_a_cut_by_height_starts_from_the_current_cut(services, view):
-    request = request_for(services, view, "hierarchical")
-    cut = compare_panels.segmentation(services, request).cut_height
-    assert compare_panels.cut_height_default(services, "height", None, request) == round(cut, 2)
-    by_height = request_for(
-        services, view, "hierarchical", "height", distance_threshold=round(cut, 2)
+@pytest.mark.parametrize(("k", "linkage"), [(5, "ward"), (4, "average"), (7, "complete")])
+def test_a_cut_by_height_starts_from_the_height_that_gives_the_current_k(services, k, linkage):
+    features = ["Age", "Annual Income (k$)", "Spending Score (1-100)"]
+    view = View(services.sample.dataset_id, tuple(features)).as_store()  # a new view
+
+    height = compare_panels.cut_height_default(
+        services, "hierarchical", view, "height", _tree_controls(k, linkage, None)
     )
-    assert len(segment_traces(panel_view(services, by_height).figure)) == 5
+
+    scaled = StandardScaler().fit_transform(load_sample()[features])
+    tree = scipy_linkage(scaled, method=linkage)
+    assert len(np.unique(fcluster(tree, t=height, criterion="distance"))) == k
+    assert len(f"{height}") <= 6  # written short enough to read and type
+    by_height = request_for(
+        services, view, "hierarchical", "height", linkage=linkage, distance_threshold=height
+    )
+    assert len(segment_traces(panel_view(services, by_height).figure)) == k
+
+
+def test_a_cut_height_already_set_or_a_cut_by_count_is_left_alone(services, view):
+    kept = compare_panels.cut_height_default(
+        services, "hierarchical", view, "height", _tree_controls(5, "ward", 2.5)
+    )
+    assert kept is dash.no_update
+    by_count = compare_panels.cut_height_default(
+        services, "hierarchical", view, "count", _tree_controls(5, "ward", None)
+    )
+    assert by_count is dash.no_update
+
+
+def _tree_controls(k: int, linkage: str, height) -> dict:
+    return {"n_clusters": k, "linkage": linkage, "distance_threshold": height}
 
 
 def test_crosstab_counts_shared_customers(services, view):

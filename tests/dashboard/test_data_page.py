@@ -12,16 +12,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from algorithms.loading import SAMPLE_PATH, load_sample, load_table
+from algorithms.loading import SAMPLE_PATH, check_file_name, load_sample, load_table
 from algorithms.preprocessing import FeaturePreprocessor
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
-from dashboard.pages.data import overview
+from dashboard.pages.data import components, overview, removal
 from dashboard.pages.data import view as view_page
 from dashboard.storage.datasets import dataset_hash
 from tests.dash_helpers import as_upload, text_of
+from tests.test_api import save_set
 
 INCOME, SPENDING, AGE = "Annual Income (k$)", "Spending Score (1-100)", "Age"
 
@@ -179,7 +180,7 @@ STRAY_VALUES_CSV = (
             "holds 'inf' (1 such value): clean those values and upload the file again. Add them "
             "or choose another file.",
         ),
-        (b"a,b\n1,2\n", "table.xls", "old-style (.xls)"),
+        (b"a,b\n1,2\n", "table.xls", "legacy Excel 97–2003 .xls is not supported"),
         (b"PK\x03\x04 not really a workbook", "book.xlsx", "not a readable Excel workbook"),
     ],
 )
@@ -213,6 +214,39 @@ def test_a_file_the_browser_refused_as_too_large_is_explained(services, sample_v
         controls.alert
     )
     assert controls.store is dash.no_update
+
+
+@pytest.mark.parametrize(
+    ("filename", "message"),
+    [
+        (
+            "export.xls",
+            "'export.xls': legacy Excel 97–2003 .xls is not supported: save it as .xlsx",
+        ),
+        (
+            "table.json",
+            "'table.json' is not a format Segmenta reads (.json): save the table as CSV (.csv, "
+            ".txt, .tsv), Excel (.xlsx) or Parquet",
+        ),
+        ("customers", "'customers' is not a format Segmenta reads (no extension)"),
+    ],
+)
+def test_a_file_the_browser_refused_for_its_format_is_explained(
+    services, sample_view, filename, message
+):
+    rejected = {"filename": filename, "size": 2048}
+    controls = view_page.view_controls(
+        services, ids.UPLOAD_REJECTED, sample_view, rejected=rejected
+    )
+    assert message in text_of(controls.alert)
+    assert controls.alert.color == "warning"
+    assert controls.store is dash.no_update
+    assert controls.features == [INCOME, SPENDING]
+
+
+def test_every_format_the_drop_zone_accepts_is_one_the_loader_reads():
+    for suffix in components.ACCEPTED_FILES.split(","):
+        check_file_name(f"table{suffix.upper()}")
 
 
 # --- choosing the features ---------------------------------------------------------------
@@ -453,3 +487,51 @@ def test_stored_features_that_no_longer_fit_fall_back_to_the_defaults(services):
     controls = view_page.view_controls(services, None, stale)
     assert controls.store == View(info.dataset_id, ("x", "y")).as_store()
     assert "Column 'label' is not numeric" in text_of(controls.alert)
+
+
+# --- deleting a stored table ----------------------------------------------------------------
+
+
+def uploaded_view(services, sample_view, rows: int, name: str) -> dict:
+    raw = load_sample().head(rows).to_csv(index=False).encode()
+    controls = view_page.view_controls(
+        services, ids.UPLOAD, sample_view, contents=as_upload(raw), filename=name
+    )
+    return controls.store
+
+
+def test_delete_asks_first_then_removes_the_table_and_shows_the_sample(services, sample_view):
+    view = uploaded_view(services, sample_view, 60, "trial.csv")
+    dataset_id = view["dataset_id"]
+
+    displayed, question, note = removal.delete_question(services, dataset_id)
+    assert displayed is True and note is None
+    columns = len(load_sample().columns)
+    assert f"Delete ‘trial.csv’ (60 rows × {columns} columns) from the server?" in question
+
+    controls = view_page.view_controls(services, ids.DELETE_CONFIRM, view, dataset=dataset_id)
+    assert "Deleted 'trial.csv' (60 customers)" in text_of(controls.alert)
+    assert controls.store["dataset_id"] == services.sample.dataset_id
+    assert controls.dataset == services.sample.dataset_id
+    assert [option["value"] for option in controls.dataset_options] == [services.sample.dataset_id]
+    assert not services.datasets.exists(dataset_id)
+
+
+def test_delete_says_at_once_why_a_table_stays(services, sample_view):
+    displayed, _question, note = removal.delete_question(services, services.sample.dataset_id)
+    assert displayed is False
+    assert "is the bundled sample: it cannot be deleted" in text_of(note)
+
+    view = uploaded_view(services, sample_view, 70, "campaign.csv")
+    save_set(services, "Spring", view=View.from_store(view), k=3)
+    displayed, _question, note = removal.delete_question(services, view["dataset_id"])
+    assert displayed is False
+    assert "used by the saved persona set ‘Spring’" in text_of(note)
+
+    # confirmed in a tab opened before the set was saved: still refused, the view kept
+    controls = view_page.view_controls(
+        services, ids.DELETE_CONFIRM, view, dataset=view["dataset_id"]
+    )
+    assert "used by the saved persona set ‘Spring’" in text_of(controls.alert)
+    assert controls.store is dash.no_update
+    assert services.datasets.exists(view["dataset_id"])

@@ -12,6 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from algorithms.methods import make_method
 from algorithms.stability import bootstrap_stability, segmentation_stability
 from dashboard.analysis import View
+from dashboard.figures import diagnostics as diagnostics_figures
 from dashboard.figures.colors import cluster_color, cluster_name
 from dashboard.pages.diagnostics_stability import stability_outputs, staleness
 from tests.dash_helpers import text_of
@@ -71,8 +72,10 @@ def test_bars_are_the_stability_and_the_verdict_names_the_dissolving_segment(ser
     assert f"Mean adjusted Rand {expected.mean_adjusted_rand:.2f}" in text_of(verdict)
     assert "stratified sample" not in text_of(verdict)
     assert checked == {"view": view, "method": "hierarchical", "params": SINGLE_LINKAGE}
-    assert reports[0] == (5, "1 of 20 resamples refitted")
+    assert reports[0] == (5, "resample 2 of 20")  # the first refitted, the second under way
+    assert reports[-2] == (95, "resample 20 of 20")
     assert reports[-1] == (100, "20 of 20 resamples refitted") and len(reports) == 20
+    assert list(bars.text) == [f"{int(value * 100 + 1e-9) / 100:.2f}" for value in bars.y]
 
 
 def test_a_repeated_check_is_read_from_the_cache(services, two_squares):
@@ -146,3 +149,11 @@ def test_a_check_of_other_settings_is_dimmed_and_named(services, two_squares):
     assert "press Check stability" in text_of(note)
     other_view = view | {"scaling": "minmax"}
     assert staleness(other_view, "kmeans", {"n_clusters": 2}, checked)[1] == {"opacity": 0.35}
+
+
+@pytest.mark.parametrize(
+    ("jaccard", "written"),
+    [(0.7497, "0.74"), (0.75, "0.75"), (0.4999, "0.49"), (0.29, "0.29"), (1.0, "1.00")],
+)
+def test_a_bar_value_never_reads_above_its_grade(jaccard, written):
+    assert diagnostics_figures.jaccard_text(jaccard) == written

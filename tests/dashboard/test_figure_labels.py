@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard.analysis import View
+from dashboard.figures.scatter import SCENE_TITLE_CHARS, cluster_scatter
 from dashboard.pages.compare_controls import initial_values
 from dashboard.pages.compare_metrics import crosstab_output
 from dashboard.pages.compare_panels import panel_request, panel_view
@@ -100,3 +101,15 @@ def test_the_crosstab_escapes_segment_names(services, dataset_id):
     assert_drawn_as_text(figure)
     for names in (figure.data[0].x, figure.data[0].y):
         assert any("&lt;b&gt;Income&lt;/b&gt;" in name for name in names)
+
+
+def test_3d_axis_titles_fit_a_panel_and_hover_keeps_the_full_names():
+    long_name = "PURCHASES_INSTALLMENTS_FREQUENCY"
+    points = pd.DataFrame({long_name: [0.0, 1.0], "Fresh": [3.0, 112_151.0], "Age": [18, 70]})
+    figure = cluster_scatter(points, np.array([0, 1]))
+    scene = figure.layout.scene
+    assert scene.xaxis.title.text == long_name[: SCENE_TITLE_CHARS - 1] + "…"
+    assert (scene.yaxis.title.text, scene.zaxis.title.text) == ("Fresh", "Age")
+    assert scene.yaxis.tickformat == "~s"  # 112k, not 112,151
+    assert scene.xaxis.tickformat is None and scene.zaxis.tickformat is None
+    assert long_name in figure.data[0].hovertemplate

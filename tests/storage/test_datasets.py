@@ -167,6 +167,27 @@ def test_list_is_newest_first(datasets):
     assert datasets.list() == [newer, older]
 
 
+def test_a_deleted_table_is_gone_for_every_store_on_the_folder(tmp_path):
+    writer, reader = DatasetStore(tmp_path), DatasetStore(tmp_path)
+    kept = writer.put(mall_like().iloc[:2], "kept.csv")
+    doomed = writer.put(mall_like(), "doomed.csv")
+    reader.get(doomed.dataset_id)  # now held in the reader's memory
+
+    assert writer.delete(doomed.dataset_id) == doomed
+
+    for store in (writer, reader):
+        assert not store.exists(doomed.dataset_id)
+        assert [info.dataset_id for info in store.list()] == [kept.dataset_id]
+        with pytest.raises(DataError, match=f"no stored table with id {doomed.dataset_id}"):
+            store.get(doomed.dataset_id)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [f"{kept.dataset_id}.json", f"{kept.dataset_id}.parquet"]
+    )
+    with pytest.raises(DataError, match="no stored table with id"):
+        writer.delete(doomed.dataset_id)
+    assert writer.put(mall_like(), "again.csv").dataset_id == doomed.dataset_id
+
+
 def test_unknown_id_is_a_clear_error(datasets):
     with pytest.raises(DataError, match="no stored table with id 0123456789abcdef"):
         datasets.get("0123456789abcdef")
@@ -197,7 +218,7 @@ def test_ids_that_are_not_hashes_never_reach_the_filesystem(datasets, bad_id, mo
 
     monkeypatch.setattr(Path, "is_file", no_filesystem)
     monkeypatch.setattr(pd, "read_parquet", no_filesystem)
-    for operation in (datasets.get, datasets.info, datasets.exists):
+    for operation in (datasets.get, datasets.info, datasets.exists, datasets.delete):
         with pytest.raises(DataError, match="is not a dataset id"):
             operation(bad_id)
 

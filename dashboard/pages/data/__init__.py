@@ -17,6 +17,7 @@ from dashboard import share, url_settings
 from dashboard.ids import data as ids
 from dashboard.pages.data import components
 from dashboard.pages.data.overview import OVERVIEW_OUTPUTS, box_outputs, overview_outputs
+from dashboard.pages.data.removal import register_removal_callbacks
 from dashboard.pages.data.view import VIEW_OUTPUTS, view_controls
 
 __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
@@ -49,18 +50,22 @@ def upload_hint(services) -> tuple[str, int]:
     return f"CSV, Excel (.xlsx) or Parquet, up to {limit} MB", limit * 1024 * 1024
 
 
-SIZE_GUARD = """
-function (maxSize, uploadId, rejectedId) {
+UPLOAD_GUARD = """
+function (maxSize, uploadId, rejectedId, accepted) {
     const root = document.getElementById(uploadId);
     if (!root || !maxSize) { return window.dash_clientside.no_update; }
     root.dataset.maxSize = maxSize;
-    if (!root.dataset.sizeGuard) {
-        root.dataset.sizeGuard = "on";
+    if (!root.dataset.uploadGuard) {
+        root.dataset.uploadGuard = "on";
+        const suffixes = (accepted || "").split(",");
+        const readable = (f) => suffixes.some((s) => f.name.toLowerCase().endsWith(s));
         const check = (files) => {
-            const big = Array.from(files || []).find((f) => f.size > Number(root.dataset.maxSize));
-            if (big) {
+            const refused = Array.from(files || []).find(
+                (f) => !readable(f) || f.size > Number(root.dataset.maxSize)
+            );
+            if (refused) {
                 window.dash_clientside.set_props(rejectedId, {
-                    data: {filename: big.name, size: big.size, at: Date.now()}
+                    data: {filename: refused.name, size: refused.size, at: Date.now()}
                 });
             }
         };
@@ -70,6 +75,9 @@ function (maxSize, uploadId, rejectedId) {
     return window.dash_clientside.no_update;
 }
 """
+"""The browser sends neither a file over the size limit nor one of another format
+(``dcc.Upload``'s ``accept`` drops it without a word): the page is told its name and size,
+and the view callback says why it was refused."""
 
 
 def register_callbacks(app, services) -> None:
@@ -83,6 +91,7 @@ def register_callbacks(app, services) -> None:
         Input(ids.CATEGORICAL, "value"),
         Input(ids.PRESET_TWO, "n_clicks"),
         Input(ids.PRESET_THREE, "n_clicks"),
+        Input(ids.DELETE_CONFIRM, "submit_n_clicks"),
         State(ids.UPLOAD, "filename"),
         State(shared_ids.VIEW, "data"),
         State(ids.LINKED_VIEW, "data"),
@@ -97,6 +106,7 @@ def register_callbacks(app, services) -> None:
         categorical,
         _two,
         _three,
+        _delete,
         filename,
         view,
         linked,
@@ -126,6 +136,8 @@ def register_callbacks(app, services) -> None:
         # before the view callback has run, the view it is about to show
         return url_settings.changed_on_page(published(shown_view or linked or view))
 
+    register_removal_callbacks(app, services)
+
     @app.callback(Output(ids.SCALING_NOTE, "children"), Input(ids.SCALING, "value"))
     def explain_scaling(scaling):
         return SCALING_NOTES.get(scaling, "")
@@ -139,11 +151,12 @@ def register_callbacks(app, services) -> None:
         return upload_hint(services)
 
     app.clientside_callback(
-        SIZE_GUARD,
+        UPLOAD_GUARD,
         Output(ids.UPLOAD_HINT, "title"),
         Input(ids.UPLOAD, "max_size"),
         State(ids.UPLOAD, "id"),
         State(ids.UPLOAD_REJECTED, "id"),
+        State(ids.UPLOAD, "accept"),
     )
 
     @app.callback(

@@ -26,7 +26,27 @@ def _graph(graph_id: str, name: str) -> dcc.Loading:
 def _table_controls() -> list:
     return [
         _label("Stored tables", ids.DATASET),
-        dcc.Dropdown(id=ids.DATASET, clearable=False, placeholder="Loading the tables..."),
+        html.Div(
+            [
+                dcc.Dropdown(
+                    id=ids.DATASET,
+                    clearable=False,
+                    placeholder="Loading the tables...",
+                    className="flex-grow-1",
+                ),
+                dbc.Button(
+                    "Delete",
+                    id=ids.DELETE,
+                    size="sm",
+                    outline=True,
+                    color="danger",
+                    title="Remove the chosen table from the server",
+                ),
+            ],
+            className="d-flex gap-2 align-items-center",
+        ),
+        dcc.ConfirmDialog(id=ids.DELETE_CONFIRM),
+        html.Div(id=ids.DELETE_NOTE, className="mt-2"),
         dcc.Upload(
             id=ids.UPLOAD,
             children=html.Div(

@@ -1,9 +1,10 @@
 """The shared view and the controls that edit it: defaults, validation, uploads.
 
 One callback owns the view store and every control that edits it (dataset, features, scaling,
-one-hot column, presets, uploads), so they cannot disagree: coming back to the page shows the
-stored choice, and a choice that fails validation is explained and never stored. Each trigger
-has its function here, returning a ``ViewControls``; tests call them with the ``services``.
+one-hot column, presets, uploads, deleting the table), so they cannot disagree: coming back to
+the page shows the stored choice, and a choice that fails validation is explained and never
+stored. Each trigger has its function here, returning a ``ViewControls``; tests call them
+with the ``services``.
 """
 
 import base64
@@ -19,7 +20,7 @@ from dash import Output, html
 
 from algorithms.column_use import nearly_numeric
 from algorithms.errors import DataError, FeatureError, SegmentaError
-from algorithms.loading import load_table
+from algorithms.loading import check_file_name, load_table
 from algorithms.preprocessing import (
     FeaturePreprocessor,
     PreparedFeatures,
@@ -29,6 +30,7 @@ from algorithms.preprocessing import (
 )
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
+from dashboard.dataset_removal import remove_table
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
@@ -337,10 +339,21 @@ def upload_controls(services, contents: str, filename: str | None) -> ViewContro
 
 
 def rejected_controls(services, view_data, rejected: dict) -> ViewControls:
-    """A file the browser refused to send because it is over the size limit."""
-    name = f"'{rejected.get('filename') or 'The file'}'"
-    services.config.table_limits.check_bytes(int(rejected.get("size") or 0), name)
+    """A file the browser refused to send: of a format Segmenta does not read (said by its
+    name: a legacy .xls, a .json...) or over the size limit."""
+    filename = rejected.get("filename") or "The file"
+    check_file_name(filename)
+    services.config.table_limits.check_bytes(int(rejected.get("size") or 0), f"'{filename}'")
     return stored_controls(services, view_data)
+
+
+def delete_controls(services, dataset_id: str | None) -> ViewControls:
+    """The chosen table deleted (after the page's confirmation) and the sample shown; a
+    TableKept saying why when it must stay."""
+    info = remove_table(services, dataset_id)
+    message = f"Deleted '{info.name}' ({info.n_rows:,} customers) from the server."
+    view = default_view(services, services.sample.dataset_id)
+    return _write(services, view, alert=info_alert(f"{message} Showing the sample."))
 
 
 def choice_controls(services, view_data, features, scaling, categorical) -> ViewControls:
@@ -382,6 +395,8 @@ def view_controls(
             return upload_controls(services, contents, filename)
         if trigger == ids.UPLOAD_REJECTED and rejected:
             return rejected_controls(services, view_data, rejected)
+        if trigger == ids.DELETE_CONFIRM:
+            return delete_controls(services, dataset)
         if trigger == ids.DATASET and dataset and dataset != (view_data or {}).get("dataset_id"):
             return _write(services, default_view(services, dataset))
         if trigger in PRESETS:
