@@ -14,8 +14,8 @@ import pandas as pd
 from algorithms.diagnostics import agreement, k_distances, suggest_eps
 from algorithms.errors import ParameterError
 from algorithms.loading import load_table
-from algorithms.methods import METHODS
-from algorithms.methods.base import NOISE
+from algorithms.methods import DEFAULT_COMPARED, METHODS
+from algorithms.methods.base import NOISE, SEED_PARAM
 from algorithms.preprocessing import FeaturePreprocessor, skewed_features
 from algorithms.segmentation import Segmentation, SegmentationSpec, fit_prepared
 from algorithms.verdict import Balance, Candidate, Verdict, degenerate_flags, share_text, verdict
@@ -24,11 +24,10 @@ from dashboard.cli.common import (
     aligned,
     check_output,
     feature_choice,
-    whole_number,
     write_json,
 )
 from dashboard.cli.registry import Command
-from dashboard.cli.segment import method_options, params_text, used_params
+from dashboard.cli.segment import add_method_arguments, method_options, params_text, used_params
 
 SEED = 0
 SCORE_FORMATS = {"silhouette": "{:.3f}", "calinski_harabasz": "{:,.1f}", "davies_bouldin": "{:.3f}"}
@@ -66,7 +65,7 @@ def _result_record(name: str, result: Segmentation) -> dict:
     sizes = result.sizes()
     return {
         "method": name,
-        "params": used_params(result.spec.method_params()),
+        "params": used_params(name, result.spec.method_params()),
         "n_clusters": scores.n_clusters,
         "n_noise": scores.n_noise,
         "sizes": [n for cluster, n in sorted(sizes.items()) if cluster != NOISE],
@@ -80,25 +79,30 @@ def _result_record(name: str, result: Segmentation) -> dict:
 def compare_table(
     table: pd.DataFrame,
     preprocessor: FeaturePreprocessor,
-    given: dict | None = None,
+    given: dict[str, dict] | None = None,
     seed: int = SEED,
+    methods: tuple[str, ...] = DEFAULT_COMPARED,
 ) -> Comparison:
-    """Every method on one prepared matrix: the parameters in ``given`` where a method takes
-    them, else the method's defaults; eps, when not given, at the k-distance knee for the
-    min_samples in use, to 3 significant digits, as the Compare page suggests it."""
-    given = dict(given or {})
+    """The ``methods`` on one prepared matrix: each with its parameters in ``given`` (by
+    method), else its defaults; a neighbourhood radius (DBSCAN's eps), when not given, at the
+    k-distance knee for the neighbour count in use, to 3 significant digits, as the Compare
+    page suggests it."""
     prepared = preprocessor.fit_transform(table)
-    eps_note = ""
-    if "eps" not in given:
-        min_samples = given.get("min_samples") or _default("min_samples")
-        suggestion = suggest_eps(k_distances(prepared.matrix, min_samples, seed))
-        if suggestion is not None:
-            given["eps"] = float(f"{suggestion:.3g}")
-            eps_note = f"eps {given['eps']:g}: the k-distance knee for min_samples={min_samples}"
+    notes = []
     results = {}
-    for name, method in METHODS.items():
-        accepted = {param.name for param in method.params}
-        params = {key: value for key, value in given.items() if key in accepted}
+    for name in methods:
+        method = METHODS[name]
+        params = dict((given or {}).get(name, {}))
+        if method.neighbourhood_params and method.neighbourhood_params[0] not in params:
+            radius, neighbours = method.neighbourhood_params
+            count = params.get(neighbours) or _default(method, neighbours)
+            suggestion = suggest_eps(k_distances(prepared.matrix, count, seed))
+            if suggestion is not None:
+                params[radius] = float(f"{suggestion:.3g}")
+                notes.append(
+                    f"{method.label}: {radius} {params[radius]:g}, the k-distance knee for "
+                    f"{neighbours}={count}"
+                )
         spec = SegmentationSpec(
             tuple(preprocessor.features), name, params, preprocessor.scaling,
             preprocessor.categorical, seed,
@@ -109,11 +113,11 @@ def compare_table(
         name: Candidate(r.model.label, r.scores.as_dict(), r.sizes(), r.labels, r.prepared.row_mask)
         for name, r in results.items()
     }
-    return Comparison(results, verdict(candidates, skewed=skewed), eps_note)
+    return Comparison(results, verdict(candidates, skewed=skewed), "; ".join(notes))
 
 
-def _default(param_name: str):
-    return method_options()[param_name][0].default
+def _default(method, param_name: str):
+    return next(param.default for param in method.params if param.name == param_name)
 
 
 def describe_comparison(comparison: Comparison) -> list[str]:
@@ -126,7 +130,8 @@ def describe_comparison(comparison: Comparison) -> list[str]:
             {
                 "method": result.model.label,
                 "params": params_text(
-                    {k: v for k, v in result.spec.method_params().items() if k != "random_state"}
+                    result.spec.method,
+                    {k: v for k, v in result.spec.method_params().items() if k != SEED_PARAM},
                 ),
                 "segments": scores.n_clusters,
                 "noise": share_text(scores.noise_share) if scores.n_noise else "none",
@@ -163,40 +168,51 @@ def describe_comparison(comparison: Comparison) -> list[str]:
     return lines + ["", f"Verdict: {comparison.verdict.reason}"]
 
 
-COMPARE_FLAGS = {"n_clusters": "--k", "eps": "--eps", "min_samples": "--min-samples",
-                 "linkage": "--linkage"}  # fmt: skip
-
-
 def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
     add_feature_arguments(parser)
-    options = method_options()
-    for name, flag in COMPARE_FLAGS.items():
-        param, methods = options[name]
-        parser.add_argument(
-            flag,
-            dest=f"param_{name}",
-            type=whole_number(1) if param.kind is int else float if param.kind is float else str,
-            choices=param.choices,
-            metavar=None if param.choices else {int: "N", float: "X"}[param.kind],
-            help=f"{'/'.join(methods)}: {param.help.rstrip('.')}"
-            + ("; default: suggested from the k-distance curve" if name == "eps" else
-               f"; default {param.default}"),
-        )  # fmt: skip
+    parser.add_argument(
+        "--methods",
+        type=_method_list,
+        default=DEFAULT_COMPARED,
+        metavar="M,M",
+        help=f"the methods to compare, of {', '.join(METHODS)}; "
+        f"default {','.join(DEFAULT_COMPARED)} (as the Compare page)",
+    )
+    add_method_arguments(parser)
     parser.add_argument("--json", metavar="OUT.json", help="write results, agreement, verdict")
 
 
-def compare_params(args: argparse.Namespace) -> dict:
-    """The parameters given on the command line, each checked by its declaration."""
-    options = method_options()
-    params = {}
-    for name, flag in COMPARE_FLAGS.items():
-        value = getattr(args, f"param_{name}")
+def _method_list(text: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    unknown = [name for name in chosen if name not in METHODS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown method {', '.join(unknown) or '(none given)'}: choose from "
+            f"{', '.join(METHODS)}"
+        )
+    return chosen
+
+
+def compare_params(args: argparse.Namespace) -> dict[str, dict]:
+    """The parameters given on the command line for each compared method, each checked by
+    that method's declaration; a flag no compared method takes is refused."""
+    params: dict[str, dict] = {name: {} for name in args.methods}
+    for option in method_options().values():
+        value = getattr(args, option.dest)
         if value is None:
             continue
-        try:
-            params[name] = options[name][0].check(value)
-        except ParameterError as error:
-            raise ParameterError(f"{flag} {str(error).removeprefix(f'{name} ')}") from None
+        takers = [name for name in args.methods if name in option.params]
+        if not takers:
+            raise ParameterError(
+                f"{option.flag} is for {', '.join(option.params)}, none of the compared methods."
+            )
+        for name in takers:
+            param = option.params[name]
+            try:
+                params[name][param.name] = param.check(value)
+            except ParameterError as error:
+                message = str(error).removeprefix(f"{param.name} ")
+                raise ParameterError(f"{option.flag} {message}") from None
     return params
 
 
@@ -208,6 +224,7 @@ def run_compare(args: argparse.Namespace) -> int:
         FeaturePreprocessor(features, args.scale, encoded),
         compare_params(args),
         args.seed,
+        args.methods,
     )
     print("\n".join(describe_comparison(comparison)))
     if json_path:

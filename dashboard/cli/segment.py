@@ -135,9 +135,8 @@ def flag(param: Param) -> str:
     return "--" + param.name.replace("_", "-")
 
 
-def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
-    add_feature_arguments(parser)
-    parser.add_argument("--algorithm", required=True, choices=list(METHODS))
+def add_method_arguments(parser: argparse.ArgumentParser) -> None:
+    """Each method parameter's flag once, with the methods it is for (``method_options``)."""
     group = parser.add_argument_group("method parameters (each for the methods named)")
     for option in method_options().values():
         param = next(iter(option.params.values()))
@@ -149,6 +148,12 @@ def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
             metavar=None if param.choices else {int: "N", float: "X"}[param.kind],
             help=option.help(),
         )
+
+
+def add_segment_arguments(parser: argparse.ArgumentParser) -> None:
+    add_feature_arguments(parser)
+    parser.add_argument("--algorithm", required=True, choices=list(METHODS))
+    add_method_arguments(parser)
     parser.add_argument(
         "--out", required=True, metavar="OUT", help="output: .csv, .xlsx or .parquet"
     )

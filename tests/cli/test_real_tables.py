@@ -109,6 +109,30 @@ def test_compare_with_log_scaling_on_wholesale(segmenta, tmp_path):
     assert kmeans["silhouette"] == pytest.approx(silhouette_score(matrix, labels))
 
 
+def test_compare_takes_any_registered_methods_in_the_order_given(segmenta, tmp_path):
+    path = shared("Mall_Customers.csv")
+    _, record = compare_json(
+        segmenta, tmp_path, path, "--features", "income", "score", "--methods", "gmm,kmeans",
+        "--k", "4",
+    )  # fmt: skip
+    assert [result["method"] for result in record["results"]] == ["gmm", "kmeans"]
+    table = pd.read_csv(path).rename(columns=str.strip)
+    matrix = StandardScaler().fit_transform(table[[INCOME, SCORE]])
+    kmeans = KMeans(4, n_init=10, random_state=0).fit(matrix).labels_
+    assert record["results"][1]["sizes"] == sorted_sizes(kmeans)
+    assert record["results"][0]["n_clusters"] == 4
+    assert [(pair["a"], pair["b"]) for pair in record["agreement"]] == [("gmm", "kmeans")]
+
+
+def test_compare_refuses_unknown_methods_and_flags_no_compared_method_takes(segmenta):
+    path = str(shared("Mall_Customers.csv"))
+    features = ("--features", "income", "score")
+    assert_one_error_line(segmenta("compare", path, *features, "--methods", "kmeans,x"), "x")
+    assert_one_error_line(
+        segmenta("compare", path, *features, "--methods", "kmeans", "--eps", "0.3"), "--eps"
+    )
+
+
 def test_compare_refuses_bad_parameters_on_one_line(segmenta):
     path = shared("Mall_Customers.csv")
     assert_one_error_line(
