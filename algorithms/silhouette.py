@@ -1,0 +1,74 @@
+"""Exact silhouettes, several times faster than ``sklearn.metrics.silhouette_samples``.
+
+scikit-learn builds each block of pairwise distances and then sums them per cluster with one
+``np.bincount`` per row. Here a block of rows gets its squared distances from one matrix
+product (the same ``|x|² - 2x·y + |y|²`` expansion scikit-learn uses, in float64, as one product
+of matrices widened by two columns), and the
+per-cluster sums from a second one: the block times a one-hot cluster matrix. Memory stays
+bounded by ``block_bytes`` whatever the number of rows; the values agree with scikit-learn's
+to rounding (tests hold them within 1e-6 on real and random tables, noise and singletons
+included).
+"""
+
+import numpy as np
+
+from algorithms.errors import ParameterError
+
+BLOCK_BYTES = 4 * 1024**2  # small enough for the block to stay in cache between passes
+
+
+def silhouette_samples(
+    matrix: np.ndarray, labels: np.ndarray, block_bytes: int = BLOCK_BYTES
+) -> np.ndarray:
+    """The silhouette of every row, as ``sklearn.metrics.silhouette_samples`` (Euclidean)
+    computes it: 0 for a row alone in its cluster; every label, -1 too, is a cluster."""
+    matrix = np.asarray(matrix, dtype=np.float64)
+    _, codes, sizes = np.unique(np.asarray(labels), return_inverse=True, return_counts=True)
+    codes = codes.ravel()
+    n_rows, n_clusters = len(codes), len(sizes)
+    if not 2 <= n_clusters <= n_rows - 1:
+        raise ParameterError(
+            f"A silhouette needs 2 to {n_rows - 1} clusters of {n_rows} rows, not {n_clusters}."
+        )
+    members = np.zeros((n_rows, n_clusters))
+    members[np.arange(n_rows), codes] = 1.0
+    left, right = _expansion_factors(matrix)
+    block = max(1, block_bytes // (8 * n_rows))
+    buffer = np.empty((min(block, n_rows), n_rows))
+    own_mean, nearest_mean = np.empty(n_rows), np.empty(n_rows)
+    for start in range(0, n_rows, block):
+        stop = min(start + block, n_rows)
+        distances = _distances(left[start:stop], right, start, buffer[: stop - start])
+        cluster_sums = distances @ members
+        rows, own = np.arange(stop - start), codes[start:stop]
+        own_mean[start:stop] = cluster_sums[rows, own] / np.maximum(sizes[own] - 1, 1)
+        cluster_sums /= sizes
+        cluster_sums[rows, own] = np.inf
+        nearest_mean[start:stop] = cluster_sums.min(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = (nearest_mean - own_mean) / np.maximum(own_mean, nearest_mean)
+    return np.nan_to_num(np.where(sizes[codes] > 1, values, 0.0))
+
+
+def silhouette_score(matrix: np.ndarray, labels: np.ndarray) -> float:
+    """The mean silhouette of all rows (``sklearn.metrics.silhouette_score`` without sampling)."""
+    return float(np.mean(silhouette_samples(matrix, labels)))
+
+
+def _expansion_factors(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(left, right) with ``left[i] @ right[:, j] == |x_i|² - 2 x_i·x_j + |x_j|²``: the
+    squared distances of a block in one matrix product instead of a product and three passes."""
+    squared_norms = np.einsum("ij,ij->i", matrix, matrix)[:, None]
+    ones = np.ones_like(squared_norms)
+    left = np.hstack([matrix, squared_norms, ones])
+    right = np.ascontiguousarray(np.hstack([-2.0 * matrix, ones, squared_norms]).T)
+    return left, right
+
+
+def _distances(left_block: np.ndarray, right: np.ndarray, start: int, out: np.ndarray):
+    """Euclidean distances of the rows from ``start`` to every row, as scikit-learn computes
+    them: the squared expansion clipped at 0, and 0 from each row to itself."""
+    np.matmul(left_block, right, out=out)
+    np.maximum(out, 0.0, out=out)
+    out[np.arange(len(out)), np.arange(start, start + len(out))] = 0.0
+    return np.sqrt(out, out=out)
