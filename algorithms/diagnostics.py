@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
 from sklearn.metrics import (
     adjusted_mutual_info_score,
     adjusted_rand_score,
@@ -22,8 +21,9 @@ from sklearn.neighbors import NearestNeighbors
 
 from algorithms.errors import ParameterError
 from algorithms.methods.base import NOISE, member_means
-from algorithms.sampling import random_sample, stratified_sample
+from algorithms.sampling import cluster_codes, random_sample, stratified_sample
 from algorithms.silhouette import silhouette_samples
+from algorithms.sweep_fits import SWEEP_FIT_ROWS, SWEEP_RESTARTS, SweepFits
 
 SILHOUETTE_SAMPLE = 10_000
 K_DISTANCE_SAMPLE = 10_000
@@ -61,7 +61,7 @@ def score_labels(
     clustered = labels != NOISE
     n_noise = int((~clustered).sum())
     kept, kept_labels = matrix[clustered], labels[clustered]
-    n_clusters = len(np.unique(kept_labels))
+    n_clusters = len(cluster_codes(kept_labels)[1])
     base = {
         "n_clusters": n_clusters,
         "n_noise": n_noise,
@@ -103,7 +103,7 @@ def score_labels(
 def calinski_harabasz(matrix: np.ndarray, labels: np.ndarray) -> float:
     """scikit-learn's ``calinski_harabasz_score`` in one pass over the rows: its loop over the
     clusters is O(rows x clusters), 12 s for 4,626 DBSCAN segments of a million customers."""
-    codes, sizes = _cluster_codes(labels)
+    codes, sizes = cluster_codes(labels)
     n_rows, n_clusters = len(matrix), len(sizes)
     centroids = member_means(matrix, codes, n_clusters)
     between = float((sizes * ((centroids - matrix.mean(axis=0)) ** 2).sum(axis=1)).sum())
@@ -115,7 +115,7 @@ def davies_bouldin(matrix: np.ndarray, labels: np.ndarray) -> float:
     """scikit-learn's ``davies_bouldin_score`` in one pass over the rows (its loop over the
     clusters is O(rows x clusters)); the centroid distances go by blocks of rows, so thousands
     of clusters never hold the whole clusters x clusters matrix."""
-    codes, sizes = _cluster_codes(labels)
+    codes, sizes = cluster_codes(labels)
     centroids = member_means(matrix, codes, len(sizes))
     offsets = np.linalg.norm(matrix - centroids[codes], axis=1)
     spread = np.bincount(codes, weights=offsets, minlength=len(sizes)) / sizes
@@ -133,19 +133,13 @@ def davies_bouldin(matrix: np.ndarray, labels: np.ndarray) -> float:
     return float(worst.mean())
 
 
-def _cluster_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(cluster number 0..k-1 of each row, rows per cluster), whatever the labels are."""
-    _, codes, sizes = np.unique(np.asarray(labels), return_inverse=True, return_counts=True)
-    return codes.ravel(), sizes
-
-
 def _population_silhouette(
     labels: np.ndarray, sampled_labels: np.ndarray, values: np.ndarray
 ) -> float:
     """The mean silhouette of all rows, estimated on a stratified sample: each sampled row
     stands for the rows of its cluster, so a small cluster kept whole is not over-counted."""
-    clusters, population = np.unique(labels, return_counts=True)
-    _, sampled = np.unique(sampled_labels, return_counts=True)
+    _, population = cluster_codes(labels)
+    clusters, sampled = np.unique(sampled_labels, return_counts=True)  # the sample has them all
     weights = (population / sampled)[np.searchsorted(clusters, sampled_labels)]
     return float(np.average(values, weights=weights))
 
@@ -158,7 +152,7 @@ def silhouette_values(
     returns (``algorithms.silhouette``, scikit-learn's values several times faster)."""
     labels = np.asarray(labels)
     clustered = np.flatnonzero(labels != NOISE)
-    if not 2 <= len(np.unique(labels[clustered])) < len(clustered):
+    if not 2 <= len(cluster_codes(labels[clustered])[1]) < len(clustered):
         return np.array([], dtype=int), np.array([])
     rows = clustered[stratified_sample(labels[clustered], sample_size, seed)]
     return rows, silhouette_samples(matrix[rows], labels[rows])
@@ -186,7 +180,10 @@ class KSweep:
     knee: int | None
     silhouette_sample_size: int
     note: str = ""
-    """Why the curves stop before the k asked for (too few customers, or too few that differ)."""
+    """Why the curves stop before the k asked for (too few customers, or too few that differ),
+    and how K-Means was fitted when a sample stood in for a large table."""
+    fit_rows: int = 0
+    """How many customers each K-Means fit saw: all of them, or the sample (``sweep_fits``)."""
 
     def best(self, column: str) -> int | None:
         scored = self.table.dropna(subset=[column])
@@ -201,29 +198,32 @@ def sweep_k(
     k_min: int = 1,
     k_max: int = 10,
     seed: int = 0,
-    n_init: int = 10,
+    n_init: int = SWEEP_RESTARTS,
     sample_size: int = SILHOUETTE_SAMPLE,
     progress=None,
+    fit_rows: int = SWEEP_FIT_ROWS,
 ) -> KSweep:
-    """One K-Means fit per k feeds inertia and every score, so the curves agree.
+    """One K-Means fit per k feeds inertia and every score, so the curves agree; above
+    ``SWEEP_FIT_ROWS`` customers each fit is on a random sample (``algorithms.sweep_fits``).
 
     The range stops below the number of customers and at the number of distinct customers
     (K-Means cannot find more segments than distinct points, and scikit-learn would warn at
-    every k above); ``note`` says so.
+    every k above); ``note`` says so, and says when the fits were sampled.
     """
     cap, reason = _largest_k(matrix, k_max)
     if cap < max(1, k_min):
         raise ParameterError(f"{reason}, so k cannot start at {k_min}: lower the k range.")
-    note = f"{reason}, so the curves stop at k = {cap} instead of {k_max}." if reason else ""
+    fits = SweepFits.plan(matrix, n_init, seed, fit_rows)
+    stop = f"{reason}, so the curves stop at k = {cap} instead of {k_max}." if reason else ""
     rows, sample_sizes = [], []
     ks = range(max(1, k_min), cap + 1)
     for step, k in enumerate(ks):
-        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(matrix)
-        scores = score_labels(matrix, model.labels_, seed, sample_size) if k >= 2 else None
+        fitted = fits.fit(k)
+        scores = score_labels(matrix, fitted.labels, seed, sample_size) if k >= 2 else None
         rows.append(
             {
                 "k": k,
-                "inertia": float(model.inertia_),
+                "inertia": fitted.inertia,
                 "silhouette": scores.silhouette if scores else None,
                 "calinski_harabasz": scores.calinski_harabasz if scores else None,
                 "davies_bouldin": scores.davies_bouldin if scores else None,
@@ -241,7 +241,8 @@ def sweep_k(
         table=table,
         knee=int(knee) if knee is not None else None,
         silhouette_sample_size=max(sample_sizes, default=0),
-        note=note,
+        note=" ".join(filter(None, [stop, fits.note])),
+        fit_rows=len(fits.rows),
     )
 
 

@@ -13,6 +13,7 @@ included).
 import numpy as np
 
 from algorithms.errors import ParameterError
+from algorithms.sampling import cluster_codes
 
 BLOCK_BYTES = 4 * 1024**2  # small enough for the block to stay in cache between passes
 
@@ -23,8 +24,7 @@ def silhouette_samples(
     """The silhouette of every row, as ``sklearn.metrics.silhouette_samples`` (Euclidean)
     computes it: 0 for a row alone in its cluster; every label, -1 too, is a cluster."""
     matrix = np.asarray(matrix, dtype=np.float64)
-    _, codes, sizes = np.unique(np.asarray(labels), return_inverse=True, return_counts=True)
-    codes = codes.ravel()
+    codes, sizes = cluster_codes(labels)
     n_rows, n_clusters = len(codes), len(sizes)
     if not 2 <= n_clusters <= n_rows - 1:
         raise ParameterError(

@@ -23,6 +23,7 @@ from algorithms.diagnostics import (
 from algorithms.errors import DataError, ParameterError
 from algorithms.loading import load_table
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
+from algorithms.sweep_fits import SWEEP_RESTARTS, ExactRefit, SweepFits, exact_refit
 from dashboard.cli.common import (
     add_feature_arguments,
     check_output,
@@ -47,6 +48,8 @@ class Diagnosis:
     recommendation: KRecommendation | None
     min_samples: int
     eps: float | None
+    refit: ExactRefit | None = None
+    """The recommended k fitted on every customer, when the sweep's fits used a sample."""
 
     def as_dict(self) -> dict:
         sweep = self.sweep.table.astype(object)
@@ -65,6 +68,7 @@ class Diagnosis:
             "reason": recommendation.reason if recommendation else None,
             "votes": recommendation.votes if recommendation else {},
             "dbscan": {"min_samples": self.min_samples, "suggested_eps": self.eps},
+            "exact_refit": self.refit.as_dict() if self.refit else None,
         }
 
 
@@ -89,9 +93,14 @@ def diagnose_table(
             f"the table has {len(prepared.matrix)}."
         )
     sweep = sweep_k(prepared.matrix, k_min, k_max, seed=seed, progress=progress)
+    recommendation = recommend_k(sweep)
+    refit = None
+    if recommendation and sweep.fit_rows < len(prepared.matrix):
+        fits = SweepFits.plan(prepared.matrix, SWEEP_RESTARTS, seed, sweep.fit_rows)
+        refit = exact_refit(fits, recommendation.k)
     min_samples = min_samples or suggest_min_samples(*prepared.matrix.shape)
     eps = suggest_eps(k_distances(prepared.matrix, min_samples, seed))
-    return Diagnosis(prepared, sweep, recommend_k(sweep), min_samples, eps)
+    return Diagnosis(prepared, sweep, recommendation, min_samples, eps, refit)
 
 
 def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
@@ -148,6 +157,8 @@ def describe_diagnosis(diagnosis: Diagnosis) -> list[str]:
     ]
     if sweep.note:
         lines.append(sweep.note)
+    if diagnosis.refit:
+        lines.append(diagnosis.refit.describe(len(prepared.matrix)))
     if sweep.silhouette_sample_size and sweep.silhouette_sample_size < len(prepared.matrix):
         lines.append(
             f"Silhouettes on a stratified sample of {sweep.silhouette_sample_size:,} customers."
