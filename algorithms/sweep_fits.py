@@ -19,6 +19,7 @@ from algorithms.sampling import random_sample
 
 SWEEP_FIT_ROWS = 100_000
 SWEEP_RESTARTS = 10
+ASSIGN_BLOCK_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,6 @@ class KFit:
     k: int
     labels: np.ndarray
     inertia: float
-    centres: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,8 @@ class SweepFits:
         fitted = self.matrix[self.rows] if self.sampled else self.matrix
         model = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.seed).fit(fitted)
         if not self.sampled:
-            return KFit(k, model.labels_, float(model.inertia_), model.cluster_centers_)
-        labels, inertia = nearest_centres(self.matrix, model.cluster_centers_)
-        return KFit(k, labels, inertia, model.cluster_centers_)
+            return KFit(k, model.labels_, float(model.inertia_))
+        return KFit(k, *nearest_centres(self.matrix, model.cluster_centers_))
 
 
 def nearest_centres(matrix: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, float]:
@@ -71,8 +70,8 @@ def nearest_centres(matrix: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray
     labels = np.empty(len(matrix), dtype=np.int32)
     inertia = 0.0
     squared_norms = (centres**2).sum(axis=1)
-    for start in range(0, len(matrix), 65_536):
-        block = matrix[start : start + 65_536]
+    for start in range(0, len(matrix), ASSIGN_BLOCK_ROWS):
+        block = matrix[start : start + ASSIGN_BLOCK_ROWS]
         squared = squared_norms - 2.0 * block @ centres.T
         nearest = squared.argmin(axis=1)
         labels[start : start + len(block)] = nearest
