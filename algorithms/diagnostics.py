@@ -56,7 +56,8 @@ class ClusterScores:
 def score_labels(
     matrix: np.ndarray, labels: np.ndarray, seed: int = 0, sample_size: int = SILHOUETTE_SAMPLE
 ) -> ClusterScores:
-    """Quality scores of one labelling, over its clustered (non-noise) points."""
+    """Quality scores of one labelling, over its clustered (non-noise) points; the per-row
+    silhouettes they come from are kept on the result (``sample_rows``, ``sample_silhouettes``)."""
     labels = np.asarray(labels)
     clustered = labels != NOISE
     n_noise = int((~clustered).sum())

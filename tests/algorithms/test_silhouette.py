@@ -68,3 +68,13 @@ def test_one_row_alone_in_its_cluster_scores_zero():
 def test_undefined_silhouettes_are_refused(labels):
     with pytest.raises(ParameterError, match="2 to 3 clusters"):
         silhouette_samples(np.arange(4.0).reshape(4, 1), np.array(labels))
+
+
+def test_thousands_of_clusters_sum_through_a_sparse_matrix(monkeypatch):
+    """DBSCAN micro-segments: the one-hot matrix goes sparse above its budget (lowered here)."""
+    monkeypatch.setattr("algorithms.silhouette.DENSE_MEMBERS_BYTES", 0)
+    rng = np.random.default_rng(7)
+    matrix = rng.normal(size=(900, 2))
+    labels = rng.integers(-1, 300, 900)
+    expected = metrics.silhouette_samples(matrix, labels)
+    np.testing.assert_allclose(silhouette_samples(matrix, labels), expected, atol=TOLERANCE)
