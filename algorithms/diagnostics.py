@@ -8,22 +8,22 @@ Every score excludes DBSCAN's noise points (they belong to no segment) and, abov
 always reported next to the score.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
 from sklearn.metrics import (
     adjusted_mutual_info_score,
     adjusted_rand_score,
     pairwise_distances_chunked,
-    silhouette_samples,
 )
 from sklearn.neighbors import NearestNeighbors
 
 from algorithms.errors import ParameterError
 from algorithms.methods.base import NOISE, member_means
-from algorithms.sampling import random_sample, stratified_sample
+from algorithms.sampling import cluster_codes, random_sample, stratified_sample
+from algorithms.silhouette import silhouette_samples
+from algorithms.sweep_fits import SWEEP_FIT_ROWS, SWEEP_RESTARTS, SweepFits
 from algorithms.verdict import MAX_LARGEST_SHARE, MIN_SEGMENT_SHARE, Flag, degenerate_flags
 
 SILHOUETTE_SAMPLE = 10_000
@@ -31,6 +31,7 @@ K_DISTANCE_SAMPLE = 10_000
 DISTINCT_PROBE = 10_000
 MIN_SAMPLES_FLOOR = 5  # DBSCAN's usual default, and what the bundled 200-row sample needs
 MIN_SAMPLES_CAP = 1000  # the DBSCAN parameter's upper bound
+PER_ROW = {"compare": False, "repr": False}
 
 
 @dataclass(frozen=True)
@@ -43,20 +44,26 @@ class ClusterScores:
     davies_bouldin: float | None
     silhouette_sample_size: int
     note: str = ""
+    sample_rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=int), **PER_ROW)
+    """Which rows (positions in the labels scored) ``sample_silhouettes`` belong to."""
+    sample_silhouettes: np.ndarray = field(default_factory=lambda: np.array([]), **PER_ROW)
+    """Per-row silhouettes, computed once with the score: the Diagnostics plot draws them."""
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The scores for JSON reports and caches (the per-row silhouettes left out)."""
+        return {each.name: getattr(self, each.name) for each in fields(self) if each.compare}
 
 
 def score_labels(
     matrix: np.ndarray, labels: np.ndarray, seed: int = 0, sample_size: int = SILHOUETTE_SAMPLE
 ) -> ClusterScores:
-    """Quality scores of one labelling, over its clustered (non-noise) points."""
+    """Quality scores of one labelling, over its clustered (non-noise) points; the per-row
+    silhouettes they come from are kept on the result (``sample_rows``, ``sample_silhouettes``)."""
     labels = np.asarray(labels)
     clustered = labels != NOISE
     n_noise = int((~clustered).sum())
     kept, kept_labels = matrix[clustered], labels[clustered]
-    n_clusters = len(np.unique(kept_labels))
+    n_clusters = len(cluster_codes(kept_labels)[1])
     base = {
         "n_clusters": n_clusters,
         "n_noise": n_noise,
@@ -77,26 +84,28 @@ def score_labels(
             silhouette_sample_size=0,
             note=note,
         )
-    sample = stratified_sample(kept_labels, sample_size, seed)
+    rows, values = silhouette_values(matrix, labels, seed, sample_size)
     note = "noise excluded from the scores" if n_noise else ""
-    if len(sample) < len(kept):
+    if len(rows) < len(kept):
         note = "; ".join(
-            filter(None, [note, f"silhouette on a stratified sample of {len(sample):,}"])
+            filter(None, [note, f"silhouette on a stratified sample of {len(rows):,}"])
         )
     return ClusterScores(
         **base,
-        silhouette=_population_silhouette(kept, kept_labels, sample),
+        silhouette=_population_silhouette(kept_labels, labels[rows], values),
         calinski_harabasz=calinski_harabasz(kept, kept_labels),
         davies_bouldin=davies_bouldin(kept, kept_labels),
-        silhouette_sample_size=len(sample),
+        silhouette_sample_size=len(rows),
         note=note,
+        sample_rows=rows,
+        sample_silhouettes=values,
     )
 
 
 def calinski_harabasz(matrix: np.ndarray, labels: np.ndarray) -> float:
     """scikit-learn's ``calinski_harabasz_score`` in one pass over the rows: its loop over the
     clusters is O(rows x clusters), 12 s for 4,626 DBSCAN segments of a million customers."""
-    codes, sizes = _cluster_codes(labels)
+    codes, sizes = cluster_codes(labels)
     n_rows, n_clusters = len(matrix), len(sizes)
     centroids = member_means(matrix, codes, n_clusters)
     between = float((sizes * ((centroids - matrix.mean(axis=0)) ** 2).sum(axis=1)).sum())
@@ -108,7 +117,7 @@ def davies_bouldin(matrix: np.ndarray, labels: np.ndarray) -> float:
     """scikit-learn's ``davies_bouldin_score`` in one pass over the rows (its loop over the
     clusters is O(rows x clusters)); the centroid distances go by blocks of rows, so thousands
     of clusters never hold the whole clusters x clusters matrix."""
-    codes, sizes = _cluster_codes(labels)
+    codes, sizes = cluster_codes(labels)
     centroids = member_means(matrix, codes, len(sizes))
     offsets = np.linalg.norm(matrix - centroids[codes], axis=1)
     spread = np.bincount(codes, weights=offsets, minlength=len(sizes)) / sizes
@@ -126,19 +135,14 @@ def davies_bouldin(matrix: np.ndarray, labels: np.ndarray) -> float:
     return float(worst.mean())
 
 
-def _cluster_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(cluster number 0..k-1 of each row, rows per cluster), whatever the labels are."""
-    _, codes, sizes = np.unique(np.asarray(labels), return_inverse=True, return_counts=True)
-    return codes.ravel(), sizes
-
-
-def _population_silhouette(matrix: np.ndarray, labels: np.ndarray, sample: np.ndarray) -> float:
+def _population_silhouette(
+    labels: np.ndarray, sampled_labels: np.ndarray, values: np.ndarray
+) -> float:
     """The mean silhouette of all rows, estimated on a stratified sample: each sampled row
     stands for the rows of its cluster, so a small cluster kept whole is not over-counted."""
-    values = silhouette_samples(matrix[sample], labels[sample])
-    clusters, population = np.unique(labels, return_counts=True)
-    _, sampled = np.unique(labels[sample], return_counts=True)
-    weights = (population / sampled)[np.searchsorted(clusters, labels[sample])]
+    _, population = cluster_codes(labels)
+    clusters, sampled = np.unique(sampled_labels, return_counts=True)  # the sample has them all
+    weights = (population / sampled)[np.searchsorted(clusters, sampled_labels)]
     return float(np.average(values, weights=weights))
 
 
@@ -146,10 +150,11 @@ def silhouette_values(
     matrix: np.ndarray, labels: np.ndarray, seed: int = 0, sample_size: int = SILHOUETTE_SAMPLE
 ) -> tuple[np.ndarray, np.ndarray]:
     """(row indices, silhouette per row) for the clustered rows, stratified above the cap;
-    empty where silhouettes are undefined (as in ``score_labels``)."""
+    empty where silhouettes are undefined (as in ``score_labels``). Exact on the rows it
+    returns (``algorithms.silhouette``, scikit-learn's values several times faster)."""
     labels = np.asarray(labels)
     clustered = np.flatnonzero(labels != NOISE)
-    if not 2 <= len(np.unique(labels[clustered])) < len(clustered):
+    if not 2 <= len(cluster_codes(labels[clustered])[1]) < len(clustered):
         return np.array([], dtype=int), np.array([])
     rows = clustered[stratified_sample(labels[clustered], sample_size, seed)]
     return rows, silhouette_samples(matrix[rows], labels[rows])
@@ -177,9 +182,12 @@ class KSweep:
     knee: int | None
     silhouette_sample_size: int
     note: str = ""
-    """Why the curves stop before the k asked for (too few customers, or too few that differ)."""
+    """Why the curves stop before the k asked for (too few customers, or too few that differ),
+    and how K-Means was fitted when a sample stood in for a large table."""
     sizes: dict[int, dict[int, int]] = field(default_factory=dict)
     """{k: {segment: customers}}: what the verdict's degenerate flags are judged on."""
+    fit_rows: int = 0
+    """How many customers each K-Means fit saw: all of them, or the sample (``sweep_fits``)."""
 
     def best(self, column: str, skip: frozenset[int] = frozenset()) -> int | None:
         """The k with the best value of ``column``, among those not in ``skip``."""
@@ -195,30 +203,33 @@ def sweep_k(
     k_min: int = 1,
     k_max: int = 10,
     seed: int = 0,
-    n_init: int = 10,
+    n_init: int = SWEEP_RESTARTS,
     sample_size: int = SILHOUETTE_SAMPLE,
     progress=None,
+    fit_rows: int = SWEEP_FIT_ROWS,
 ) -> KSweep:
-    """One K-Means fit per k feeds inertia and every score, so the curves agree.
+    """One K-Means fit per k feeds inertia and every score, so the curves agree; above
+    ``SWEEP_FIT_ROWS`` customers each fit is on a random sample (``algorithms.sweep_fits``).
 
     The range stops below the number of customers and at the number of distinct customers
     (K-Means cannot find more segments than distinct points, and scikit-learn would warn at
-    every k above); ``note`` says so.
+    every k above); ``note`` says so, and says when the fits were sampled.
     """
     cap, reason = _largest_k(matrix, k_max)
     if cap < max(1, k_min):
         raise ParameterError(f"{reason}, so k cannot start at {k_min}: lower the k range.")
-    note = f"{reason}, so the curves stop at k = {cap} instead of {k_max}." if reason else ""
+    fits = SweepFits.plan(matrix, n_init, seed, fit_rows)
+    stop = f"{reason}, so the curves stop at k = {cap} instead of {k_max}." if reason else ""
     rows, sample_sizes, sizes = [], [], {}
     ks = range(max(1, k_min), cap + 1)
     for step, k in enumerate(ks):
-        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(matrix)
-        scores = score_labels(matrix, model.labels_, seed, sample_size) if k >= 2 else None
-        sizes[k] = dict(enumerate(np.bincount(model.labels_, minlength=k).tolist()))
+        fitted = fits.fit(k)
+        scores = score_labels(matrix, fitted.labels, seed, sample_size) if k >= 2 else None
+        sizes[k] = dict(enumerate(np.bincount(fitted.labels, minlength=k).tolist()))
         rows.append(
             {
                 "k": k,
-                "inertia": float(model.inertia_),
+                "inertia": fitted.inertia,
                 "silhouette": scores.silhouette if scores else None,
                 "calinski_harabasz": scores.calinski_harabasz if scores else None,
                 "davies_bouldin": scores.davies_bouldin if scores else None,
@@ -236,8 +247,9 @@ def sweep_k(
         table=table,
         knee=int(knee) if knee is not None else None,
         silhouette_sample_size=max(sample_sizes, default=0),
-        note=note,
+        note=" ".join(filter(None, [stop, fits.note])),
         sizes=sizes,
+        fit_rows=len(fits.rows),
     )
 
 

@@ -21,11 +21,9 @@ from itertools import islice
 from os import PathLike
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from openpyxl.utils.exceptions import InvalidFileException
 
 from algorithms.columns import canonical_column_name, name_columns, type_text_cells
 from algorithms.errors import DataError
@@ -59,7 +57,7 @@ _UNUSABLE_TYPES = (
     pa.types.is_fixed_size_binary,
 )
 _PARQUET_BATCH_ROWS = 16_384  # unpacked and measured a batch at a time
-_BAD_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError)
+_BAD_WORKBOOK = (zipfile.BadZipFile, KeyError, OSError, ValueError)
 _BAD_WORKBOOK += (TypeError, IndexError, SyntaxError, EOFError)
 
 
@@ -162,7 +160,12 @@ def _file_format(raw: bytes, name: str | None, label: str) -> str:
 
 
 def _read_excel(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
-    """The first sheet's table; openpyxl's many failures on a damaged file become one message."""
+    """The first sheet's table; openpyxl's many failures on a damaged file become one message.
+    openpyxl is imported here: the commands and pages that never see a workbook skip its
+    import (a third of a second of every ``segmenta`` start-up)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         _check_packed_sizes(zipfile.ZipFile(io.BytesIO(raw)), label, limits)
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
@@ -172,7 +175,7 @@ def _read_excel(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame:
             workbook.close()
     except DataError:
         raise
-    except _BAD_WORKBOOK as error:
+    except (*_BAD_WORKBOOK, InvalidFileException) as error:
         raise DataError(
             f"{label} is not a readable Excel workbook (damaged, or not really .xlsx): open it "
             "in Excel and save it again, or export the table as CSV."

@@ -7,6 +7,11 @@ number. Binary content, an HTML page or JSON that only wear a text extension, an
 line too long for the column limit are refused from the first two million characters, before
 pandas sees the file: pandas would build a column for each field of a 2 MB line of commas
 (minutes, gigabytes) before any limit could be checked.
+
+The cells of a UTF-8 file are parsed by pyarrow's CSV reader (a million rows in a fifth of
+the time pandas takes), with the same settings; a file it cannot read the way pandas does (a
+ragged row, another encoding, more lines than the row limit) goes to pandas, whose result and
+messages are the reference.
 """
 
 import codecs
@@ -17,6 +22,8 @@ from dataclasses import dataclass
 from itertools import islice
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as arrow_csv
 
 from algorithms.columns import name_columns, type_text_cells
 from algorithms.errors import DataError
@@ -48,7 +55,10 @@ def read_text_table(raw: bytes, label: str, limits: TableLimits) -> pd.DataFrame
     source = _Source(raw, encoding, 1 if skip else 0, delimiter, label)
     header = source.parse(rows=1).iloc[0].tolist()
     limits.check_columns(len(header), label)
-    cells = source.parse(rows=limits.allowed_rows(len(header)) + 2)
+    rows = limits.allowed_rows(len(header)) + 2
+    cells = source.parse_with_arrow(len(header), rows)
+    if cells is None:
+        cells = source.parse(rows=rows)
     limits.check_rows(len(cells) - 1, len(header), label)
     body = cells.iloc[1:].reset_index(drop=True)
     return name_columns(type_text_cells(body, decimal_comma=delimiter == ";"), header, label)
@@ -223,6 +233,30 @@ class _Source:
             raise empty_file_error(self.label) from error
         except (pd.errors.ParserError, ValueError, OverflowError) as error:
             raise _parse_error(error, self.label) from error
+
+    def parse_with_arrow(self, n_columns: int, rows: int) -> pd.DataFrame | None:
+        """What ``parse(rows)`` returns, read by pyarrow; None where pandas must read it: text
+        not in UTF-8, a row whose width differs from the header's, or more lines than
+        ``rows`` (pandas stops reading there; pyarrow would hold the whole file)."""
+        if self.encoding != "utf-8-sig" or self.raw.count(b"\n") >= rows + self.skip_lines:
+            return None
+        names = [str(position) for position in range(n_columns)]
+        try:
+            table = arrow_csv.read_csv(
+                pa.BufferReader(self.raw),
+                read_options=arrow_csv.ReadOptions(skip_rows=self.skip_lines, column_names=names),
+                parse_options=arrow_csv.ParseOptions(
+                    delimiter=self.delimiter, newlines_in_values=True
+                ),
+                convert_options=arrow_csv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid:
+            return None
+        return table.to_pandas().set_axis(range(n_columns), axis=1)
 
 
 def _parse_error(error: Exception, label: str) -> DataError:

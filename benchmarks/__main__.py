@@ -18,6 +18,7 @@ from benchmarks.harness import Options, Section, machine_description
 
 MODULES = [
     "benchmarks.segment_paths",
+    "benchmarks.cli_vs_script",
     "benchmarks.diagnose_path",
     "benchmarks.thread_effect",
     "benchmarks.silhouette_sampling",

@@ -14,7 +14,6 @@ from algorithms.diagnostics import (
     KSweep,
     k_distances,
     recommend_k,
-    silhouette_values,
     suggest_eps,
     sweep_k,
 )
@@ -86,6 +85,10 @@ class SegmentationResult:
     summary: dict | None = None
     probabilities: np.ndarray | None = None
     """Each clustered row's probability of its segment, for methods that give one."""
+    silhouette_rows: np.ndarray | None = None
+    """The rows of ``labels`` with a silhouette (all clustered rows, a stratified sample above
+    the cap), and their values: computed once with the scores, drawn by Diagnostics."""
+    silhouette_values: np.ndarray | None = None
 
     @classmethod
     def of(cls, segmentation: Segmentation) -> "SegmentationResult":
@@ -106,6 +109,8 @@ class SegmentationResult:
             cut_height=getattr(model, "cut_height_", None),
             summary=segmentation.summary(),
             probabilities=model.probabilities_,
+            silhouette_rows=segmentation.scores.sample_rows,
+            silhouette_values=segmentation.scores.sample_silhouettes,
         )
 
 
@@ -199,16 +204,11 @@ class Analysis:
     def silhouettes(
         self, view: View, method: str, params: dict, seed: int = 0
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(clustered-row positions, their labels, silhouette values), sampled above the cap."""
-        spec = view.spec(method, params, seed)
-        key = result_key("silhouette", view.dataset_id, **spec.as_dict())
-
-        def compute():
-            result = self.segmentation(view, method, params, seed)
-            rows, values = silhouette_values(self.prepare(view).matrix, result.labels, seed)
-            return rows, result.labels[rows], values
-
-        return self.results.get_or_compute(key, compute)
+        """(clustered-row positions, their labels, silhouette values), sampled above the cap:
+        the ones the segmentation's score was computed from, cached with it."""
+        result = self.segmentation(view, method, params, seed)
+        rows = result.silhouette_rows
+        return rows, result.labels[rows], result.silhouette_values
 
     def stability(
         self, view: View, method: str, params: dict, seed: int = 0, progress=None

@@ -28,6 +28,7 @@ from algorithms.loading import load_table
 from algorithms.methods import METHODS, get_method
 from algorithms.methods.base import SEED_PARAM
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
+from algorithms.sweep_fits import SWEEP_RESTARTS, ExactRefit, SweepFits, exact_refit
 from algorithms.verdict import share_text
 from dashboard.cli.common import (
     add_feature_arguments,
@@ -57,6 +58,8 @@ class Diagnosis:
     """What DBSCAN makes of the suggested eps, and what to try when that is no segmentation."""
     criteria: "MethodCriteria | None" = None
     """The per-k criteria of the method ``--algorithm`` named, when it declares some."""
+    refit: ExactRefit | None = None
+    """The recommended k fitted on every customer, when the sweep's fits used a sample."""
 
     def as_dict(self) -> dict:
         sweep = self.sweep.table.astype(object)
@@ -77,6 +80,7 @@ class Diagnosis:
             "dbscan": {"min_samples": self.min_samples, "suggested_eps": self.eps}
             | (self.eps_check.as_dict() if self.eps_check else {}),
             "criteria": self.criteria.as_dict() if self.criteria else None,
+            "exact_refit": self.refit.as_dict() if self.refit else None,
         }
 
 
@@ -133,6 +137,11 @@ def diagnose_table(
             f"the table has {len(prepared.matrix)}."
         )
     sweep = sweep_k(prepared.matrix, k_min, k_max, seed=seed, progress=progress)
+    recommendation = recommend_k(sweep)
+    refit = None
+    if recommendation and sweep.fit_rows < len(prepared.matrix):
+        fits = SweepFits.plan(prepared.matrix, SWEEP_RESTARTS, seed, sweep.fit_rows)
+        refit = exact_refit(fits, recommendation.k)
     min_samples = min_samples or suggest_min_samples(*prepared.matrix.shape)
     eps = suggest_eps(k_distances(prepared.matrix, min_samples, seed))
     checked = None if eps is None else check_eps(prepared.matrix, eps, min_samples, seed)
@@ -140,7 +149,7 @@ def diagnose_table(
     if method is not None and get_method(method).criteria:
         ks = [int(k) for k in sweep.table["k"]]
         criteria = MethodCriteria.of(method, prepared.matrix, ks, seed)
-    return Diagnosis(prepared, sweep, recommend_k(sweep), min_samples, eps, checked, criteria)
+    return Diagnosis(prepared, sweep, recommendation, min_samples, eps, checked, criteria, refit)
 
 
 def no_k_reason(sweep: KSweep) -> str | None:
@@ -217,6 +226,8 @@ def describe_diagnosis(diagnosis: Diagnosis) -> list[str]:
     ]
     if sweep.note:
         lines.append(sweep.note)
+    if diagnosis.refit:
+        lines.append(diagnosis.refit.describe(len(prepared.matrix)))
     if sweep.silhouette_sample_size and sweep.silhouette_sample_size < len(prepared.matrix):
         lines.append(
             f"Silhouettes on a stratified sample of {sweep.silhouette_sample_size:,} customers."

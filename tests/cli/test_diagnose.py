@@ -2,6 +2,7 @@
 taken from the data's own k-distance curve."""
 
 import json
+from functools import partial
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
+from algorithms.diagnostics import sweep_k
 from algorithms.loading import load_table
 from tests.cli.conftest import INCOME, SCORE
 
@@ -130,3 +132,25 @@ def test_min_samples_follows_the_table_size_unless_given():
     matrix = preprocessor.fit_transform(table).matrix
     assert suggested.eps == suggest_eps(k_distances(matrix, suggested.min_samples, 0))
     assert diagnose_table(table, preprocessor, (2, 3), min_samples=7).min_samples == 7
+
+
+def test_no_exact_refit_when_every_fit_saw_every_customer(diagnosis):
+    run, record = diagnosis
+    assert record["exact_refit"] is None and "refitted exactly" not in run.out
+
+
+def test_a_sampled_sweep_says_so_and_refits_the_recommended_k_exactly(
+    segmenta, sample_path, matrix, tmp_path, monkeypatch
+):
+    """The sample cap (100 000 customers) lowered to 80 so that the 200-row sample is over it."""
+    monkeypatch.setattr("dashboard.cli.diagnose.sweep_k", partial(sweep_k, fit_rows=80))
+    json_path = tmp_path / "diagnosis.json"
+    run = segmenta("diagnose", sample_path, "--features", INCOME, SCORE, "--json", json_path)
+    assert run.code == 0, run.err
+    record = json.loads(json_path.read_text())
+    assert "random sample of 80 of 200 customers" in run.out and record["note"] in run.out
+    refit = record["exact_refit"]
+    assert refit["k"] == record["recommended_k"]
+    model = KMeans(n_clusters=refit["k"], n_init=10, random_state=0).fit(matrix)
+    assert refit["inertia"] == pytest.approx(model.inertia_)
+    assert f"k={refit['k']} refitted exactly on all 200 customers" in run.out

@@ -2,12 +2,13 @@
 
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 from algorithms.loading import load_table
-from dashboard.cli import COMMANDS
+from dashboard.cli import COMMANDS, package_version
 from tests.cli.conftest import INCOME, SCORE
 
 SCRIPT = Path(sys.executable).with_name("segmenta")
@@ -123,3 +124,9 @@ def test_a_closed_pipe_ends_quietly(sample_path):
 def test_installed_script_help():
     done = run_script("assign", "--help")
     assert done.returncode == 0 and "usage: segmenta assign" in done.stdout
+
+
+def test_version_is_the_installed_packages(segmenta):
+    run = segmenta("--version")
+    assert run.code == 0 and run.out == f"segmenta {package_version()}\n"
+    assert package_version() in {"(not installed)", metadata.version("segmenta")}

@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from algorithms.diagnostics import (
     k_distances,
     recommend_k,
-    silhouette_values,
+    score_labels,
     suggest_eps,
     sweep_k,
 )
@@ -230,7 +230,7 @@ def test_silhouette_of_a_single_segment_says_why_it_is_empty(services, view):
 def test_silhouette_above_the_cap_is_sampled_and_says_so(services, monkeypatch):
     """The cap (10 000 in the app) lowered to 500 so that the test stays small."""
     monkeypatch.setattr(
-        "dashboard.analysis.silhouette_values", partial(silhouette_values, sample_size=500)
+        "algorithms.segmentation.score_labels", partial(score_labels, sample_size=500)
     )
     rng = np.random.default_rng(0)
     centres = np.repeat([[0.0, 0.0], [6.0, 6.0]], 1_000, axis=0)
