@@ -207,7 +207,9 @@ def test_db_upgrade_of_an_unreachable_server_is_one_error_line(capsys):
     assert len(err.splitlines()) == 1 and "s3cret" not in err
 
 
-def test_the_app_refuses_to_start_on_an_outdated_schema(tmp_path, newer_segmenta, monkeypatch):
+def test_the_app_refuses_to_start_on_an_outdated_schema(
+    tmp_path, newer_segmenta, monkeypatch, capsys
+):
     database = tmp_path / "old.db"
     engine = make_engine(f"sqlite:///{database}")
     Base.metadata.create_all(engine)
@@ -219,8 +221,10 @@ def test_the_app_refuses_to_start_on_an_outdated_schema(tmp_path, newer_segmenta
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
     with pytest.raises(SystemExit) as stopped:
         entry_point.main()
-    assert str(stopped.value).startswith("segmenta: error: database ")
-    assert "run `segmenta db upgrade`" in str(stopped.value)
+    assert stopped.value.code == 2  # a setting to fix, as the CLI's exit code says
+    message = capsys.readouterr().err
+    assert message.startswith("segmenta: error: database ") and len(message.splitlines()) == 1
+    assert "run `segmenta db upgrade`" in message
 
 
 def test_a_drafted_revision_follows_the_newest_and_finds_no_change(tmp_path, monkeypatch):
@@ -254,7 +258,8 @@ def test_a_drafted_revision_follows_the_newest_and_finds_no_change(tmp_path, mon
     ],
 )
 def test_a_server_on_a_newer_schema_stops_saying_why(tmp_path, server):
-    """As a real process: exit 1 with the reason, no traceback, nothing served."""
+    """As a real process: a non-zero exit with the reason, no traceback, nothing served
+    (``make run`` exits 2 as the CLI does for what the user fixes; gunicorn exits 1)."""
     database = f"sqlite:///{tmp_path / 'newer.db'}"
     engine = make_engine(database)
     upgrade(engine)
@@ -271,6 +276,6 @@ def test_a_server_on_a_newer_schema_stops_saying_why(tmp_path, server):
         "PORT": "0",
     }
     stopped = subprocess.run(server, cwd=repo, env=env, capture_output=True, text=True, timeout=120)
-    assert stopped.returncode == 1
+    assert stopped.returncode == (2 if "dashboard" in server else 1)
     assert "revision 9999, which this version of Segmenta does not know" in stopped.stderr
     assert "Traceback" not in stopped.stderr
