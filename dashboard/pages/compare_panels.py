@@ -24,6 +24,7 @@ from algorithms.verdict import ONE_SEGMENT, degenerate_flags
 from dashboard import feedback
 from dashboard.analysis import View
 from dashboard.figures.compare import matched_colors
+from dashboard.figures.projection import category_note
 from dashboard.figures.scatter import empty_figure, segment_names, segmentation_scatter
 from dashboard.links import diagnostics_href, result_href
 from dashboard.pages.compare_controls import CUT_BY_HEIGHT, DEFAULT_EPS, params_from_controls
@@ -149,7 +150,14 @@ def _drawn(services, request: dict, reference: dict | None) -> PanelView:
         figure=scatter.figure,
         note=_note(result, scatter.note),
         alert=_warnings(services, request, result),
-        profile=profile_table(result.profile, view.features, names, colors),
+        profile=profile_table(
+            result.profile,
+            view.features,
+            names,
+            colors,
+            explained=(result.summary or {}).get("profiles"),
+            category=view.categorical,
+        ),
         href=result_href("/personas", method, params) if n_clusters else None,
         shown=request,
         diagnostics_href=diagnostics_href(method, params, n_clusters),
@@ -178,7 +186,7 @@ def _note(result, scatter_note: str) -> str:
     dropped = int((~np.asarray(result.row_mask)).sum())
     if dropped:
         parts.append(f"{_count(dropped, 'customer')} with missing values left out")
-    parts += [result.note, scatter_note]
+    parts += [result.note, scatter_note, category_note(result.spec)]
     return " · ".join(filter(None, parts))
 
 
