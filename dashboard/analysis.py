@@ -17,6 +17,7 @@ from algorithms.diagnostics import (
     suggest_eps,
     sweep_k,
 )
+from algorithms.eps_check import EpsCheck, check_eps
 from algorithms.methods import get_method
 from algorithms.methods.base import SEED_PARAM
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
@@ -26,6 +27,9 @@ from dashboard.results import ResultCache, result_key
 from dashboard.storage.datasets import DatasetStore
 
 PREPARED_VIEWS_KEPT = 4
+EPS_CHECK_MAX_ROWS = 50_000
+"""Above this many customers an eps is not checked: trying eps along the k-distance curve
+means several DBSCAN fits, whose neighbourhoods at a large eps outgrow memory."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,21 @@ class Analysis:
             return KDistanceResult(distances, suggest_eps(distances), min_samples)
 
         return self.results.get_or_compute(key, compute)
+
+    def eps_check(self, view: View, eps: float, min_samples: int, seed: int = 0) -> EpsCheck | None:
+        """What DBSCAN makes of ``eps`` on the view, with what to try when that is one
+        segment or mostly noise (``algorithms.eps_check``); None above ``EPS_CHECK_MAX_ROWS``
+        customers."""
+        matrix = self.prepare(view).matrix
+        if len(matrix) > EPS_CHECK_MAX_ROWS:
+            return None
+        key = result_key(
+            "epscheck", view.dataset_id, view=view.as_store(), eps=float(eps), m=min_samples,
+            seed=seed,
+        )  # fmt: skip
+        return self.results.get_or_compute(
+            key, lambda: check_eps(matrix, float(eps), int(min_samples), seed)
+        )
 
     def criteria(
         self, view: View, method: str, k_min: int, k_max: int, seed: int = 0

@@ -94,7 +94,8 @@ def outage_banner(services) -> dbc.Alert | None:
 
 
 def dataset_caption(services, view: dict | None) -> str:
-    """'Mall customers (sample) · 200 customers · Income × Spending (standard)'."""
+    """'Mall customers (sample) · 200 customers · Income × Spending (standard)', then
+    '· Gender one-hot' when a category is encoded: segments may differ by it alone."""
     if not view:
         return ""
     try:
@@ -102,4 +103,7 @@ def dataset_caption(services, view: dict | None) -> str:
     except Exception:  # noqa: BLE001  (a removed dataset: show nothing rather than fail)
         return ""
     features = " × ".join(short_name(f) for f in view["features"])
-    return f"{info.name} · {info.n_rows:,} customers · {features} ({view['scaling']})"
+    caption = f"{info.name} · {info.n_rows:,} customers · {features} ({view['scaling']})"
+    if view.get("categorical"):
+        caption += f" · {view['categorical']} one-hot"
+    return caption

@@ -223,9 +223,10 @@ def ordinal(number: int) -> str:
 
 
 def k_distance_figure(
-    distances: np.ndarray, suggested_eps: float | None, min_samples: int
+    distances: np.ndarray, suggested_eps: float | None, min_samples: int, log_axis: bool = False
 ) -> go.Figure:
-    """Sorted k-distances; the suggested eps (the curve's knee) as a marked line."""
+    """Sorted k-distances; the suggested eps (the curve's knee) as a marked line. On a
+    ``log_axis`` a long tail (a few isolated customers) no longer flattens the bend."""
     distances = np.asarray(distances, dtype=float)
     order = np.arange(1, len(distances) + 1)
     figure = go.Figure(
@@ -255,9 +256,10 @@ def k_distance_figure(
             annotation_position="top left",
         )
     figure.update_xaxes(title="Customers, sorted by that distance")
+    scale = "log scale, " if log_axis else ""
     figure.update_yaxes(
-        title=f"Distance to {ordinal(min_samples)} nearest neighbour<br>(scaled units)",
-        rangemode="tozero",
+        title=f"Distance to {ordinal(min_samples)} nearest neighbour<br>({scale}scaled units)",
+        **({"type": "log"} if log_axis else {"rangemode": "tozero"}),
     )
     return _layout(figure, 460, title=f"k-distance curve (min_samples = {min_samples})")
 

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from algorithms.profiling import short_name
 from dashboard.figures.labels import label
+from dashboard.figures.projection import category_note
 from dashboard.figures.scatter import (
     cluster_scatter,
     display_rows,
@@ -124,7 +125,8 @@ def workspace_scatter(workspace, table: pd.DataFrame | None, personas: list[dict
     has_noise = "-1" in workspace.segmentation.get("sizes", {})
     has_centroids = len(workspace.view.features) > 1 and len(workspace.result.centroids) > 0
     centroids = len(personas) + int(has_noise) if has_centroids else None
-    return view.figure, {"personas": len(personas), "centroids": centroids}, view.note
+    note = "; ".join(filter(None, [view.note, category_note(workspace.result.spec)]))
+    return view.figure, {"personas": len(personas), "centroids": centroids}, note
 
 
 def persona_scatter(

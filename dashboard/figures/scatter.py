@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from algorithms.methods.base import NOISE
+from algorithms.projection import needs_projection
 from algorithms.sampling import stratified_sample
 from dashboard.figures.colors import cluster_color, cluster_name
 from dashboard.figures.labels import label
@@ -222,7 +223,15 @@ def segmentation_scatter(
     seed: int = 0,
 ) -> ScatterView:
     """A ``SegmentationResult``'s customers over ``features`` (the view's numeric features):
-    hover shows each customer's row of ``table``, names default to the drafted labels."""
+    hover shows each customer's row of ``table``, names default to the drafted labels; 4 to
+    20 features are drawn on their principal components (``figures.projection``)."""
+    if needs_projection(len(features)):
+        from dashboard.figures.projection import projected_scatter  # it draws with this module
+
+        return projected_scatter(
+            result, table, features, names=names, colors=colors, max_points=max_points,
+            show_centroids=show_centroids, uirevision=uirevision, seed=seed,
+        )  # fmt: skip
     axes, axes_note = plotted_axes(features)
     kept = table[np.asarray(result.row_mask, dtype=bool)]
     rows, sample_note = display_rows(result.labels, max_points, seed)

@@ -20,6 +20,8 @@ SCALING = "data-scaling"
 SCALING_NOTE = "data-scaling-note"
 CATEGORICAL = "data-categorical"
 FEATURE_NOTE = "data-feature-note"
+SKEW_NOTE = "data-skew-note"
+SKEW_APPLY = "data-skew-apply"
 
 COUNTS = "data-counts"
 COLUMN_TABLE = "data-column-table"

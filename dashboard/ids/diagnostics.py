@@ -60,6 +60,7 @@ KDIST_ALERT = "diag-kdist-alert"
 KDIST_GRAPH = "diag-kdist-graph"
 KDIST_USE_EPS = "diag-kdist-use-eps"
 KDIST_NOTE = "diag-kdist-note"
+KDIST_LOG = "diag-kdist-log"
 
 # Dendrogram of hierarchical clustering
 TREE_LINKAGE = "diag-tree-linkage"

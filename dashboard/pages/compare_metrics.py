@@ -14,9 +14,11 @@ from dash import html
 from algorithms.diagnostics import agreement
 from algorithms.methods import METHODS
 from algorithms.methods.base import NOISE
+from algorithms.preprocessing import skewed_features
 from algorithms.verdict import QUALITY, Balance, Candidate, degenerate_flags, share_text
 from algorithms.verdict import best_methods as shared_best_methods
 from algorithms.verdict import verdict as shared_verdict
+from dashboard.analysis import View
 from dashboard.figures.compare import crosstab_figure
 from dashboard.figures.scatter import empty_figure, segment_names
 from dashboard.pages.compare_panels import segmentation
@@ -52,7 +54,21 @@ def metrics_outputs(
     has a column for each of the ``compared`` methods (all when not given)."""
     results = shown_results(services, shown)
     columns = [m for m in METHODS if compared is None or m in compared]
-    return metrics_table(results, columns), verdict(results), agreement_table(results)
+    skewed = skewed_in_view(services, shown)
+    return metrics_table(results, columns), verdict(results, skewed), agreement_table(results)
+
+
+def skewed_in_view(services, shown: dict[str, dict | None]) -> tuple[str, ...]:
+    """The heavily skewed features of the view the panels show, for the verdict's advice."""
+    view_data = next((r["view"] for r in shown.values() if r and r.get("view")), None)
+    if not view_data:
+        return ()
+    try:
+        view = View.from_store(view_data)
+        return tuple(skewed_features(services.analysis.table(view.dataset_id), view.features))
+    except Exception as error:  # noqa: BLE001  (the advice then names no feature)
+        log.info("no skewness for the verdict: %s", error)
+        return ()
 
 
 def metrics_table(results: dict, columns: list[str]) -> html.Div:
@@ -142,10 +158,11 @@ def sizes_text(sizes: dict, max_shown: int = 8) -> str:
     return text or MISSING
 
 
-def verdict(results: dict) -> str:
+def verdict(results: dict, skewed: tuple[str, ...] = ()) -> str:
     """Which result the quality metrics favour among those not flagged as degenerate, and
-    why the others were skipped (``algorithms.verdict``, shared with ``segmenta compare``)."""
-    return shared_verdict(candidates(results)).reason
+    why the others were skipped (``algorithms.verdict``, shared with ``segmenta compare``);
+    ``skewed`` names the features the advice may transform when every result is flagged."""
+    return shared_verdict(candidates(results), skewed=skewed).reason
 
 
 def candidates(results: dict) -> dict[str, Candidate]:

@@ -14,14 +14,17 @@ import dash
 import dash_bootstrap_components as dbc
 import numpy as np
 import plotly.graph_objects as go
+from dash import html
 
 from algorithms.diagnostics import suggest_min_samples
 from algorithms.errors import SegmentaError
 from algorithms.methods import get_method
 from algorithms.methods.hierarchical import height_for
+from algorithms.verdict import ONE_SEGMENT, degenerate_flags
 from dashboard import feedback
 from dashboard.analysis import View
 from dashboard.figures.compare import matched_colors
+from dashboard.figures.projection import category_note
 from dashboard.figures.scatter import empty_figure, segment_names, segmentation_scatter
 from dashboard.links import diagnostics_href, result_href
 from dashboard.pages.compare_controls import CUT_BY_HEIGHT, DEFAULT_EPS, params_from_controls
@@ -147,7 +150,14 @@ def _drawn(services, request: dict, reference: dict | None) -> PanelView:
         figure=scatter.figure,
         note=_note(result, scatter.note),
         alert=_warnings(services, request, result),
-        profile=profile_table(result.profile, view.features, names, colors),
+        profile=profile_table(
+            result.profile,
+            view.features,
+            names,
+            colors,
+            explained=(result.summary or {}).get("profiles"),
+            category=view.categorical,
+        ),
         href=result_href("/personas", method, params) if n_clusters else None,
         shown=request,
         diagnostics_href=diagnostics_href(method, params, n_clusters),
@@ -176,7 +186,7 @@ def _note(result, scatter_note: str) -> str:
     dropped = int((~np.asarray(result.row_mask)).sum())
     if dropped:
         parts.append(f"{_count(dropped, 'customer')} with missing values left out")
-    parts += [result.note, scatter_note]
+    parts += [result.note, scatter_note, category_note(result.spec)]
     return " · ".join(filter(None, parts))
 
 
@@ -184,8 +194,31 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def _warnings(services, request: dict, result):
-    """Alerts for results that fit but are no use as they are, with what to change."""
+def _warnings(services, request: dict, result) -> list | None:
+    """Alerts for results that fit but are no use as they are, with what to change: the
+    degenerate flags the verdict skips the result for, then the method's own advice."""
+    alerts = [flags_alert(result.sizes), _method_warning(services, request, result)]
+    return [alert for alert in alerts if alert is not None] or None
+
+
+def flags_alert(sizes: dict) -> dbc.Alert | None:
+    """'Not recommended' with each degenerate flag (``algorithms.verdict``), so the panel says
+    why the verdict skips it; the one-segment flag is left to the method's own advice."""
+    flags = [flag for flag in degenerate_flags(sizes) if flag.kind != ONE_SEGMENT]
+    if not flags or not any(cluster >= 0 for cluster in sizes):
+        return None
+    reasons = "; ".join(flag.text for flag in flags)
+    return dbc.Alert(
+        [
+            dbc.Badge("Not recommended", color="warning", text_color="dark", className="me-2"),
+            f"{reasons[0].upper()}{reasons[1:]}.",
+        ],
+        color="warning",
+        className="degenerate-flags mb-2 small",
+    )
+
+
+def _method_warning(services, request: dict, result):
     n_clusters = result.scores["n_clusters"]
     method = get_method(request["method"])
     if n_clusters == 0:
@@ -239,9 +272,22 @@ def eps_defaults(
         return (DEFAULT_EPS if eps is None else dash.no_update), ""
     radius, neighbours = names
     hint = f"Suggested {radius} for {neighbours}={min_samples}: {suggestion:.3g} (k-distance knee)"
-    return (suggestion if eps is None else dash.no_update), hint + min_samples_advice(
-        services, view_data, int(min_samples)
-    )
+    hint += min_samples_advice(services, view_data, int(min_samples))
+    advice = eps_advice(services, view_data, suggestion, int(min_samples))
+    if advice:
+        hint = [hint, html.Div(advice, className="eps-advice text-warning-emphasis mt-1")]
+    return (suggestion if eps is None else dash.no_update), hint
+
+
+def eps_advice(services, view_data: dict, eps: float, min_samples: int) -> str:
+    """When DBSCAN at ``eps`` gives one segment or mostly noise: that, plainly, and what to
+    try (``algorithms.eps_check``); empty otherwise, and above the check's table size."""
+    try:
+        check = services.analysis.eps_check(View.from_store(view_data), eps, min_samples, SEED)
+    except Exception as error:  # noqa: BLE001  (the panel's own fit will show the error)
+        log.info("no eps check: %s", error)
+        return ""
+    return check.advice if check else ""
 
 
 def min_samples_advice(services, view_data: dict, min_samples: int) -> str:

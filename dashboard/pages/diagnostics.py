@@ -225,9 +225,10 @@ def register_callbacks(app, services) -> None:
         Output(ids.KDIST_NOTE, "children"),
         Input(shared_ids.VIEW, "data"),
         Input(ids.KDIST_MIN_SAMPLES, "value"),
+        Input(ids.KDIST_LOG, "value"),
     )
-    def show_k_distances(view_data, min_samples):
-        return k_distance_outputs(services, view_data, min_samples)
+    def show_k_distances(view_data, min_samples, log_axis):
+        return k_distance_outputs(services, view_data, min_samples, bool(log_axis))
 
     @app.callback(
         Output(ids.TREE_ALERT, "children"),

@@ -235,6 +235,10 @@ def k_distance_card(min_samples: int) -> dbc.Card:
                         ),
                         className="d-flex align-items-end",
                     ),
+                    dbc.Col(
+                        dbc.Switch(id=ids.KDIST_LOG, label="Log axis", value=False),
+                        className="d-flex align-items-end small",
+                    ),
                 ],
                 className="mb-2 g-2",
             ),

@@ -12,9 +12,16 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import html
 
-from algorithms.diagnostics import K_DISTANCE_SAMPLE
+from algorithms.diagnostics import (
+    K_DISTANCE_SAMPLE,
+    flagged_ks,
+    skewed_k_distances,
+    skipped_ks_text,
+)
 from algorithms.errors import ParameterError
 from algorithms.methods import METHODS, NOISE, Param, with_capability
+from algorithms.preprocessing import skewed_features
+from algorithms.verdict import next_steps
 from dashboard.analysis import View
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import diagnostics as figures
@@ -76,22 +83,24 @@ def sweep_outputs(services, view_data: dict, k_range, set_progress=None) -> tupl
     alerts = [info_alert(sweep.note)] if sweep.note else []
     if sweep.knee is None:
         alerts.append(info_alert("The elbow curve has no clear knee in this k range."))
+    skewed = ()
+    if result.recommendation is None:
+        table = services.analysis.table(view.dataset_id)
+        skewed = tuple(skewed_features(table, list(view.features)))
     return (
         alerts,
         figures.elbow_figure(sweep),
         figures.scores_figure(sweep),
-        recommendation_block(result, n_rows),
+        recommendation_block(result, n_rows, skewed),
     )
 
 
-def recommendation_block(result, n_rows: int) -> html.Div:
-    """The recommended k in large type, the reason, one badge per criterion."""
+def recommendation_block(result, n_rows: int, skewed: tuple[str, ...] = ()) -> html.Div:
+    """The recommended k in large type, the reason, one badge per criterion; without one,
+    why (``skewed`` names the heavily skewed features the next step may transform)."""
     recommendation, sweep = result.recommendation, result.sweep
     if recommendation is None:
-        return html.Div(
-            "No recommendation: the criteria need at least k = 2 and 3 values of k.",
-            className="text-muted",
-        )
+        return html.Div(no_recommendation(sweep, skewed), className="text-muted no-recommended-k")
     k = recommendation.k
     badges = [
         criterion_badge(label, recommendation.votes.get(criterion), k)
@@ -134,6 +143,19 @@ def recommendation_block(result, n_rows: int) -> html.Div:
             ),
         ],
         className="segmenta-panel",
+    )
+
+
+def no_recommendation(sweep, skewed: tuple[str, ...] = ()) -> str:
+    """Why no k is recommended: every scored k degenerate (as the verdict judges), and what
+    to try next; or too few k to score."""
+    flagged = flagged_ks(sweep)
+    if not flagged:
+        return "No recommendation: the criteria need at least k = 2 and 3 values of k."
+    steps = next_steps({str(k): flags for k, flags in flagged.items()}, skewed)
+    return (
+        f"No k recommended: the segments of every k swept are degenerate. "
+        f"{skipped_ks_text(flagged)} Next, try {', or '.join(steps)}."
     )
 
 
@@ -215,8 +237,9 @@ def tree_method() -> str:
     return with_capability("cut_params")[0]
 
 
-def k_distance_outputs(services, view_data: dict, min_samples) -> tuple:
-    """(alerts, k-distance figure, button label, button href, button disabled, note)."""
+def k_distance_outputs(services, view_data: dict, min_samples, log_axis: bool = False) -> tuple:
+    """(alerts, k-distance figure, button label, button href, button disabled, note); the
+    alert says plainly when DBSCAN at the suggested eps gives one segment or mostly noise."""
     try:
         view = View.from_store(view_data)
         m = K_DISTANCE_MIN_SAMPLES.check(min_samples)
@@ -230,12 +253,18 @@ def k_distance_outputs(services, view_data: dict, min_samples) -> tuple:
             True,
             None,
         )
-    figure = figures.k_distance_figure(result.distances, result.suggested_eps, m)
+    figure = figures.k_distance_figure(result.distances, result.suggested_eps, m, log_axis)
     notes = [
         f"Each customer's distance to its {figures.ordinal(m)} nearest neighbour, counting "
         "itself as DBSCAN's min_samples does. Below the knee customers sit in dense "
         "regions; eps at the knee makes them core points."
     ]
+    if skewed_k_distances(result.distances):
+        notes.append(
+            "The curve has a long tail (a few customers far from any other), so its knee is "
+            "found on the log of the distances"
+            + ("." if log_axis else ": switch on the log axis to see where it bends.")
+        )
     n_rows = services.datasets.info(view.dataset_id).n_rows
     if len(result.distances) == K_DISTANCE_SAMPLE < n_rows:
         notes.append(
@@ -256,7 +285,13 @@ def k_distance_outputs(services, view_data: dict, min_samples) -> tuple:
         )
     eps = eps_text(result.suggested_eps)
     href = result_href("/compare", method, {radius: eps, neighbours: m})
-    return None, figure, f"Use eps = {eps} in Compare", href, False, note
+    check = services.analysis.eps_check(view, float(eps), m)
+    alert = warning_alert(check.advice) if check and check.advice else None
+    return alert, figure, f"Use eps = {eps} in Compare", href, False, note
+
+
+def warning_alert(message: str) -> dbc.Alert:
+    return dbc.Alert(message, color="warning", className="mb-2 small")
 
 
 def dendrogram_outputs(services, view_data: dict, linkage: str, k, height) -> tuple:

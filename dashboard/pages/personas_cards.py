@@ -13,6 +13,7 @@ from algorithms.stability import DISSOLVING, STABLE, Stability, grade
 from dashboard.exports import profile_lines
 from dashboard.figures.personas import MINI_CONFIG, profile_bars
 from dashboard.ids import personas as ids
+from dashboard.pages.segment_explained import card_lines
 from dashboard.persona_sets import Workspace
 
 FIELDS = (ids.NAME, ids.DESCRIPTION, ids.RECOMMENDATION, ids.COLOR, ids.TAGS)
@@ -119,7 +120,11 @@ def persona_card(
     body = _read_only_fields(persona) if read_only else _fields(persona)
     body += [
         html.Ul(
-            [html.Li(line) for line in profile_lines(segmentation, cluster)],
+            [
+                html.Li(line)
+                for line in profile_lines(segmentation, cluster)
+                + card_lines(profile, segmentation.get("categorical"))
+            ],
             className="persona-facts small mb-1 mt-2",
         ),
         dcc.Graph(

@@ -314,7 +314,7 @@ def test_more_than_three_features_are_stored_with_a_warning(services):
         services, ids.FEATURES, start, features=list("pqrs"), scaling="standard"
     )
     assert controls.store["features"] == list("pqrs")
-    assert "scatter plots draw only two or three" in text_of(controls.feature_note)
+    assert "on their first two principal components (PCA)" in text_of(controls.feature_note)
 
 
 def test_presets(services, sample_view):

@@ -410,6 +410,7 @@ def test_k_distance_over_http(app, client, view, matrix):
         [
             {"id": "view", "property": "data", "value": view},
             {"id": ids.KDIST_MIN_SAMPLES, "property": "value", "value": 5},
+            {"id": ids.KDIST_LOG, "property": "value", "value": False},
         ],
     )
     assert response.status_code == 200

@@ -18,6 +18,7 @@ from dashboard.ids import data as ids
 from dashboard.pages.data import components
 from dashboard.pages.data.overview import OVERVIEW_OUTPUTS, box_outputs, overview_outputs
 from dashboard.pages.data.removal import register_removal_callbacks
+from dashboard.pages.data.skew import register_skew_callbacks
 from dashboard.pages.data.view import VIEW_OUTPUTS, view_controls
 
 __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
@@ -137,6 +138,7 @@ def register_callbacks(app, services) -> None:
         return url_settings.changed_on_page(published(shown_view or linked or view))
 
     register_removal_callbacks(app, services)
+    register_skew_callbacks(app, services)
 
     @app.callback(Output(ids.SCALING_NOTE, "children"), Input(ids.SCALING, "value"))
     def explain_scaling(scaling):

@@ -91,6 +91,13 @@ def _feature_controls() -> list:
         ),
         html.Div(id=ids.SCALING_NOTE, className="small-note"),
         html.Div(id=ids.FEATURE_NOTE, className="small mt-2"),
+        html.Div(
+            [
+                html.Div(id=ids.SKEW_NOTE, className="text-warning-emphasis mb-1"),
+                dbc.Button(id=ids.SKEW_APPLY, style={"display": "none"}, **PRESET_STYLE),
+            ],
+            className="small mt-1",
+        ),
     ]
 
 

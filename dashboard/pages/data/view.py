@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from dash import Output, html
 
-from algorithms.column_use import nearly_numeric
+from algorithms.column_use import is_category_code, nearly_numeric
 from algorithms.errors import DataError, FeatureError, SegmentaError
 from algorithms.loading import check_file_name, load_table
 from algorithms.preprocessing import (
@@ -28,6 +28,7 @@ from algorithms.preprocessing import (
     numeric_feature_candidates,
     only_one_customer,
 )
+from algorithms.projection import needs_projection
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
 from dashboard.dataset_removal import remove_table
@@ -40,7 +41,6 @@ INCOME, SPENDING, AGE, GENDER = "Annual Income (k$)", "Spending Score (1-100)", 
 PRESETS = {ids.PRESET_TWO: (INCOME, SPENDING), ids.PRESET_THREE: (AGE, INCOME, SPENDING)}
 MIN_FEATURES = 2
 DRAWN_FEATURES = 3
-MAX_CODE_VALUES = 10
 
 CACHE_VERSION = 2  # 2: category codes (Channel, Region) offered for encoding
 """Part of this page's cache keys: bump it when what is cached changes shape."""
@@ -77,12 +77,12 @@ def column_roles(services, dataset_id: str) -> ColumnRoles:
 
 
 def _looks_like_code(values: pd.Series, name: str) -> bool:
-    """An identifier (unique integers named like an id) or a code with few values (Region)."""
-    distinct = values.nunique(dropna=True)
-    if distinct <= MAX_CODE_VALUES:
+    """An identifier (unique integers named like an id) or a category code (Region:
+    ``algorithms.column_use.is_category_code``)."""
+    if is_category_code(values):
         return True
     whole = bool((values.dropna() % 1 == 0).all())
-    return bool(_ID_NAME.search(name)) and whole and distinct == values.notna().sum()
+    return bool(_ID_NAME.search(name)) and whole and values.nunique() == values.notna().sum()
 
 
 def default_features(table: pd.DataFrame) -> tuple[str, ...]:
@@ -248,12 +248,18 @@ def feature_note(table: pd.DataFrame, view: View, prepared: PreparedFeatures) ->
     if len(view.features) > DRAWN_FEATURES:
         notes.append(
             html.P(
-                f"Segments use all {len(view.features)} features, but scatter plots draw only "
-                "two or three of them: check the segments on the profiles as well.",
+                f"Segments use all {len(view.features)} features; scatter plots show them "
+                f"{_drawn_as(len(view.features))}: check the segments on the profiles as well.",
                 className="text-warning-emphasis mb-1",
             )
         )
     return notes
+
+
+def _drawn_as(n_features: int) -> str:
+    if needs_projection(n_features):
+        return "on their first two principal components (PCA)"
+    return f"on the first {DRAWN_FEATURES} of them"
 
 
 def _controls(
@@ -269,7 +275,10 @@ def _controls(
         alert=alert,
         dataset_options=dataset_options(services),
         dataset=view.dataset_id,
-        feature_options=[{"label": column, "value": column} for column in roles.numeric],
+        feature_options=[  # numbers that are also categories are category codes
+            {"label": f"{c} (category code)" if c in roles.distinct else c, "value": c}
+            for c in roles.numeric
+        ],
         features=list(view.features),
         scaling=view.scaling,
         categorical_options=[
