@@ -2,6 +2,7 @@
 
 import json
 
+from algorithms.methods import DEFAULT_COMPARED
 from dashboard import ids as shared_ids
 from dashboard.app import default_view
 from dashboard.ids import compare as compare_ids
@@ -22,6 +23,7 @@ def kmeans_request(server: AppServer, app, k: int, n_init: int = 2, view: dict |
         f"{KMEANS.request}.data",
         {
             f"{shared_ids.VIEW}.data": view,
+            f"{compare_ids.METHOD_CHOICE}.value": list(DEFAULT_COMPARED),
             f"{KMEANS.control('n_clusters')}.value": k,
             f"{KMEANS.control('init')}.value": "k-means++",
             f"{KMEANS.control('n_init')}.value": n_init,
