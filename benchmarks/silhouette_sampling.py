@@ -13,7 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from algorithms.diagnostics import SILHOUETTE_SAMPLE, score_labels
 from algorithms.methods import make_method
 from benchmarks.harness import Options, Section, markdown_table, seconds, timed
-from benchmarks.synthetic import FEATURES, mall_customers
+from devtools.synthetic import FEATURES, mall_customers
 
 TITLE = "Silhouette: sampled against exact, 100 000 rows"
 N_ROWS = 100_000
