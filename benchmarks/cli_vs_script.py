@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks.harness import Options, Section, markdown_table, ratio, seconds, segmenta_command
-from benchmarks.synthetic import FEATURES, mall_customers
+from devtools.synthetic import FEATURES, mall_customers
 
 TITLE = "segmenta segment vs a plain pandas + scikit-learn script (whole processes)"
 TARGETS = {100_000: 1.2, 1_000_000: 1.0}

@@ -21,7 +21,7 @@ from sklearn.preprocessing import StandardScaler
 from algorithms.diagnostics import suggest_min_samples
 from algorithms.loading import load_sample
 from benchmarks.harness import Options, Section, markdown_table, ratio, seconds, timed
-from benchmarks.synthetic import FEATURES, mall_customers
+from devtools.synthetic import FEATURES, mall_customers
 
 TITLE = "Compare page: panel callbacks cold and cached, and time to interactive"
 EXACT_AGGLOMERATIVE_MAX = 10_000
@@ -101,7 +101,7 @@ def time_to_interactive() -> float | None:
     from selenium import webdriver
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from tests.conftest import pytest_setup_options
+    from devtools.chromium import headless_chromium_options
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -110,7 +110,7 @@ def time_to_interactive() -> float | None:
     env = {"PORT": str(port), "SEGMENTA_INSTANCE": folder, "PATH": "/usr/bin:/bin"}
     server = subprocess.Popen([sys.executable, "-m", "dashboard"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    driver = webdriver.Chrome(options=pytest_setup_options())
+    driver = webdriver.Chrome(options=headless_chromium_options())
     try:
         url = f"http://127.0.0.1:{port}/compare"
         WebDriverWait(driver, 60, 0.5).until(lambda d: _served(url))

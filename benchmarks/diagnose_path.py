@@ -31,8 +31,8 @@ from benchmarks.harness import (
     time_subprocess,
     timed,
 )
-from benchmarks.synthetic import FEATURES, mall_customers
 from dashboard.cli import diagnose_table
+from devtools.synthetic import FEATURES, mall_customers
 
 TITLE = "segmenta diagnose (k = 2..10) vs scikit-learn called directly"
 K_RANGE = (2, 10)

@@ -29,8 +29,8 @@ from dashboard import ids as shared_ids
 from dashboard.app import create_app, default_view
 from dashboard.config import Config
 from dashboard.ids import compare as compare_ids
-from tests.deployment.dash_http import UPDATE, callback_key, payload
-from tests.deployment.servers import AppServer, app_env, start_private_redis
+from devtools.dash_http import UPDATE, callback_key, payload
+from devtools.servers import AppServer, app_env, start_private_redis
 
 TITLE = "Load: gunicorn (make serve) against one process (make run)"
 DURATION_S = 20

@@ -42,8 +42,8 @@ from benchmarks.harness import (
     time_subprocess,
     timed,
 )
-from benchmarks.synthetic import FEATURES, mall_customers
 from dashboard.cli import segment_table
+from devtools.synthetic import FEATURES, mall_customers
 
 TITLE = "segmenta segment vs scikit-learn called directly"
 K = 5

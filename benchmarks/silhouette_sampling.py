@@ -21,7 +21,7 @@ from algorithms.diagnostics import SILHOUETTE_SAMPLE, score_labels
 from algorithms.methods import make_method
 from algorithms.silhouette import silhouette_samples, silhouette_score
 from benchmarks.harness import Options, Section, markdown_table, ratio, seconds, timed
-from benchmarks.synthetic import FEATURES, mall_customers
+from devtools.synthetic import FEATURES, mall_customers
 
 TITLE = "Silhouette: exact against scikit-learn, and sampled against exact"
 N_ROWS = 100_000

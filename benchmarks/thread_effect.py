@@ -14,7 +14,7 @@ from threadpoolctl import threadpool_limits
 
 from algorithms.diagnostics import sweep_k
 from benchmarks.harness import Options, Section, markdown_table, seconds, timed
-from benchmarks.synthetic import FEATURES, mall_customers
+from devtools.synthetic import FEATURES, mall_customers
 
 TITLE = "Threads: 1 against 2 (threadpoolctl)"
 HEADER = ["work", "1 thread (median, range)", "2 threads (median, range)", "2 threads / 1 thread"]

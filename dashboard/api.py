@@ -12,9 +12,13 @@ from flask import Blueprint, Flask, Response, jsonify, request
 
 from algorithms.errors import DataError, SegmentaError
 from dashboard.api_errors import ApiError, api_blueprint, register_api_errors
-from dashboard.persona_sets import persona_set_record, saved_customer_table, summary_record
+from dashboard.persona_sets import (
+    PersonaSetNotFound,
+    persona_set_record,
+    saved_customer_table,
+    summary_record,
+)
 from dashboard.spreadsheets import csv_bytes
-from dashboard.storage.personas import PersonaSetNotFound
 
 # More digits than any stored id or version has: compared as "too large" without parsing.
 MAX_DIGITS = 19

@@ -29,11 +29,10 @@ def result_key(kind: str, dataset_id: str, **parts: Any) -> str:
 
 
 class ResultCache:
-    """``get_or_compute`` over a flask-caching backend; counts computations for the tests."""
+    """``get_or_compute`` over a flask-caching backend."""
 
     def __init__(self, cache: Cache):
         self.cache = cache
-        self.computations = 0
         self.healthy = True
 
     def get_or_compute(self, key: str, compute: Callable[[], Any]) -> Any:
@@ -41,7 +40,6 @@ class ResultCache:
         if value is not None:
             return value
         value = compute()
-        self.computations += 1
         self._set(key, value)
         return value
 

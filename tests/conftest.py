@@ -8,12 +8,12 @@ failure it found from ``.hypothesis/``), which is where new defects are found.
 """
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from devtools.chromium import headless_chromium_options
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile(os.environ.get("SEGMENTA_HYPOTHESIS_PROFILE", "default"))
@@ -23,23 +23,7 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 def pytest_setup_options():
     """Chrome options for dash[testing]'s browser fixture: Debian's headless Chromium."""
-    from selenium.webdriver.chrome.options import Options
-
-    options = Options()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='segmenta-chromium-')}",
-    ):
-        options.add_argument(flag)
-    return options
+    return headless_chromium_options()
 
 
 @pytest.fixture
@@ -66,6 +50,24 @@ def app(app_config):
 @pytest.fixture
 def services(app):
     return app.server.extensions["segmenta"]
+
+
+@pytest.fixture
+def computed(services, monkeypatch) -> list[str]:
+    """The keys of the results ``services`` computes from now on, cache hits left out: each
+    compute function handed to the result cache is wrapped to note its key when it runs."""
+    keys = []
+    get_or_compute = services.results.get_or_compute
+
+    def noting(key, compute):
+        def compute_and_note():
+            keys.append(key)
+            return compute()
+
+        return get_or_compute(key, compute_and_note)
+
+    monkeypatch.setattr(services.results, "get_or_compute", noting)
+    return keys
 
 
 @pytest.fixture

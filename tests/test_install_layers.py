@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-FIRST_PARTY = {"algorithms", "dashboard", "tests", "benchmarks"}
+FIRST_PARTY = {"algorithms", "dashboard", "tests", "benchmarks", "devtools"}
 WEB_AND_SERVER = ("dash", "flask", "plotly", "sqlalchemy", "alembic", "diskcache", "celery",
                   "gunicorn", "redis", "psycopg")  # fmt: skip
 SERVER_ONLY = ("celery", "gunicorn", "redis", "psycopg", "kombu")
@@ -29,6 +29,7 @@ LAYERS = {
     "dashboard": ("app", "server"),
     "tests": ("app", "server", "test", "dev"),
     "benchmarks": ("app", "server", "test", "dev"),
+    "devtools": ("app", "server", "test", "dev"),
 }
 # the lock file of each install, and the extras it holds
 LOCKS = {"app.txt": ("app",), "server.txt": ("app", "server"), "test.txt": tuple(LAYERS["tests"])}
@@ -133,6 +134,16 @@ def test_a_broker_without_celery_installed_is_a_clear_error(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("SegmentaError CELERY_BROKER_URL is set but Celery")
     assert "requirements/server.txt" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("layer", "foreign"),
+    [("tests", "benchmarks"), ("benchmarks", "tests"), ("devtools", "tests"),
+     ("devtools", "benchmarks"), ("dashboard", "devtools"), ("algorithms", "devtools")],
+)  # fmt: skip
+def test_tests_and_benchmarks_do_not_import_each_other(layer, foreign):
+    """What both need lives in ``devtools/``, which imports neither; the app imports none."""
+    assert foreign not in imported_top_level_modules(REPO / layer)
 
 
 @pytest.mark.parametrize("layer", sorted(LAYERS))

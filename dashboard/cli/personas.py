@@ -24,7 +24,7 @@ from dashboard.cli.common import (
 )
 from dashboard.cli.registry import Command
 
-# ``dashboard.persona_sets.EXPORT_FORMATS`` (a test checks they agree), written out here so that
+# ``dashboard.persona_export.EXPORT_FORMATS`` (a test checks they agree), written out here so that
 # building the parser does not load the persona code.
 FORMATS = ("json", "md", "html", "csv", "xlsx")
 FORMAT_SUFFIXES = {
@@ -115,7 +115,8 @@ def export_format(args: argparse.Namespace) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     from dashboard.cli.database import datasets_folder, datasets_store, persona_database
-    from dashboard.persona_sets import export_persona_set, find_persona_set
+    from dashboard.persona_export import export_persona_set
+    from dashboard.persona_sets import find_persona_set
 
     fmt = export_format(args)
     out = check_output(args.out, ())

@@ -13,9 +13,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from algorithms.errors import SegmentaError
 from dashboard import feedback
 from dashboard.ids import personas as ids
-from dashboard.persona_sets import saved_source
-from dashboard.persona_sets.records import free_name
-from dashboard.storage.personas import PersonaSetSummary, VersionInfo
+from dashboard.persona_sets import PersonaSetSummary, VersionInfo, free_name, saved_source
 
 
 def library_panel() -> html.Div:

@@ -17,8 +17,13 @@ from dashboard import feedback
 from dashboard.access import current_user
 from dashboard.ids import personas as ids
 from dashboard.pages.personas_cards import FORM_STATES, form_personas
-from dashboard.persona_sets import resolve, save_as_new_set, save_persona_set, set_content
-from dashboard.storage.personas import VersionConflict
+from dashboard.persona_sets import (
+    VersionConflict,
+    resolve,
+    save_as_new_set,
+    save_persona_set,
+    set_content,
+)
 
 
 def save_panel() -> html.Div:

@@ -1,13 +1,15 @@
 """Persona sets as the page, the API and the CLI see them, between them and the PersonaStore.
 
-What is saved is a *record*: the segmentation (its spec, summary with centroids in the table's
-units and profiles, the population's mean and spread, the dataset's id and name), one persona
-per cluster (name, description, marketing recommendation, colour, tags) and the labels of the
-clustered rows with their customer ids. ``persona_set_record`` turns a stored version into the
-JSON-ready dict the API serves and the JSON export writes; the CLI reads the same dict back from
-a file, so everything downstream (carry-over, reports) works on that one shape.
+The persona set model (``PersonaSetContent``, ``PersonaSetVersion``) is the store's
+(``dashboard.storage.personas``); pages, the API and the CLI reach it, and the store, through
+this package only. What is served and exported is its *record*: the segmentation (its spec,
+summary with centroids in the table's units and profiles, the population's mean and spread, the
+dataset's id and name), one persona per cluster (name, description, marketing recommendation,
+colour, tags) and the set's name, version and author. ``persona_set_record`` writes a stored
+version as that JSON-ready dict; the CLI reads the same dict back from a file, so everything
+downstream (carry-over, reports) works on that one shape.
 
-Free of dash and flask, so the CLI can use it.
+Free of dash, flask and the figure builders, so the CLI can use it.
 """
 
 from dashboard.persona_sets.carry import (
@@ -17,13 +19,12 @@ from dashboard.persona_sets.carry import (
 )
 from dashboard.persona_sets.records import (
     ROW_ID_COLUMN,
-    SetContent,
     clean_personas,
     draft_personas,
     draft_record,
     find_persona_set,
+    free_name,
     load_persona_record,
-    palette_color,
     persona_set_record,
     population_stats,
     save_as_new_set,
@@ -31,13 +32,7 @@ from dashboard.persona_sets.records import (
     split_tags,
     summary_record,
 )
-from dashboard.persona_sets.stored import (
-    EXPORT_FORMATS,
-    export_persona_set,
-    report_figure,
-    saved_customer_table,
-    saved_rows,
-)
+from dashboard.persona_sets.stored import saved_customer_table, saved_rows
 from dashboard.persona_sets.workspace import (
     Workspace,
     live_source,
@@ -46,26 +41,38 @@ from dashboard.persona_sets.workspace import (
     segmentation_record,
     set_content,
 )
+from dashboard.storage.personas import (
+    PersonaSetContent,
+    PersonaSetNotFound,
+    PersonaSetSummary,
+    PersonaSetVersion,
+    PersonaStore,
+    VersionConflict,
+    VersionInfo,
+)
 
 __all__ = [
-    "EXPORT_FORMATS",
     "ROW_ID_COLUMN",
-    "SetContent",
+    "PersonaSetContent",
+    "PersonaSetNotFound",
+    "PersonaSetSummary",
+    "PersonaSetVersion",
+    "PersonaStore",
+    "VersionConflict",
+    "VersionInfo",
     "Workspace",
     "carry_over_personas",
     "carry_over_report",
+    "carry_over_run",
     "clean_personas",
     "draft_personas",
     "draft_record",
-    "export_persona_set",
     "find_persona_set",
+    "free_name",
     "live_source",
     "load_persona_record",
-    "palette_color",
-    "carry_over_run",
     "persona_set_record",
     "population_stats",
-    "report_figure",
     "resolve",
     "save_as_new_set",
     "save_persona_set",

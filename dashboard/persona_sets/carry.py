@@ -14,7 +14,8 @@ from algorithms.carryover import (
 )
 from algorithms.preprocessing import FeaturePreprocessor
 from algorithms.segmentation import Segmentation
-from dashboard.persona_sets.records import draft_personas, unused_color
+from dashboard.palette import unused_color
+from dashboard.persona_sets.records import draft_personas
 
 
 def carry_over_personas(

@@ -1,21 +1,18 @@
-"""Persona set records: drafting personas, checking the form, building what a save writes,
-saving (new set, new version, "save mine as new"), and reading a set back as a plain record.
-
+"""Persona set records: drafting personas, checking the form, saving (new set, new version,
+"save mine as new"), and a stored version written as its plain JSON record
+(``persona_set_record``, the one mapping from the persona set model to that record).
 """
 
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import plotly.colors
 
 from algorithms.errors import SegmentaError
 from algorithms.methods.base import NOISE
-from dashboard.figures.colors import PALETTE
+from dashboard.palette import HEX_COLOR, palette_color
 from dashboard.storage.personas import (
+    PersonaSetContent,
     PersonaSetNotFound,
     PersonaSetSummary,
     PersonaSetVersion,
@@ -24,28 +21,6 @@ from dashboard.storage.personas import (
 
 ROW_ID_COLUMN = "CustomerID"
 NEW_NAME_TRIES = 5
-_HEX = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-def hex_color(color: str) -> str:
-    """'#1f77b4' for any palette entry (even 'rgb(102, 197, 204)'): what a colour input takes."""
-    if _HEX.fullmatch(color):
-        return color.lower()
-    red, green, blue = (int(round(v)) for v in plotly.colors.unlabel_rgb(color))
-    return f"#{red:02x}{green:02x}{blue:02x}"
-
-
-def palette_color(cluster: int) -> str:
-    return hex_color(PALETTE[cluster % len(PALETTE)])
-
-
-def unused_color(used: set[str], start: int = 0) -> str:
-    """The first palette colour (from ``start`` on) no persona has yet."""
-    for offset in range(len(PALETTE)):
-        color = palette_color(start + offset)
-        if color not in used:
-            return color
-    return palette_color(start)
 
 
 def draft_personas(profiles: list[dict]) -> list[dict]:
@@ -92,7 +67,7 @@ def clean_personas(personas: list[dict]) -> list[dict]:
                 "name": name,
                 "description": str(persona.get("description") or ""),
                 "recommendation": str(persona.get("recommendation") or ""),
-                "color": color.lower() if _HEX.fullmatch(color) else palette_color(cluster),
+                "color": color.lower() if HEX_COLOR.fullmatch(color) else palette_color(cluster),
                 "tags": split_tags(persona.get("tags")),
             }
         )
@@ -107,20 +82,8 @@ def population_stats(original: pd.DataFrame) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class SetContent:
-    """Everything a save writes besides its name and author."""
-
-    dataset_id: str
-    dataset_name: str
-    segmentation: dict
-    personas: list[dict]
-    labels: np.ndarray
-    row_ids: list[str] | None
-
-
 def save_persona_set(
-    store: PersonaStore, content: SetContent, *, name: str, author: str, base: dict | None
+    store: PersonaStore, content: PersonaSetContent, *, name: str, author: str, base: dict | None
 ) -> PersonaSetVersion:
     """Create the set, or append a version to ``base`` ({"set_id", "version"}).
 
@@ -141,7 +104,7 @@ def save_persona_set(
 
 
 def save_as_new_set(
-    store: PersonaStore, content: SetContent, *, name: str, author: str, exact_name=False
+    store: PersonaStore, content: PersonaSetContent, *, name: str, author: str, exact_name=False
 ) -> PersonaSetVersion:
     """A new set; unless ``exact_name``, named 'name (author)', or 'name (author) 2'... when
     that is taken.
@@ -163,17 +126,9 @@ def save_as_new_set(
     return _create(store, content, free_name(store, wanted), author)
 
 
-def _create(store: PersonaStore, content: SetContent, name: str, author: str):
-    return store.create(
-        name=name,
-        dataset_name=content.dataset_name,
-        dataset_hash=content.dataset_id,
-        segmentation=content.segmentation,
-        personas=content.personas,
-        labels=content.labels,
-        row_ids=content.row_ids,
-        author=author,
-    )
+def _create(store: PersonaStore, content: PersonaSetContent, name: str, author: str):
+    # The content's fields are ``create``'s keywords of the same names.
+    return store.create(name=name, author=author, **vars(content))
 
 
 def free_name(store: PersonaStore, wanted: str) -> str:

@@ -16,12 +16,11 @@ from algorithms.methods import DEFAULT_COMPARED
 from dashboard.analysis import SegmentationResult, View
 from dashboard.persona_sets.records import (
     ROW_ID_COLUMN,
-    SetContent,
     clean_personas,
     draft_personas,
     population_stats,
 )
-from dashboard.storage.personas import PersonaSetVersion
+from dashboard.storage.personas import PersonaSetContent, PersonaSetVersion
 
 DEFAULT_METHOD = DEFAULT_COMPARED[0]
 """Without a result link, the page drafts personas from this method at its declared defaults."""
@@ -98,7 +97,7 @@ def segmentation_record(services, view: View, result: SegmentationResult) -> dic
     }
 
 
-def set_content(services, workspace: Workspace, personas: list[dict]) -> SetContent:
+def set_content(services, workspace: Workspace, personas: list[dict]) -> PersonaSetContent:
     """What saving the workspace with these personas writes (the segmentation as re-run now)."""
     if workspace.read_only:
         raise SegmentaError(
@@ -114,13 +113,13 @@ def set_content(services, workspace: Workspace, personas: list[dict]) -> SetCont
     if ROW_ID_COLUMN in table.columns:
         ids = table.loc[result.row_mask, ROW_ID_COLUMN].astype("string").fillna("")
         row_ids = ids.tolist()
-    return SetContent(
-        view.dataset_id,
-        segmentation["dataset_name"],
-        segmentation,
-        clean_personas(personas),
-        np.asarray(result.labels),
-        row_ids,
+    return PersonaSetContent(
+        dataset_hash=view.dataset_id,
+        dataset_name=segmentation["dataset_name"],
+        segmentation=segmentation,
+        personas=clean_personas(personas),
+        labels=np.asarray(result.labels),
+        row_ids=row_ids,
     )
 
 

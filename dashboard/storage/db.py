@@ -7,12 +7,9 @@ Deliberately free of dash and flask: the CLI uses it without the web stack.
 """
 
 import json
-import zlib
-from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 from sqlalchemy import (
     Engine,
     ForeignKey,
@@ -36,7 +33,6 @@ from algorithms.errors import SegmentaError
 # Driver names in the URLs hosting platforms hand out; psycopg 3 is the driver installed.
 _POSTGRES_ALIASES = {"postgres", "postgresql"}
 _SQLITE_BUSY_TIMEOUT_S = 30
-_LABEL_DTYPE = np.dtype("<i4")
 
 
 class StorageUnavailable(RuntimeError):
@@ -146,107 +142,6 @@ class PersonaSetVersionRow(Base):
     n_rows: Mapped[int] = mapped_column(Integer)
     labels: Mapped[bytes] = mapped_column(LargeBinary)
     row_ids: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-
-
-def storable_text(value: str, what: str) -> str:
-    """Text is stored verbatim; only what no database can hold (NUL, lone surrogates) is refused.
-
-    PostgreSQL text cannot contain NUL and UTF-8 cannot encode a lone surrogate; refusing them
-    here gives the same clear error on SQLite and PostgreSQL instead of a driver error on one.
-    """
-    if not isinstance(value, str):
-        raise SegmentaError(f"the {what} must be text, not {type(value).__name__}")
-    if "\x00" in value:
-        raise SegmentaError(f"the {what} contains a NUL character: remove it and save again")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise SegmentaError(f"the {what} contains an invalid character at {exc.start}") from exc
-    return value
-
-
-def plain_json(value, what: str):
-    """``value`` with numpy scalars/arrays, tuples and dates turned into plain JSON values.
-
-    Callers pass whatever their computation produced (``np.float64`` metrics, centroid arrays,
-    ``np.int64`` cluster keys); refusing that would push conversion into every caller. The
-    conversion is JSON's: tuples come back as lists, dict keys as strings, dates as ISO text.
-    """
-    if isinstance(value, str | bool | int | float) or value is None:
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return plain_json(value.tolist(), what)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {_json_key(key, what): plain_json(item, what) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain_json(item, what) for item in value]
-    raise SegmentaError(
-        f"the {what} holds a {type(value).__name__} ({value!r:.60}), which cannot be saved: "
-        "use numbers, text, lists and dicts"
-    )
-
-
-def _json_key(key, what: str) -> str:
-    key = plain_json(key, what)
-    if isinstance(key, str):
-        return key
-    if isinstance(key, bool | int | float) or key is None:
-        return json.dumps(key)
-    raise SegmentaError(f"the {what} has a dict key {key!r} that is not text or a number")
-
-
-def encode_labels(labels) -> tuple[bytes, int]:
-    """Compress cluster labels (one per row, -1 for noise) as little-endian int32.
-
-    A table can have a million rows; labels take few distinct values, so zlib shrinks the
-    4 MB array to a small fraction of that.
-    """
-    array = np.asarray(labels)
-    if array.ndim != 1:
-        raise SegmentaError(
-            f"labels must be one value per row, got an array of shape {array.shape}"
-        )
-    if array.size == 0:
-        raise SegmentaError("labels are empty: there is no segmentation to save")
-    if array.dtype.kind not in "iu":
-        raise SegmentaError(f"labels must be whole numbers (cluster ids), got {array.dtype}")
-    info = np.iinfo(_LABEL_DTYPE)
-    if array.min() < info.min or array.max() > info.max:
-        raise SegmentaError("labels must fit in 32 bits: cluster ids are small whole numbers")
-    return zlib.compress(array.astype(_LABEL_DTYPE).tobytes(), level=6), int(array.size)
-
-
-def decode_labels(blob: bytes, n_rows: int) -> np.ndarray:
-    """The labels array saved by ``encode_labels``, read-only so shared versions stay intact."""
-    labels = np.frombuffer(zlib.decompress(blob), dtype=_LABEL_DTYPE).astype(np.int32)
-    if labels.size != n_rows:
-        raise StorageUnavailable(f"stored labels are damaged: {labels.size} rows, not {n_rows}")
-    labels.flags.writeable = False
-    return labels
-
-
-def encode_row_ids(row_ids: Iterable[str] | None, n_rows: int) -> bytes | None:
-    """Compress the customer id of every row (text, so ``0001`` stays ``0001``)."""
-    if row_ids is None:
-        return None
-    ids = list(row_ids)
-    if len(ids) != n_rows:
-        raise SegmentaError(f"there are {len(ids)} row ids for {n_rows} labels: give one per row")
-    for position, row_id in enumerate(ids):
-        if not isinstance(row_id, str):
-            raise SegmentaError(
-                f"row id {position + 1} is {row_id!r} ({type(row_id).__name__}): "
-                "row ids must be text, as read from the id column"
-            )
-    return zlib.compress(json.dumps(ids, ensure_ascii=True).encode("ascii"), level=6)
-
-
-def decode_row_ids(blob: bytes | None) -> list[str] | None:
-    return None if blob is None else json.loads(zlib.decompress(blob))
 
 
 def normalize_url(url: str) -> URL:

@@ -40,8 +40,8 @@ from algorithms.loading import load_sample, load_table
 from algorithms.methods import NOISE, make_method
 from algorithms.preprocessing import FeaturePreprocessor
 from algorithms.sampling import random_sample, stratified_sample
-from benchmarks.synthetic import FEATURES as SYNTHETIC_FEATURES
-from benchmarks.synthetic import mall_customers
+from devtools.synthetic import FEATURES as SYNTHETIC_FEATURES
+from devtools.synthetic import mall_customers
 from tests.algorithms.helpers import INCOME, PROPERTY, SPENDING, blobs
 
 BAD_DATA = Path(__file__).parents[1] / "data" / "bad"

@@ -138,7 +138,6 @@ def test_two_workers_share_results_through_redis(tmp_path):
     key = result_key("shared", uuid.uuid4().hex)
     assert workers[0].get_or_compute(key, lambda: [1, 2, 3]) == [1, 2, 3]
     assert workers[1].get_or_compute(key, lambda: pytest.fail("recomputed")) == [1, 2, 3]
-    assert (workers[0].computations, workers[1].computations) == (1, 0)
 
 
 def test_prepared_views_are_reused_and_bounded(services):

@@ -247,16 +247,18 @@ def test_matched_segments_share_their_colour_across_panels(services, view):
             assert colors[-1] == NOISE_COLOR
 
 
-def test_showing_a_panel_twice_computes_once(services, view):
+def test_showing_a_panel_twice_computes_once(services, view, computed):
     request = request_for(services, view, "hierarchical", linkage="complete")
-    before = services.results.computations
+    before = len(computed)
     first = panel_view(services, request)
     second = panel_view(services, request)
-    assert services.results.computations == before + 1
+    assert len(computed) == before + 1
     assert first.note == second.note
 
 
-def test_large_tables_fit_in_the_background_then_draw_from_the_cache(services, view, monkeypatch):
+def test_large_tables_fit_in_the_background_then_draw_from_the_cache(
+    services, view, monkeypatch, computed
+):
     monkeypatch.setattr(compare_panels, "BACKGROUND_MIN_ROWS", 100)
     values = initial_values("kmeans", {})
     request, background = panel_request(services, view, "kmeans", values)
@@ -265,9 +267,9 @@ def test_large_tables_fit_in_the_background_then_draw_from_the_cache(services, v
     assert waiting.shown is None
     assert "cancelled" in text_of(waiting.alert)
     fitted = fit_in_background(services, request)
-    before = services.results.computations
+    before = len(computed)
     drawn = panel_view(services, request, fitted=fitted)
-    assert services.results.computations == before
+    assert len(computed) == before
     assert drawn.shown == request and "5 segments" in drawn.note
 
 
@@ -393,7 +395,7 @@ def test_one_feature_draws_a_strip_per_segment(services, view):
 
 def test_eps_hint_advises_a_larger_min_samples_on_large_tables(services):
     from algorithms.diagnostics import suggest_min_samples
-    from benchmarks.synthetic import FEATURES, mall_customers
+    from devtools.synthetic import FEATURES, mall_customers
 
     sample_view = default_view(services).as_store()
     assert "gives steadier" not in eps_defaults(services, sample_view, 5, None)[1]

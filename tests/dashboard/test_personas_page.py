@@ -19,7 +19,8 @@ from dashboard.pages.personas import (
     restyled_scatter,
 )
 from dashboard.pages.personas_save import save_outputs
-from dashboard.persona_sets import palette_color, resolve
+from dashboard.palette import palette_color
+from dashboard.persona_sets import resolve
 
 FEATURES = ["Annual Income (k$)", "Spending Score (1-100)"]
 

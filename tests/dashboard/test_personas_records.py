@@ -12,10 +12,10 @@ from algorithms.loading import load_sample, load_table
 from algorithms.segmentation import SegmentationSpec, run_segmentation
 from dashboard.analysis import View
 from dashboard.app import default_view
+from dashboard.persona_export import EXPORT_FORMATS, export_persona_set
 from dashboard.persona_sets import (
-    EXPORT_FORMATS,
+    PersonaSetNotFound,
     carry_over_run,
-    export_persona_set,
     find_persona_set,
     live_source,
     load_persona_record,
@@ -24,7 +24,6 @@ from dashboard.persona_sets import (
     set_content,
     summary_record,
 )
-from dashboard.storage.personas import PersonaSetNotFound
 
 FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
 

@@ -17,53 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from tests.deployment.servers import AppServer
+from devtools.dash_http import UPDATE, callback_key, payload
+from devtools.servers import AppServer
 
-UPDATE = "/_dash-update-component"
 _CONFIG = re.compile(r'<script id="_dash-config" type="application/json">(.*?)</script>', re.S)
-
-
-def callback_key(app, output: str) -> str | None:
-    """The callback_map key of the callback writing ``output`` ("component.property")."""
-    for key in app.callback_map:
-        if output in key.strip(".").split("..."):
-            return key
-    return None
-
-
-def payload(app, key: str, values: dict[str, Any]) -> dict:
-    """The request body for callback ``key``; ``values`` maps "id.property" to a value.
-
-    Inputs named in ``values`` are reported as changed (they triggered the callback); the
-    others are sent as None, like properties a layout leaves unset. Pattern-matching states
-    (ALL) take a list of (id, value) pairs, see ``_with_value``.
-    """
-    callback = app.callback_map[key]
-    outputs = callback["output"]
-    specs = [
-        {"id": o.component_id, "property": o.component_property}
-        for o in (outputs if isinstance(outputs, list) else [outputs])
-    ]
-
-    inputs = [_with_value(dep, values) for dep in callback["inputs"]]
-    changed = [f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)]
-    return {
-        "output": key,
-        "outputs": specs if isinstance(outputs, list) else specs[0],
-        "inputs": inputs,
-        "state": [_with_value(dep, values) for dep in callback["state"]],
-        "changedPropIds": [prop_id for prop_id in changed if prop_id in values],
-    }
-
-
-def _with_value(dependency: dict, values: dict):
-    """One dependency with its value; a pattern (``{"type": T, "cluster": ALL}``) becomes the
-    list of matching components, given as ``values["T.property"] = [(id, value), ...]``."""
-    if not dependency["id"].startswith("{"):
-        return dependency | {"value": values.get(f"{dependency['id']}.{dependency['property']}")}
-    pattern = json.loads(dependency["id"])
-    matches = values.get(f"{pattern['type']}.{dependency['property']}", [])
-    return [{"id": id_, "property": dependency["property"], "value": v} for id_, v in matches]
 
 
 def response_outputs(body: dict) -> dict[str, Any]:

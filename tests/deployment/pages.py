@@ -7,8 +7,8 @@ from dashboard import ids as shared_ids
 from dashboard.app import default_view
 from dashboard.ids import compare as compare_ids
 from dashboard.ids import personas as persona_ids
+from devtools.servers import AppServer
 from tests.deployment.dash_http import call, response_outputs
-from tests.deployment.servers import AppServer
 
 KMEANS = compare_ids.KMEANS
 

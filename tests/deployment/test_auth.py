@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.deployment.servers import AppServer, app_env, until_served_by
+from devtools.servers import AppServer, app_env, until_served_by
 
 pytestmark = pytest.mark.services
 

@@ -10,9 +10,9 @@ from dashboard import ids as shared_ids
 from dashboard.app import default_view
 from dashboard.ids import diagnostics as diag_ids
 from dashboard.pages.compare_panels import BACKGROUND_MIN_ROWS
+from devtools.servers import AppServer, app_env, start_celery_worker
 from tests.deployment.dash_http import figure_array, run_background
 from tests.deployment.pages import KMEANS, kmeans_panel, kmeans_request
-from tests.deployment.servers import AppServer, app_env, start_celery_worker
 
 pytestmark = pytest.mark.services
 

@@ -14,14 +14,14 @@ import pytest
 from dashboard.app import default_view
 from dashboard.health import UNAVAILABLE, outage_message
 from dashboard.ids import personas as persona_ids
-from tests.deployment.pages import kmeans_panel, kmeans_request, outage_banner, save_persona_set
-from tests.deployment.servers import (
+from devtools.servers import (
     AppServer,
     app_env,
     free_port,
     start_private_redis,
     until_served_by,
 )
+from tests.deployment.pages import kmeans_panel, kmeans_request, outage_banner, save_persona_set
 
 pytestmark = pytest.mark.services
 

@@ -17,10 +17,10 @@ from dashboard import ids as shared_ids
 from dashboard.app import default_view
 from dashboard.ids import diagnostics as diag_ids
 from dashboard.ids import personas as persona_ids
+from devtools.servers import AppServer, app_env, until_served_by
 from tests.conftest import SHARED_DATA
 from tests.deployment.dash_http import figure_array, run_background
 from tests.deployment.pages import kmeans_panel, kmeans_request, save_persona_set
-from tests.deployment.servers import AppServer, app_env, until_served_by
 
 pytestmark = pytest.mark.services
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dashboard.ids import personas as ids
-from tests.deployment.dash_http import UPDATE, callback_key, payload
+from devtools.dash_http import UPDATE, callback_key, payload
 
 FIELDS = {
     ids.NAME: "name",

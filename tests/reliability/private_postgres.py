@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.deployment.servers import free_port
+from devtools.servers import free_port
 
 
 def postgres_bin() -> Path | None:

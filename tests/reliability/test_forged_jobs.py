@@ -16,8 +16,8 @@ from dash import _callback_signing
 
 from dashboard.app import create_app
 from dashboard.config import Config
-from tests.deployment.dash_http import UPDATE, callback_key, payload
-from tests.deployment.servers import REPO_ROOT, VENV_BIN, AppServer, app_env
+from devtools.dash_http import UPDATE, callback_key, payload
+from devtools.servers import REPO_ROOT, VENV_BIN, AppServer, app_env
 
 pytestmark = pytest.mark.services
 

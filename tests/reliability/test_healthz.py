@@ -12,7 +12,7 @@ import logging
 from dashboard.app import create_app
 from dashboard.config import Config
 from dashboard.health import UNAVAILABLE
-from tests.deployment.servers import free_port
+from devtools.servers import free_port
 
 SECRETS_OF_THE_SETUP = ("127.0.0.1", "proddb", "segmenta_owner")
 

@@ -12,7 +12,7 @@ from dashboard.app import default_view
 from dashboard.pages.personas import entry_source
 from dashboard.persona_sets import resolve
 from dashboard.storage.personas import MAX_NAME_LENGTH, MAX_PERSONA_TEXT, MAX_TAGS
-from tests.deployment.dash_http import UPDATE
+from devtools.dash_http import UPDATE
 from tests.reliability.persona_http import save_outcome, save_request
 
 KMEANS4 = {"method": "kmeans", "params": {"n_clusters": 4}}

@@ -17,8 +17,8 @@ from dashboard.health import UNAVAILABLE, health_report, outage_message
 from dashboard.pages.personas import entry_source
 from dashboard.pages.personas_library import library_outputs
 from dashboard.persona_sets import resolve
+from devtools.dash_http import UPDATE, callback_key, payload
 from tests.dash_helpers import text_of
-from tests.deployment.dash_http import UPDATE, callback_key, payload
 from tests.reliability.persona_http import props_text, save_outcome, save_request
 from tests.reliability.private_postgres import PrivatePostgres, postgres_bin
 

@@ -25,7 +25,7 @@ from dashboard.pages.personas import entry_source
 from dashboard.persona_sets import resolve
 from dashboard.storage.db import make_engine
 from dashboard.storage.personas import PersonaStore
-from tests.deployment.servers import AppServer, app_env
+from devtools.servers import AppServer, app_env
 from tests.reliability.persona_http import post_save, save_outcome
 
 pytestmark = pytest.mark.services
