@@ -79,7 +79,7 @@ def test_unknown_api_paths_are_json_404(client, path):
         ("DELETE", "/api/persona-sets", "GET"),
         ("POST", "/api/persona-sets/{id}", "GET"),
         ("PUT", "/api/datasets", "POST"),
-        ("DELETE", "/api/datasets/abc", "GET"),
+        ("POST", "/api/datasets/abc", "DELETE"),
     ],
 )
 def test_wrong_methods_are_json_405(client, saved_id, method, path, allowed):

@@ -273,7 +273,7 @@ def test_a_workbook_of_long_repeated_texts_is_refused_before_it_is_opened(monkey
     def never(*_args, **_kwargs):
         raise AssertionError("openpyxl opened a workbook the zip directory refuses")
 
-    monkeypatch.setattr(algorithms.loading.openpyxl, "load_workbook", never)
+    monkeypatch.setattr(openpyxl, "load_workbook", never)  # loading imports it when used
     with pytest.raises(DataError, match="'notes.xlsx' unpacks to more than 5.0 MB"):
         limits = TableLimits(max_table_bytes=5 * MB, max_packing_ratio=300)
         load_table(raw, "notes.xlsx", limits=limits)
