@@ -25,45 +25,9 @@ from algorithms.segmentation import Segmentation, SegmentationSpec, fit_prepared
 from algorithms.stability import Stability, segmentation_stability
 from dashboard.results import ResultCache, result_key
 from dashboard.storage.datasets import DatasetStore
+from dashboard.view.state import View
 
 PREPARED_VIEWS_KEPT = 4
-
-
-@dataclass(frozen=True)
-class View:
-    """The feature set every page works on; the Data page chooses it."""
-
-    dataset_id: str
-    features: tuple[str, ...]
-    scaling: str = "standard"
-    categorical: str | None = None
-
-    @classmethod
-    def from_store(cls, data: dict) -> "View":
-        return cls(
-            dataset_id=data["dataset_id"],
-            features=tuple(data["features"]),
-            scaling=data.get("scaling", "standard"),
-            categorical=data.get("categorical") or None,
-        )
-
-    def as_store(self) -> dict:
-        return {
-            "dataset_id": self.dataset_id,
-            "features": list(self.features),
-            "scaling": self.scaling,
-            "categorical": self.categorical,
-        }
-
-    def spec(self, method: str, params: dict, seed: int = 0) -> SegmentationSpec:
-        return SegmentationSpec(
-            features=self.features,
-            method=method,
-            params=params,
-            scaling=self.scaling,
-            categorical=self.categorical,
-            seed=seed,
-        )
 
 
 @dataclass(frozen=True)
