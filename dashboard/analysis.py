@@ -25,48 +25,12 @@ from algorithms.segmentation import Segmentation, SegmentationSpec, fit_prepared
 from algorithms.stability import Stability, segmentation_stability
 from dashboard.results import ResultCache, result_key
 from dashboard.storage.datasets import DatasetStore
+from dashboard.view.state import View
 
 PREPARED_VIEWS_KEPT = 4
 EPS_CHECK_MAX_ROWS = 50_000
 """Above this many customers an eps is not checked: trying eps along the k-distance curve
 means several DBSCAN fits, whose neighbourhoods at a large eps outgrow memory."""
-
-
-@dataclass(frozen=True)
-class View:
-    """The feature set every page works on; the Data page chooses it."""
-
-    dataset_id: str
-    features: tuple[str, ...]
-    scaling: str = "standard"
-    categorical: str | None = None
-
-    @classmethod
-    def from_store(cls, data: dict) -> "View":
-        return cls(
-            dataset_id=data["dataset_id"],
-            features=tuple(data["features"]),
-            scaling=data.get("scaling", "standard"),
-            categorical=data.get("categorical") or None,
-        )
-
-    def as_store(self) -> dict:
-        return {
-            "dataset_id": self.dataset_id,
-            "features": list(self.features),
-            "scaling": self.scaling,
-            "categorical": self.categorical,
-        }
-
-    def spec(self, method: str, params: dict, seed: int = 0) -> SegmentationSpec:
-        return SegmentationSpec(
-            features=self.features,
-            method=method,
-            params=params,
-            scaling=self.scaling,
-            categorical=self.categorical,
-            seed=seed,
-        )
 
 
 @dataclass(frozen=True)

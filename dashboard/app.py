@@ -8,7 +8,6 @@ from flask import redirect, request
 
 from algorithms.threads import limit_compute_threads
 from dashboard.access import protect
-from dashboard.analysis import View
 from dashboard.api import register_api
 from dashboard.api_datasets import register_dataset_api
 from dashboard.background import background_manager
@@ -18,10 +17,9 @@ from dashboard.layout import register_shell_callbacks, shell
 from dashboard.pages import PAGES
 from dashboard.request_log import register_request_log
 from dashboard.secret_key import secret_key
-from dashboard.services import Services, build_services
-from dashboard.share import register_share_callbacks
-
-DEFAULT_FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
+from dashboard.services import build_services
+from dashboard.view.address_bar import register_address_bar
+from dashboard.view.state import default_view
 
 
 def create_app(config: Config | None = None) -> Dash:
@@ -58,8 +56,8 @@ def create_app(config: Config | None = None) -> Dash:
     register_api(app.server, services)
     register_dataset_api(app.server, services)
     register_shell_callbacks(app, services)
-    register_share_callbacks(app, services)
-    app.layout = shell(default_view(services).as_store())
+    register_address_bar(app, services, {page.PAGE["path"]: page.named_settings for page in PAGES})
+    app.layout = shell(default_view(services).as_store(), [page.PAGE for page in PAGES])
     return app
 
 
@@ -68,7 +66,3 @@ def redirect_root():
     if request.path == "/":
         return redirect("/compare")
     return None
-
-
-def default_view(services: Services) -> View:
-    return View(dataset_id=services.sample.dataset_id, features=DEFAULT_FEATURES)

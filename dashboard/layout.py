@@ -8,23 +8,18 @@ from algorithms.profiling import short_name
 from dashboard import ids
 from dashboard.health import health_report, outage_message
 
-NAV_PAGES = (
-    ("Data", "/data"),
-    ("Compare", "/compare"),
-    ("Diagnostics", "/diagnostics"),
-    ("Personas", "/personas"),
-)
 
-
-def shell(default_view: dict) -> html.Div:
+def shell(default_view: dict, pages: list[dict]) -> html.Div:
+    """The frame around ``dash.page_container``; ``pages`` are the pages' registrations
+    (``PAGE``: path, name, order), linked from the navbar in their order."""
     navbar = dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand("Segmenta", href="/compare"),
                 dbc.Nav(
                     [
-                        dbc.NavItem(dbc.NavLink(name, href=path, active="exact"))
-                        for name, path in NAV_PAGES
+                        dbc.NavItem(dbc.NavLink(page["name"], href=page["path"], active="exact"))
+                        for page in sorted(pages, key=lambda page: page["order"])
                     ],
                     navbar=True,
                 ),

@@ -10,7 +10,7 @@ DATASET_BADGE = "dataset-badge"
 PAGE_ALERT = "page-alert"
 OUTAGE_BANNER = "outage-banner"
 
-# Shareable links (``dashboard.share``)
+# Shareable links (``dashboard.view``)
 PAGE_QUERY = "page-query"  # what the open page shows, as URL settings
 SHARE_ADDRESS = "share-address"  # the canonical address of the view and page
 NAV_QUERIES = "nav-queries"  # each page's last settings, carried back by the navbar

@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
 from algorithms.methods import METHODS, with_capability
-from dashboard import feedback, url_settings
+from dashboard import feedback
 from dashboard import ids as shared_ids
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import compare as ids
@@ -42,6 +42,7 @@ from dashboard.pages.compare_panels import (
     panel_request,
     panel_view,
 )
+from dashboard.view import url_settings
 
 PAGE = {"path": "/compare", "name": "Compare", "title": "Segmenta · Compare", "order": 1}
 __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]

@@ -4,15 +4,13 @@ parameters, a tree's cut and the cross-tab's methods,
 
 Keys are the method's ``url_key`` (its name when it declares none) and the parameter's name.
 A result link from another page (``?method=dbscan&eps=0.42&min_samples=5``, see
-``dashboard.links``) still opens with that panel set, and shown; keys of this page win where
-both are given.
+``dashboard.view.result_links``) still opens with that panel set, and shown; keys of this page
+win where both are given.
 """
 
 from typing import Any
 
 from algorithms.methods import DEFAULT_COMPARED, METHODS, get_method
-from dashboard import url_settings
-from dashboard.links import parse_result_query
 from dashboard.pages.compare_controls import (
     CUT_BY_COUNT,
     CUT_BY_HEIGHT,
@@ -20,6 +18,8 @@ from dashboard.pages.compare_controls import (
     initial_cut_by,
     is_distance,
 )
+from dashboard.view import url_settings
+from dashboard.view.result_links import parse_result_query
 
 PATH = "/compare"
 METHODS_KEY = "methods"

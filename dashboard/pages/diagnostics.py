@@ -18,7 +18,6 @@ from dash.exceptions import PreventUpdate
 from algorithms.methods import METHODS, with_capability
 from algorithms.stability import STABILITY_RESAMPLES
 from dashboard import ids as shared_ids
-from dashboard import url_settings
 from dashboard.ids import diagnostics as ids
 from dashboard.pages import diagnostics_layout
 from dashboard.pages.diagnostics_layout import HIDDEN, SHOWN
@@ -33,6 +32,7 @@ from dashboard.pages.diagnostics_panels import (
 )
 from dashboard.pages.diagnostics_result import chosen_params, controls, group_styles
 from dashboard.pages.diagnostics_stability import resample_label, stability_outputs, staleness
+from dashboard.view import url_settings
 
 PAGE = {
     "path": "/diagnostics",

@@ -2,18 +2,19 @@
 result (``diagnostics_result``), the k-distance curve's min_samples and the dendrogram's cut,
 ``k_min=1&k_max=10&sil_method=kmeans&sil_km_n_clusters=5&...&kd_min_samples=5&dendro_linkage=ward``.
 
-A result link (``?method=dbscan&eps=0.4&min_samples=8``, see ``dashboard.links``) still
-preselects the silhouette plot (and, for the method the dendrogram draws, the dendrogram).
+A result link (``?method=dbscan&eps=0.4&min_samples=8``, see
+``dashboard.view.result_links``) still preselects the silhouette plot (and, for the method the
+dendrogram draws, the dendrogram).
 """
 
 from typing import Any
 
 from algorithms.methods import METHODS
-from dashboard import url_settings
-from dashboard.links import parse_result_query
 from dashboard.pages import diagnostics_result
 from dashboard.pages.diagnostics_layout import linkages
 from dashboard.pages.diagnostics_panels import K_LIMIT, tree_method
+from dashboard.view import url_settings
+from dashboard.view.result_links import parse_result_query
 
 PATH = "/diagnostics"
 K_GAP = 2

@@ -26,7 +26,7 @@ from dashboard.analysis import View
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import diagnostics as figures
 from dashboard.ids import diagnostics as ids
-from dashboard.links import result_href
+from dashboard.view.result_links import result_href
 
 K_LIMIT = 20
 SWEEP_METHOD = "kmeans"

@@ -11,9 +11,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from algorithms.methods import METHODS, Param, get_method
-from dashboard import url_settings
 from dashboard.ids import diagnostics as ids
 from dashboard.pages.diagnostics_panels import SWEEP_METHOD
+from dashboard.view import url_settings
 
 HIDDEN = {"display": "none"}
 SHOWN = {"display": "block"}

@@ -13,13 +13,12 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from algorithms.stability import Stability
-from dashboard import feedback, url_settings
+from dashboard import feedback
 from dashboard import ids as shared_ids
 from dashboard.analysis import View
 from dashboard.figures.personas import label, workspace_scatter
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import personas as ids
-from dashboard.links import checked_params, diagnostics_href
 from dashboard.pages.personas_cards import card_style, carry_report, persona_cards
 from dashboard.pages.personas_exports import export_panel, register_export_callbacks
 from dashboard.pages.personas_library import library_panel, register_library_callbacks
@@ -33,6 +32,8 @@ from dashboard.persona_sets import (
     persona_set_record,
     resolve,
 )
+from dashboard.view import url_settings
+from dashboard.view.result_links import checked_params, diagnostics_href
 
 PAGE = {"path": "/personas", "name": "Personas", "title": "Segmenta · Personas", "order": 3}
 __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]

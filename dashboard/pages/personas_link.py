@@ -2,12 +2,12 @@
 
 ``/personas?set=12&version=3`` opens a saved set (its latest version without ``version``);
 ``/personas?method=kmeans&n_clusters=5&...`` (Compare's "Use this segmentation", see
-``dashboard.links``) a fresh segmentation of the current view.
+``dashboard.view.result_links``) a fresh segmentation of the current view.
 """
 
 from algorithms.methods import make_method
-from dashboard import share, url_settings
-from dashboard.links import parse_result_query
+from dashboard.view import url, url_settings
+from dashboard.view.result_links import parse_result_query
 
 PATH = "/personas"
 SET_FIELDS = (url_settings.whole("set", None, 1), url_settings.whole("version", None, 1))
@@ -29,7 +29,7 @@ def segmentation_settings(method: str, params: dict) -> dict[str, str]:
     """A segmentation as URL settings, every parameter written (as ``result_href`` does)."""
     params = make_method(method, **params).get_params()
     return {"method": method} | {
-        name: share.value_text(value) for name, value in params.items() if value is not None
+        name: url.value_text(value) for name, value in params.items() if value is not None
     }
 
 

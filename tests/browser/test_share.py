@@ -6,8 +6,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
-from dashboard import share
 from dashboard.app import default_view
+from dashboard.view import url
 from tests.browser.waiting import until
 from tests.conftest import pytest_setup_options
 
@@ -92,7 +92,7 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(dash_duo, app):
             lambda: teammate.find_element("css selector", "#dataset-badge").text == badge,
             timeout=TIMEOUT,
         )
-        assert share.parse_search(teammate.current_url.split("?", 1)[1]) == share.parse_search(
+        assert url.parse_search(teammate.current_url.split("?", 1)[1]) == url.parse_search(
             link.split("?", 1)[1]
         )
         assert teammate.get_log("browser") == []
@@ -170,13 +170,13 @@ def test_a_link_with_awkward_column_names_and_a_missing_table(dash_duo, app, ser
         "categorical": None,
     }
     dash_duo.start_server(app)
-    search = share.search_text(share.view_query(view) | {"km_n_clusters": "3"})
+    search = url.search_text(url.view_query(view) | {"km_n_clusters": "3"})
     dash_duo.wait_for_page(f"{dash_duo.server_url}/compare{search}")
     dash_duo.wait_for_contains_text("#dataset-badge", "Boutique · 10 customers", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#dataset-badge", "(minmax)", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#compare-kmeans-note", "3 segments", timeout=TIMEOUT)
 
-    missing = share.search_text(share.view_query(view | {"dataset_id": "0" * 16}))
+    missing = url.search_text(url.view_query(view | {"dataset_id": "0" * 16}))
     dash_duo.driver.get(f"{dash_duo.server_url}/compare{missing}")
     dash_duo.wait_for_contains_text("#page-alert", "not stored on this server", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#dataset-badge", "Boutique", timeout=TIMEOUT)
@@ -184,7 +184,7 @@ def test_a_link_with_awkward_column_names_and_a_missing_table(dash_duo, app, ser
 
     # a link pasted in this tab wins over the view the tab remembers; naming no Compare
     # settings, it keeps the tab's last ones (k=3)
-    sample = share.search_text(share.view_query(default_view(services).as_store()))
+    sample = url.search_text(url.view_query(default_view(services).as_store()))
     dash_duo.driver.get(f"{dash_duo.server_url}/compare{sample}")
     dash_duo.wait_for_contains_text("#dataset-badge", "Mall customers", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#compare-kmeans-note", "3 segments", timeout=TIMEOUT)

@@ -12,6 +12,7 @@ import redis
 from dashboard.app import create_app
 from dashboard.config import Config
 from dashboard.health import UNAVAILABLE
+from dashboard.pages import PAGES
 from dashboard.results import ResultCache, result_key
 from dashboard.services import cache_settings
 
@@ -43,6 +44,25 @@ def test_layout_starts_on_the_sample_with_income_and_spending(client, services):
     layout = json.dumps(client.get("/_dash-layout").json)
     assert services.sample.dataset_id in layout
     assert "Spending Score (1-100)" in layout
+
+
+def components_of(node, kind: str) -> list[dict]:
+    """Every component of type ``kind`` in a ``/_dash-layout`` answer."""
+    if isinstance(node, list):
+        return [found for child in node for found in components_of(child, kind)]
+    if not isinstance(node, dict):
+        return []
+    found = [node] if node.get("type") == kind else []
+    return found + components_of(node.get("props", {}).get("children"), kind)
+
+
+def test_the_navbar_links_the_pages_the_app_registers(client):
+    """The shell imports no page: the app hands it their registrations."""
+    links = components_of(client.get("/_dash-layout").json, "NavLink")
+    shown = [(link["props"]["children"], link["props"]["href"]) for link in links]
+    registered = sorted((page.PAGE for page in PAGES), key=lambda page: page["order"])
+    assert shown == [(page["name"], page["path"]) for page in registered]
+    assert [name for name, _ in shown] == ["Data", "Compare", "Diagnostics", "Personas"]
 
 
 def test_healthz_ok_with_database_and_cache(client):

@@ -20,7 +20,6 @@ from sklearn.preprocessing import StandardScaler
 
 from algorithms.errors import ParameterError
 from algorithms.loading import load_sample
-from dashboard import share
 from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.figures.colors import NOISE_COLOR
@@ -38,6 +37,7 @@ from dashboard.pages.compare_panels import (
     suggested_eps,
 )
 from dashboard.pages.diagnostics_result import result_of
+from dashboard.view import url
 from tests.dash_helpers import callback_payload, text_of
 
 INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
@@ -420,7 +420,7 @@ def test_each_panel_links_to_its_own_silhouettes_and_stability(services, view, m
     shown = panel_view(services, request_for(services, view, method, cut_by, **controls))
     path, _, query = shown.diagnostics_href.partition("?")
     assert path == "/diagnostics"
-    values, problems = diagnostics_link.restore(share.parse_search(query))
+    values, problems = diagnostics_link.restore(url.parse_search(query))
     assert problems == []
     _, params = result_of(values)
     linked = services.analysis.segmentation(View.from_store(view), values["sil_method"], params)

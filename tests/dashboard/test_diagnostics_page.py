@@ -29,7 +29,6 @@ from dashboard.config import Config
 from dashboard.figures.colors import cluster_color
 from dashboard.figures.diagnostics import ABOVE_CUT_COLOR, node_segments
 from dashboard.ids import diagnostics as ids
-from dashboard.links import parse_result_query
 from dashboard.pages import diagnostics as page
 from dashboard.pages.diagnostics_panels import (
     dendrogram_outputs,
@@ -38,6 +37,7 @@ from dashboard.pages.diagnostics_panels import (
     sweep_outputs,
 )
 from dashboard.pages.diagnostics_result import group_styles, result_params
+from dashboard.view.result_links import parse_result_query
 
 FEATURES = ["Annual Income (k$)", "Spending Score (1-100)"]
 

@@ -11,14 +11,14 @@ import pytest
 from dash import dcc
 
 from algorithms.stability import Stability
-from dashboard import share
 from dashboard.analysis import View
-from dashboard.links import parse_result_query
 from dashboard.pages import diagnostics_link
 from dashboard.pages.diagnostics_result import result_of
 from dashboard.pages.personas import editor_outputs
 from dashboard.pages.personas_cards import stability_badge
 from dashboard.persona_sets import live_source
+from dashboard.view import url
+from dashboard.view.result_links import parse_result_query
 from tests.dash_helpers import text_of
 
 SINGLE_LINKAGE = {"n_clusters": 3, "linkage": "single"}
@@ -105,7 +105,7 @@ def test_a_tree_cut_at_a_height_gets_badges_once_its_link_was_followed(services,
     assert set(badges(cards).values()) == {None}
     (check,) = [link for link in links(summary) if link.href.startswith("/diagnostics?")]
 
-    values, _ = diagnostics_link.restore(share.parse_search(check.href.split("?", 1)[1]))
+    values, _ = diagnostics_link.restore(url.parse_search(check.href.split("?", 1)[1]))
     method, params = result_of(values)
     assert method == "hierarchical"
     checked = services.analysis.stability(two_squares, "hierarchical", params)

@@ -8,7 +8,6 @@ import pytest
 from dash._pages import _parse_query_string
 
 from dashboard import ids as shared_ids
-from dashboard import share
 from dashboard.app import default_view
 from dashboard.ids import compare as compare_ids
 from dashboard.ids import data as data_ids
@@ -19,6 +18,10 @@ from dashboard.pages.compare_link import published as compare_published
 from dashboard.pages.data.view import view_controls
 from dashboard.pages.diagnostics_link import published as diagnostics_published
 from dashboard.pages.personas_link import published as personas_published
+from dashboard.view import address as view_address
+from dashboard.view import url
+from dashboard.view.address import remember, restore_view
+from dashboard.view.url_settings import REMEMBERED, SHOWN
 from tests.dash_helpers import callback_payload, text_of
 
 AWKWARD = ["Revenue, € (k)", "Visits & returns", "Âge=years?#1", "a+b %20"]
@@ -43,34 +46,34 @@ def controls_of(layout) -> dict:
 
 def as_dash_passes_it(query: dict) -> dict:
     """The query as the pages router hands it to ``layout(**query)``."""
-    return _parse_query_string(share.search_text(query))
+    return _parse_query_string(url.search_text(query))
 
 
 # --- the view -----------------------------------------------------------------------------
 
 
 def test_the_view_round_trips_through_a_url(awkward_view):
-    search = share.search_text(share.view_query(awkward_view))
+    search = url.search_text(url.view_query(awkward_view))
     assert search.count("features=") == len(AWKWARD)  # repeated keys: names may hold commas
-    assert share.view_from_query(share.parse_search(search)) == awkward_view
-    assert share.view_from_query(_parse_query_string(search)) == awkward_view
+    assert url.view_from_query(url.parse_search(search)) == awkward_view
+    assert url.view_from_query(_parse_query_string(search)) == awkward_view
     two = awkward_view | {"features": AWKWARD[:2], "categorical": None}
-    assert share.view_from_query(as_dash_passes_it(share.view_query(two))) == two
-    assert share.view_from_query({"features": ["a", "b"]}) is None
+    assert url.view_from_query(as_dash_passes_it(url.view_query(two))) == two
+    assert url.view_from_query({"features": ["a", "b"]}) is None
 
 
 def test_a_link_to_a_stored_view_opens_it(services, awkward_view):
     sample = default_view(services).as_store()
-    search = share.search_text(share.view_query(awkward_view))
-    assert share.restore_view(services, search, sample, arriving=False) == (awkward_view, None)
+    search = url.search_text(url.view_query(awkward_view))
+    assert restore_view(services, search, sample, arriving=False) == (awkward_view, None)
     # arriving, the link wins even over an equal view (the tab's stored view may be read later)
-    assert share.restore_view(services, search, awkward_view, arriving=True) == (
+    assert restore_view(services, search, awkward_view, arriving=True) == (
         awkward_view,
         None,
     )
-    unchanged = share.restore_view(services, search, awkward_view, arriving=False)
+    unchanged = restore_view(services, search, awkward_view, arriving=False)
     assert unchanged == (dash.no_update, dash.no_update)
-    assert share.restore_view(services, "?km_n_clusters=4", sample, arriving=True) == (
+    assert restore_view(services, "?km_n_clusters=4", sample, arriving=True) == (
         dash.no_update,
         dash.no_update,
     )
@@ -91,8 +94,8 @@ def test_a_link_to_a_view_not_usable_here_is_explained_and_the_view_kept(
     services, awkward_view, change, message
 ):
     sample = default_view(services).as_store()
-    search = share.search_text(share.view_query(awkward_view | change))
-    view, alert = share.restore_view(services, search, sample, arriving=True)
+    search = url.search_text(url.view_query(awkward_view | change))
+    view, alert = restore_view(services, search, sample, arriving=True)
     assert view is dash.no_update
     assert message in text_of(alert)
 
@@ -111,7 +114,7 @@ def test_compare_settings_round_trip(awkward_view):
     )
     assert state["query"]["km_n_clusters"] == "4" and state["query"]["db_eps"] == "0.55"
     assert "db_eps" not in state["carried"] and "hc_distance_threshold" not in state["carried"]
-    query = as_dash_passes_it(share.view_query(awkward_view) | state["query"])
+    query = as_dash_passes_it(url.view_query(awkward_view) | state["query"])
     restored = controls_of(compare.layout(**query))
     for method, values in controls.items():
         for name, value in values.items():
@@ -190,7 +193,7 @@ def test_the_data_page_opens_the_view_its_url_names(services, awkward_view):
 
 
 def address(view, shown, search, previous=None, pathname="/compare"):
-    return share.address(
+    return view_address.address(
         view,
         shown,
         pathname,
@@ -216,31 +219,31 @@ def compare_state(k: int, eps=0.3, edit: str | None = None) -> dict:
 
 def test_the_router_keeps_a_page_that_already_shows_the_url():
     state = compare_state(4, eps=None)
-    routed = {share.SHOWN: state, share.REMEMBERED: None}
+    routed = {SHOWN: state, REMEMBERED: None}
     assert compare.layout(**state["query"], **routed) is dash.no_update
     assert compare.layout(**(state["query"] | {"km_n_clusters": "3"}), **routed) is not (
         dash.no_update
     )
     # a blank eps asks for a suggestion: a page showing one still shows that URL
     suggested = state | {"query": state["query"] | {"db_eps": "0.31"}}
-    assert compare.layout(**state["query"], **{share.SHOWN: suggested}) is dash.no_update
+    assert compare.layout(**state["query"], **{SHOWN: suggested}) is dash.no_update
     elsewhere = state | {"page": "/diagnostics"}
-    assert compare.layout(**state["query"], **{share.SHOWN: elsewhere}) is not dash.no_update
+    assert compare.layout(**state["query"], **{SHOWN: elsewhere}) is not dash.no_update
 
 
 def test_the_navbar_reopens_a_page_with_its_last_settings():
     remembered = {"/compare": {"km_n_clusters": "7"}}
-    page = compare.layout(**{share.SHOWN: None, share.REMEMBERED: remembered})
+    page = compare.layout(**{SHOWN: None, REMEMBERED: remembered})
     assert controls_of(page)[compare_ids.KMEANS.control("n_clusters")].value == 7
-    linked = compare.layout(km_n_clusters="3", **{share.REMEMBERED: remembered})
+    linked = compare.layout(km_n_clusters="3", **{REMEMBERED: remembered})
     assert controls_of(linked)[compare_ids.KMEANS.control("n_clusters")].value == 3
 
 
 def test_arriving_fills_the_address_in_place(awkward_view):
-    view_only = share.search_text(share.view_query(awkward_view))
+    view_only = url.search_text(url.view_query(awkward_view))
     arrived = address(awkward_view, compare_state(5), "")
     assert arrived["mode"] == "replace"
-    assert share.parse_search(arrived["search"]) == share.parse_search(view_only) | {
+    assert url.parse_search(arrived["search"]) == url.parse_search(view_only) | {
         key: value for key, value in compare_state(5)["query"].items()
     }
     assert address(awkward_view, compare_state(5), arrived["search"])["mode"] is None
@@ -272,11 +275,11 @@ def test_a_change_on_the_page_adds_a_history_entry_once(awkward_view):
 
 def test_a_view_chosen_on_the_data_page_adds_a_history_entry(services, awkward_view):
     sample = default_view(services).as_store()
-    awkward = share.search_text(share.view_query(awkward_view))
+    awkward = url.search_text(url.view_query(awkward_view))
     chosen = data.published(sample) | {"edit": "e2"}
     pushed = address(sample, chosen, awkward, pathname="/data")
     assert pushed["mode"] == "push"
-    assert share.view_from_query(share.parse_search(pushed["search"])) == sample
+    assert url.view_from_query(url.parse_search(pushed["search"])) == sample
     # on another page, a view that differs from the URL's is one being restored from it
     five = address(awkward_view, compare_state(5), "")["search"]
     assert address(sample, compare_state(5, edit="e3"), five)["mode"] is None
@@ -295,18 +298,18 @@ def test_a_half_restored_back_step_leaves_the_address_alone(services, awkward_vi
 
 
 def test_a_link_to_a_missing_table_is_replaced_by_the_view_shown(services, awkward_view):
-    gone = share.search_text(share.view_query(awkward_view | {"dataset_id": "gone"}))
+    gone = url.search_text(url.view_query(awkward_view | {"dataset_id": "gone"}))
     fixed = address(awkward_view, compare_state(5), gone)
     assert fixed["mode"] == "replace"
-    assert share.view_from_query(share.parse_search(fixed["search"])) == awkward_view
+    assert url.view_from_query(url.parse_search(fixed["search"])) == awkward_view
 
 
 def test_the_navbar_memory_follows_the_open_page():
     state = compare_state(4)
-    remembered = share.remember({"/data": {}}, state, "/compare")
+    remembered = remember({"/data": {}}, state, "/compare")
     assert remembered == {"/data": {}, "/compare": state["carried"]}
-    assert share.remember(remembered, state, "/compare") is dash.no_update
-    assert share.remember(remembered, state, "/personas") is dash.no_update
+    assert remember(remembered, state, "/compare") is dash.no_update
+    assert remember(remembered, state, "/personas") is dash.no_update
 
 
 # --- over HTTP ----------------------------------------------------------------------------
@@ -314,7 +317,7 @@ def test_the_navbar_memory_follows_the_open_page():
 
 def test_http_a_link_sets_the_view_and_the_address_follows(app, client, services, awkward_view):
     sample = default_view(services).as_store()
-    search = share.search_text(share.view_query(awkward_view))
+    search = url.search_text(url.view_query(awkward_view))
     values = {"url.search": search, "view.data": sample, "share-address.data": None}
     response = client.post(
         "/_dash-update-component", json=callback_payload(app, "page-alert.children", values)
@@ -343,14 +346,14 @@ def test_http_the_router_leaves_a_page_that_shows_its_url(app, client):
     state = compare_state(4)
     values = {
         "_pages_location.pathname": "/compare",
-        "_pages_location.search": share.search_text(state["query"]),
+        "_pages_location.search": url.search_text(state["query"]),
         "page-query.data": state,
     }
     response = client.post(
         "/_dash-update-component", json=callback_payload(app, "_pages_content.children", values)
     )
     assert "_pages_content" not in response.json["response"]
-    values["_pages_location.search"] = share.search_text(compare_state(3)["query"])
+    values["_pages_location.search"] = url.search_text(compare_state(3)["query"])
     response = client.post(
         "/_dash-update-component", json=callback_payload(app, "_pages_content.children", values)
     )

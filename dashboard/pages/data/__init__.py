@@ -4,7 +4,7 @@ The page writes the shared view (``ids.VIEW``: dataset, features, scaling, one-h
 every other page reads it. ``view`` holds the callback that owns the view and its controls,
 ``overview`` the panels that follow it, ``components`` the layout's building blocks. A URL
 naming a view (``/data?dataset=<id>&features=Age&features=...``) opens it, see
-``dashboard.share``.
+``dashboard.view``.
 """
 
 import dash
@@ -13,13 +13,13 @@ from dash.exceptions import PreventUpdate
 
 from algorithms.preprocessing import SCALING_NOTES
 from dashboard import ids as shared_ids
-from dashboard import share, url_settings
 from dashboard.ids import data as ids
 from dashboard.pages.data import components
 from dashboard.pages.data.overview import OVERVIEW_OUTPUTS, box_outputs, overview_outputs
 from dashboard.pages.data.removal import register_removal_callbacks
 from dashboard.pages.data.skew import register_skew_callbacks
 from dashboard.pages.data.view import VIEW_OUTPUTS, view_controls
+from dashboard.view import url, url_settings
 
 __all__ = ["PAGE", "layout", "named_settings", "register_callbacks"]
 
@@ -28,13 +28,13 @@ PAGE = {"path": "/data", "name": "Data", "title": "Segmenta · Data", "order": 0
 
 def named_settings(query: dict) -> dict:
     """The page's settings are the view it shows: the view the URL names, as URL values."""
-    return share.view_query(share.view_from_query(query))
+    return url.view_query(url.view_from_query(query))
 
 
 def published(shown_view: dict | None) -> dict:
     """The page's state for ``ids.PAGE_QUERY``: the view it shows (not carried by the navbar,
     which opens the page on the current view)."""
-    query = share.view_query(shown_view)
+    query = url.view_query(shown_view)
     return url_settings.page_state(PAGE["path"], query, view_bound=query)
 
 
@@ -42,7 +42,7 @@ def layout(**query):
     link = url_settings.page_link(PAGE["path"], query, named_settings)
     if link.unchanged:
         return no_update  # the URL caught up with the page: keep it as it is
-    return components.layout(share.view_from_query(link.query))
+    return components.layout(url.view_from_query(link.query))
 
 
 def upload_hint(services) -> tuple[str, int]:

@@ -1,4 +1,5 @@
-"""The shared view and the controls that edit it: defaults, validation, uploads.
+"""The shared view and the controls that edit it: a table's default features, uploads (the
+view itself and its checks are ``dashboard.view.state``'s).
 
 One callback owns the view store and every control that edits it (dataset, features, scaling,
 one-hot column, presets, uploads, deleting the table), so they cannot disagree: coming back to
@@ -19,10 +20,9 @@ import pandas as pd
 from dash import Output, html
 
 from algorithms.column_use import is_category_code, nearly_numeric
-from algorithms.errors import DataError, FeatureError, SegmentaError
+from algorithms.errors import DataError, SegmentaError
 from algorithms.loading import check_file_name, load_table
 from algorithms.preprocessing import (
-    FeaturePreprocessor,
     PreparedFeatures,
     categorical_candidates,
     numeric_feature_candidates,
@@ -30,16 +30,15 @@ from algorithms.preprocessing import (
 )
 from algorithms.projection import needs_projection
 from dashboard import ids as shared_ids
-from dashboard.analysis import View
 from dashboard.dataset_removal import remove_table
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
 from dashboard.results import result_key
+from dashboard.view.state import MIN_FEATURES, View, check_view
 
 INCOME, SPENDING, AGE, GENDER = "Annual Income (k$)", "Spending Score (1-100)", "Age", "Gender"
 PRESETS = {ids.PRESET_TWO: (INCOME, SPENDING), ids.PRESET_THREE: (AGE, INCOME, SPENDING)}
-MIN_FEATURES = 2
 DRAWN_FEATURES = 3
 
 CACHE_VERSION = 2  # 2: category codes (Channel, Region) offered for encoding
@@ -99,17 +98,6 @@ def default_view(services, dataset_id: str) -> View:
     return View(
         dataset_id=dataset_id, features=default_features(services.analysis.table(dataset_id))
     )
-
-
-def check_view(table: pd.DataFrame, view: View) -> PreparedFeatures:
-    """The view's prepared features; a SegmentaError saying what to change when it is unusable."""
-    if len(view.features) < MIN_FEATURES:
-        raise FeatureError(
-            "Choose at least two numeric features: segments are found and drawn in two or more "
-            "dimensions."
-        )
-    preprocessor = FeaturePreprocessor(list(view.features), view.scaling, view.categorical)
-    return preprocessor.fit_transform(table)
 
 
 def read_upload(contents: str, filename: str | None, limits) -> pd.DataFrame:

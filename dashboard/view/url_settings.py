@@ -1,5 +1,5 @@
 """A page's settings in its URL: how each page reads its controls from ``layout(**query)``
-and publishes them for the address bar (``dashboard.share`` writes the address).
+and publishes them for the address bar (``dashboard.view.address`` writes the address).
 
 A page declares its settings as ``Field``s (key, checked like a method ``Param``), reads
 them with ``read_fields`` (bad values are left out and named in a ``link_note``), publishes
@@ -18,7 +18,12 @@ import dash_bootstrap_components as dbc
 
 from algorithms.errors import ParameterError, SegmentaError
 from algorithms.methods import Param
-from dashboard.share import REMEMBERED, SHOWN, VIEW_KEYS, Query, single, value_text
+from dashboard.view.url import Query, single, value_text, without_view
+
+SHOWN = "share_shown"
+"""Layout keyword: what the open page publishes (from the router's State)."""
+REMEMBERED = "share_remembered"
+"""Layout keyword: each page's last settings in this browser tab, by path."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,7 @@ def page_link(path: str, query: dict, named: Callable[[Query], dict[str, str]]) 
     query = dict(query)
     shown = query.pop(SHOWN, None)
     remembered = query.pop(REMEMBERED, None) or {}
-    if not any(key not in VIEW_KEYS for key in query):
+    if not without_view(query):
         query |= remembered.get(path) or {}
     if not shown or shown.get("page") != path:
         return PageLink(query, unchanged=False)
