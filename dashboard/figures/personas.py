@@ -19,8 +19,8 @@ from dashboard.figures.scatter import (
     display_rows,
     empty_figure,
     plotted_axes,
-    segmentation_scatter,
 )
+from dashboard.figures.segments import segmentation_scatter
 
 PNG_CONFIG = {
     "toImageButtonOptions": {"format": "png", "filename": "segmenta-personas", "scale": 2}

@@ -38,7 +38,7 @@ def projected_scatter(
     uirevision: str | None = None,
     seed: int = 0,
 ) -> "scatter.ScatterView":
-    """``scatter.segmentation_scatter`` for 4 to 20 features: the customers on PC1 x PC2."""
+    """``scatter.feature_scatter`` for 4 to 20 features: the customers on PC1 x PC2."""
     projection = result_projection(result, table, seed)
     titles = projection.axis_titles()
     coordinates = pd.DataFrame(projection.coordinates[:, :2], columns=titles[:2])

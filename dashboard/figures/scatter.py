@@ -8,7 +8,7 @@ a sample stratified by segment is drawn, so small segments stay visible, and the
 many are shown. Column names, segment names and cells are drawn as written
 (``figures.labels``), never read as plotly's markup.
 
-``segmentation_scatter(result, table, features)`` draws a ``SegmentationResult``;
+``feature_scatter(result, table, features)`` draws a ``SegmentationResult``;
 ``cluster_scatter`` is the same drawing for any points and labels.
 """
 
@@ -20,7 +20,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from algorithms.methods.base import NOISE
-from algorithms.projection import needs_projection
 from algorithms.sampling import stratified_sample
 from dashboard.figures.colors import cluster_color, cluster_name
 from dashboard.figures.labels import label
@@ -210,7 +209,7 @@ def _trace_groups(labels: np.ndarray, names, colors) -> list[_TraceGroup]:
     return groups
 
 
-def segmentation_scatter(
+def feature_scatter(
     result,
     table: pd.DataFrame,
     features: Sequence[str],
@@ -223,15 +222,8 @@ def segmentation_scatter(
     seed: int = 0,
 ) -> ScatterView:
     """A ``SegmentationResult``'s customers over ``features`` (the view's numeric features):
-    hover shows each customer's row of ``table``, names default to the drafted labels; 4 to
-    20 features are drawn on their principal components (``figures.projection``)."""
-    if needs_projection(len(features)):
-        from dashboard.figures.projection import projected_scatter  # it draws with this module
-
-        return projected_scatter(
-            result, table, features, names=names, colors=colors, max_points=max_points,
-            show_centroids=show_centroids, uirevision=uirevision, seed=seed,
-        )  # fmt: skip
+    hover shows each customer's row of ``table``, names default to the drafted labels; 2 or
+    3 features on their own axes (``figures.segments`` sends 4 to 20 to the projection)."""
     axes, axes_note = plotted_axes(features)
     kept = table[np.asarray(result.row_mask, dtype=bool)]
     rows, sample_note = display_rows(result.labels, max_points, seed)
