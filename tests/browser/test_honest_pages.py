@@ -5,10 +5,12 @@ in ``tests/artifacts/`` (see tests/README.md)."""
 
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from selenium.webdriver.common.keys import Keys
 
+from algorithms.loading import load_table
 from dashboard.pages import compare
 from tests.browser.waiting import until
 
@@ -105,4 +107,104 @@ def test_a_k_change_leaves_the_other_panels_colours(dash_duo, app, screenshot):
     screenshot("k3")
     for method, colours in before.items():
         assert dash_duo.driver.execute_script(TRACE_COLOURS, f"compare-{method}-figure") == colours
+    assert dash_duo.get_logs() == []
+
+
+# --- 4. legends beside the plot's room, never over it ------------------------------------
+
+LEGEND_PLACE = """
+const gd = document.querySelector(`#${arguments[0]} .js-plotly-plot`);
+if (!gd || !gd._fullLayout || !gd.querySelector('g.legend')) { return null; }
+const size = gd._fullLayout._size, top = gd.getBoundingClientRect().top;
+const title = gd.querySelector('.g-xtitle');
+return {
+  plotHeight: size.h,
+  plotBottom: top + size.t + size.h,
+  titleBottom: title ? title.getBoundingClientRect().bottom : null,
+  legendTop: gd.querySelector('g.legend').getBoundingClientRect().top,
+  legendBottom: gd.querySelector('g.legend').getBoundingClientRect().bottom,
+  figureBottom: gd.getBoundingClientRect().bottom,
+  entries: gd.querySelectorAll('g.legend g.traces').length,
+};
+"""
+
+
+def legend_place(dash_duo, graph_id: str) -> dict:
+    return until(lambda: dash_duo.driver.execute_script(LEGEND_PLACE, graph_id), TIMEOUT)
+
+
+def assert_legend_below_the_plot(place: dict, min_plot_height: int = 300) -> None:
+    assert place["plotHeight"] >= min_plot_height, place
+    assert place["legendTop"] >= place["plotBottom"], place
+    if place["titleBottom"] is not None:
+        assert place["legendTop"] >= place["titleBottom"], place
+    assert place["legendBottom"] <= place["figureBottom"] + 1, place
+
+
+def screenshot_at(dash_duo, selector: str, screenshot, name: str) -> None:
+    """The window scrolled so that the element's bottom is at the bottom of the screen."""
+    dash_duo.driver.execute_script(
+        "const box = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "window.scrollBy(0, box.bottom - window.innerHeight + 16);",
+        selector,
+    )
+    time.sleep(0.3)  # the scroll is smooth (Bootstrap)
+    screenshot(name)
+
+
+def test_twelve_segments_keep_the_plot_its_size(dash_duo, app, screenshot):
+    open_compare(dash_duo, app, "?km_n_clusters=12&hc_n_clusters=18")
+    dash_duo.wait_for_contains_text("#compare-kmeans-note", "12 segments", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#compare-hierarchical-note", "18 segments", timeout=TIMEOUT)
+    for method, entries in (("kmeans", 12 + 1), ("hierarchical", 18)):
+        place = legend_place(dash_duo, f"compare-{method}-figure")
+        assert place["entries"] == entries
+        assert_legend_below_the_plot(place)
+    screenshot_at(dash_duo, "#compare-kmeans-figure g.legend", screenshot, "sample")
+    assert dash_duo.get_logs() == []
+
+
+@pytest.fixture
+def credit_cards(services, shared_data) -> str:
+    """CC GENERAL stored on the app: its dataset id."""
+    if not (shared_data / "CC GENERAL.csv").exists():
+        pytest.skip("CC GENERAL.csv is not in the shared data folder")
+    table = load_table(shared_data / "CC GENERAL.csv")
+    return services.datasets.put(table, "CC GENERAL.csv").dataset_id
+
+
+def view_query(dataset_id: str, features: list[str], **settings) -> str:
+    return "?" + urlencode({"dataset": dataset_id, "features": features, **settings}, doseq=True)
+
+
+def test_many_dbscan_segments_and_a_3d_scene_on_credit_cards(
+    dash_duo, app, credit_cards, screenshot
+):
+    query = view_query(credit_cards, ["BALANCE", "PURCHASES"], db_eps=0.15, db_min_samples=4)
+    open_compare(dash_duo, app, query)
+    dash_duo.wait_for_contains_text("#compare-dbscan-note", "17 segments", timeout=TIMEOUT)
+    place = legend_place(dash_duo, "compare-dbscan-figure")
+    assert place["entries"] == 17 + 1  # and noise
+    assert_legend_below_the_plot(place)
+    screenshot_at(dash_duo, "#compare-dbscan-figure g.legend", screenshot, "dbscan")
+
+    three = view_query(credit_cards, ["BALANCE", "PURCHASES", "CREDIT_LIMIT"])
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/compare{three}")
+    dash_duo.wait_for_contains_text("#compare-kmeans-note", "5 segments", timeout=TIMEOUT)
+    place = legend_place(dash_duo, "compare-kmeans-figure")
+    assert place["entries"] == 5 + 1
+    assert_legend_below_the_plot(place, min_plot_height=340)
+    screenshot_at(dash_duo, "#compare-kmeans-figure g.legend", screenshot, "3d")
+    assert dash_duo.get_logs() == []
+
+
+def test_the_personas_scatter_legend_clears_the_axis_title(dash_duo, app, screenshot):
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1440, 900)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/personas?method=kmeans&n_clusters=5")
+    dash_duo.wait_for_contains_text("#personas-summary", "n_clusters=5", timeout=TIMEOUT)
+    place = legend_place(dash_duo, "personas-scatter")
+    assert place["titleBottom"] is not None
+    assert_legend_below_the_plot(place)
+    screenshot_at(dash_duo, "#personas-scatter g.legend", screenshot, "personas")
     assert dash_duo.get_logs() == []
