@@ -17,6 +17,10 @@ FONT_SIZE = 11
 AXIS_TITLE_ROOM = 55  # px under a 2D plot for its tick labels and the x axis title
 PAIRED_NAME_CHARS = 26  # entries up to this long go two to a row
 BOTTOM_GAP = 8
+# A 3D scene's cube grows with the scene's height (the camera's field of view is vertical):
+# kept this much shorter than a 2D plot, the cube's corner titles stay whole in a panel a
+# third of a wide screen wide.
+SCENE_TRIM = 60
 
 
 def legend_rows(names: list[str]) -> tuple[int, int]:
@@ -36,11 +40,11 @@ def place_legend_below(figure: go.Figure) -> go.Figure:
     legend_height = rows * ROW_HEIGHT
     layout = figure.layout
     is_scene = any(trace.type == "scatter3d" for trace in figure.data)
-    under_plot = 0 if is_scene else AXIS_TITLE_ROOM
+    under_plot, trim = (0, SCENE_TRIM) if is_scene else (AXIS_TITLE_ROOM, 0)
     top = layout.margin.t if layout.margin.t is not None else 10
-    plot_height = layout.height - top - under_plot - BOTTOM_GAP
+    plot_height = layout.height - trim - top - under_plot - BOTTOM_GAP
     figure.update_layout(
-        height=layout.height + legend_height,
+        height=layout.height - trim + legend_height,
         margin={"b": under_plot + legend_height + BOTTOM_GAP},
         legend={
             "orientation": "h",

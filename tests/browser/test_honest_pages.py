@@ -193,7 +193,7 @@ def test_many_dbscan_segments_and_a_3d_scene_on_credit_cards(
     dash_duo.wait_for_contains_text("#compare-kmeans-note", "5 segments", timeout=TIMEOUT)
     place = legend_place(dash_duo, "compare-kmeans-figure")
     assert place["entries"] == 5 + 1
-    assert_legend_below_the_plot(place, min_plot_height=340)
+    assert_legend_below_the_plot(place, min_plot_height=320)
     screenshot_at(dash_duo, "#compare-kmeans-figure g.legend", screenshot, "3d")
     assert dash_duo.get_logs() == []
 
