@@ -98,13 +98,13 @@ def test_a_k_change_leaves_the_other_panels_colours(dash_duo, app, screenshot):
     before = {m: dash_duo.driver.execute_script(TRACE_COLOURS, f"compare-{m}-figure") for m in (
         "dbscan", "hierarchical")}  # fmt: skip
     screenshot("k5")
-    set_k(dash_duo, 3)
-    dash_duo.wait_for_contains_text("#compare-kmeans-note", "3 segments", timeout=TIMEOUT)
+    set_k(dash_duo, 6)  # matching DBSCAN to six K-Means segments used to recolour it
+    dash_duo.wait_for_contains_text("#compare-kmeans-note", "6 segments", timeout=TIMEOUT)
     until(
-        lambda: len(dash_duo.driver.execute_script(TRACE_COLOURS, "compare-kmeans-figure")) == 3,
+        lambda: len(dash_duo.driver.execute_script(TRACE_COLOURS, "compare-kmeans-figure")) == 6,
         TIMEOUT,
     )
-    screenshot("k3")
+    screenshot("k6")
     for method, colours in before.items():
         assert dash_duo.driver.execute_script(TRACE_COLOURS, f"compare-{method}-figure") == colours
     assert dash_duo.get_logs() == []

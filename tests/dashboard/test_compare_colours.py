@@ -47,7 +47,7 @@ def test_a_k_change_recolours_only_the_changed_panel(services, view):
     dbscan = panel_view(services, dbscan_request, None, kmeans_request, kmeans.colors)
     dbscan_before = drawn_colours(dbscan)
 
-    changed = request_for(services, view, "kmeans", n_clusters=3)
+    changed = request_for(services, view, "kmeans", n_clusters=6)
     reference = colour_reference(changed, [dbscan.shown], [dbscan.colors])
     assert reference == (dbscan_request, dbscan.colors)
     kmeans_after = drawn_colours(panel_view(services, changed, None, *reference))
@@ -64,7 +64,7 @@ def test_another_panels_change_leaves_a_panel_as_it_is(app, services, view):
     kmeans = panel_view(services, request_for(services, view, "kmeans"))
     dbscan_request = request_for(services, view, "dbscan")
     dbscan = panel_view(services, dbscan_request, None, kmeans.shown, kmeans.colors)
-    changed = panel_view(services, request_for(services, view, "kmeans", n_clusters=3))
+    changed = panel_view(services, request_for(services, view, "kmeans", n_clusters=6))
     panel = ids.DBSCAN
     values = {
         f"{panel.request}.data": dbscan_request,
