@@ -136,8 +136,8 @@ def silhouette_figure(
     names: dict[int, str] | None = None,
 ) -> go.Figure:
     """Yellowbrick-style silhouette plot: one filled 'knife' per segment, each customer's
-    silhouette sorted within it and the segment's name beside it (the drafted label, as on
-    every page), the mean as a dashed line."""
+    silhouette sorted within it, the mean as a dashed line; the legend, in the knives' order,
+    names each segment as every page does (its drafted label)."""
     labels, values = np.asarray(labels), np.asarray(values, dtype=float)
     mean = float(values.mean())
     gap = max(2, round(len(values) * 0.02))
@@ -160,14 +160,6 @@ def silhouette_figure(
                 ),
                 hoveron="fills",
             )
-        )
-        figure.add_annotation(
-            x=1,
-            y=rows.mean(),
-            text=segment_label(int(cluster), names),
-            showarrow=False,
-            xanchor="right",
-            font={"size": 11, "color": color},
         )
         start += len(members) + gap
     figure.add_vline(
