@@ -2,6 +2,8 @@
 
 The label is only a first draft ("High Income · Low Spending") built from the features on
 which a cluster stands out most from the population; the persona editor lets people rename it.
+Segments drafted alike are told apart by what differs between them ("High PURCHASES
+(PURCHASES ≈ 4,210)"), so twelve segments never read as five "High PURCHASES".
 """
 
 import re
@@ -58,7 +60,8 @@ def profile_clusters(
         "Outliers (noise)" if cluster == NOISE else _label_from(names, row)
         for cluster, row in zip(clusters, zscores, strict=True)
     ]
-    return pd.DataFrame(profile | {"label": _make_unique(drafted)})
+    told_apart = told_apart_labels(drafted, names, zscores, means.to_numpy(dtype=float))
+    return pd.DataFrame(profile | {"label": _make_unique(told_apart)})
 
 
 def _category_shares(labels: np.ndarray, categories: pd.Series, clusters: list[int]) -> dict:
@@ -102,6 +105,41 @@ def _describe(column: str, zscore: float) -> str:
     if name.lower() == "age":
         return AGE_WORDS[level]
     return f"{LEVEL_WORDS[level]} {name}"
+
+
+def told_apart_labels(
+    drafted: list[str], columns: list, zscores: np.ndarray, means: np.ndarray
+) -> list[str]:
+    """``drafted`` labels (one per row of ``zscores``/``means``, a column per feature), each
+    label shared by several segments followed by what tells them apart: the feature on which
+    they differ most, in words where each falls in its own level ("(Young)", "(Older)"), else
+    its mean in the table's units ("(Income ≈ 88)")."""
+    rows_by_label: dict[str, list[int]] = {}
+    for row, text in enumerate(drafted):
+        rows_by_label.setdefault(text, []).append(row)
+    told_apart = list(drafted)
+    numeric = [i for i, column in enumerate(columns) if "=" not in str(column)]
+    for text, rows in rows_by_label.items():
+        if len(rows) < 2 or not numeric:
+            continue
+        members = np.nan_to_num(zscores[np.ix_(rows, numeric)], nan=0.0)
+        column = numeric[int(np.argmax(members.max(axis=0) - members.min(axis=0)))]
+        suffixes = _what_differs(columns[column], zscores[rows, column], means[rows, column])
+        for row, suffix in zip(rows, suffixes, strict=True):
+            told_apart[row] = f"{text} ({suffix})"
+    return told_apart
+
+
+def _what_differs(column: str, zscores: np.ndarray, means: np.ndarray) -> list[str]:
+    words = [_describe(column, z) for z in np.nan_to_num(zscores, nan=0.0)]
+    if len(set(words)) == len(words):
+        return words
+    return [f"{short_name(column)} ≈ {_rounded(mean)}" for mean in means]
+
+
+def _rounded(value: float) -> str:
+    """Three significant digits, thousands with separators: 0.123, 88.4, 4,210."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def _make_unique(labels: list[str]) -> list[str]:

@@ -1,7 +1,7 @@
 """Figures of the Compare page: colours shared by corresponding segments, the cross-tab
 (segment names drawn as written, see ``figures.labels``)."""
 
-from itertools import count
+from itertools import cycle
 
 import numpy as np
 import plotly.graph_objects as go
@@ -9,24 +9,39 @@ import plotly.graph_objects as go
 from algorithms.diagnostics import Agreement
 from algorithms.matching import match_by_overlap
 from algorithms.methods.base import NOISE
-from dashboard.figures.colors import cluster_color, cluster_name
+from dashboard.figures.colors import PALETTE, cluster_color, cluster_name
 from dashboard.figures.labels import label
 
 CROSSTAB_HEIGHT = 380
 
 
-def matched_colors(reference: np.ndarray | None, labels: np.ndarray) -> dict[int, str]:
-    """A colour per segment of ``labels``: the colour of the ``reference`` segment that shares
-    most of its customers (K-Means colours by its own labels), the next free palette colours
-    for segments without a partner. Noise keeps its grey (not in the mapping)."""
+def matched_colors(
+    reference: np.ndarray | None,
+    labels: np.ndarray,
+    reference_colors: dict[int, str] | None = None,
+) -> dict[int, str]:
+    """A colour per segment of ``labels``: the colour the ``reference`` segment that shares
+    most of its customers is drawn in (``reference_colors``; by default the reference's own
+    numbers' colours), the palette's next colours the reference does not use for segments
+    without a partner. Noise keeps its grey (not in the mapping).
+
+    Only the panel whose result changed is matched again (it takes the colours the others
+    are drawn in), so an unchanged panel is never recoloured by another's change."""
     labels = np.asarray(labels)
     clusters = sorted(set(labels.tolist()) - {NOISE})
     if reference is None or len(reference) != len(labels):
         return {c: cluster_color(c) for c in clusters}
+    if reference_colors is None:
+        reference_colors = {c: cluster_color(c) for c in set(np.unique(reference).tolist())}
     partners = match_by_overlap(reference, labels)
-    taken = set(np.unique(reference).tolist()) | set(partners.values())
-    free = (i for i in count() if i not in taken)
-    return {c: cluster_color(partners[c] if c in partners else next(free)) for c in clusters}
+    matched = {c: reference_colors[p] for c, p in partners.items() if p in reference_colors}
+    taken = set(reference_colors.values())
+    free = (color for color in cycle(PALETTE) if color not in taken)
+    unused = len(set(PALETTE) - taken)
+    return {
+        c: matched[c] if c in matched else next(free) if unused else cluster_color(c)
+        for c in clusters
+    }
 
 
 def crosstab_figure(

@@ -17,6 +17,7 @@ from algorithms.methods.base import NOISE, relabel, size_order
 from algorithms.methods.hierarchical import cut_into
 from algorithms.stability import DISSOLVING, STABLE
 from dashboard.figures.colors import cluster_color, cluster_name
+from dashboard.figures.labels import label
 
 ACCENT = "#dc3545"
 ABOVE_CUT_COLOR = "#495057"
@@ -84,18 +85,18 @@ def elbow_figure(sweep: KSweep) -> go.Figure:
 
 def scores_figure(sweep: KSweep) -> go.Figure:
     """Silhouette, Calinski-Harabasz and Davies-Bouldin against k, best k of each starred."""
-    titles = [f"{label}<br><sup>{better}</sup>" for _, label, better in SCORE_PANELS]
+    titles = [f"{name}<br><sup>{better}</sup>" for _, name, better in SCORE_PANELS]
     figure = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.09)
-    for column_number, (column, label, _) in enumerate(SCORE_PANELS, start=1):
+    for column_number, (column, score_name, _) in enumerate(SCORE_PANELS, start=1):
         scored = sweep.table.dropna(subset=[column])
         figure.add_trace(
             go.Scatter(
                 x=scored["k"],
                 y=scored[column],
                 mode="lines+markers",
-                name=label,
+                name=score_name,
                 showlegend=False,
-                hovertemplate=f"k = %{{x}}<br>{label} %{{y:.3f}}<extra></extra>",
+                hovertemplate=f"k = %{{x}}<br>{score_name} %{{y:.3f}}<extra></extra>",
             ),
             row=1,
             col=column_number,
@@ -107,10 +108,10 @@ def scores_figure(sweep: KSweep) -> go.Figure:
                     x=[best],
                     y=[float(scored.loc[scored["k"] == best, column].iloc[0])],
                     mode="markers",
-                    name=f"Best {label}: k = {best}",
+                    name=f"Best {score_name}: k = {best}",
                     showlegend=False,
                     marker={"symbol": "star", "size": 16, "color": ACCENT},
-                    hovertemplate=f"best {label}: k = %{{x}}<extra></extra>",
+                    hovertemplate=f"best {score_name}: k = %{{x}}<extra></extra>",
                 ),
                 row=1,
                 col=column_number,
@@ -129,10 +130,14 @@ def scores_figure(sweep: KSweep) -> go.Figure:
 
 
 def silhouette_figure(
-    labels: np.ndarray, values: np.ndarray, colors: dict[int, str] | None = None
+    labels: np.ndarray,
+    values: np.ndarray,
+    colors: dict[int, str] | None = None,
+    names: dict[int, str] | None = None,
 ) -> go.Figure:
     """Yellowbrick-style silhouette plot: one filled 'knife' per segment, each customer's
-    silhouette sorted within it, the mean as a dashed line."""
+    silhouette sorted within it, the mean as a dashed line; the legend, in the knives' order,
+    names each segment as every page does (its drafted label)."""
     labels, values = np.asarray(labels), np.asarray(values, dtype=float)
     mean = float(values.mean())
     gap = max(2, round(len(values) * 0.02))
@@ -150,14 +155,11 @@ def silhouette_figure(
                 fillcolor=color,
                 line={"color": color, "width": 0.5},
                 name=(
-                    f"{cluster_name(int(cluster))} · {len(members):,} customers · "
+                    f"{segment_label(int(cluster), names)} · {len(members):,} customers · "
                     f"mean {members.mean():.2f}"
                 ),
                 hoveron="fills",
             )
-        )
-        figure.add_annotation(
-            x=0, y=rows.mean(), text=str(int(cluster)), showarrow=False, xanchor="right", xshift=-4
         )
         start += len(members) + gap
     figure.add_vline(
@@ -174,7 +176,9 @@ def silhouette_figure(
 
 
 def stability_figure(
-    jaccard_by_cluster: dict[int, float], colors: dict[int, str] | None = None
+    jaccard_by_cluster: dict[int, float],
+    colors: dict[int, str] | None = None,
+    names: dict[int, str] | None = None,
 ) -> go.Figure:
     """One bar per segment: how well it reappears when the customers are resampled (mean
     clusterwise Jaccard, written on the bar: 0.74 next to the 0.75 line is doubtful, not
@@ -183,7 +187,7 @@ def stability_figure(
     values = [jaccard_by_cluster[cluster] for cluster in clusters]
     figure = go.Figure(
         go.Bar(
-            x=[cluster_name(cluster) for cluster in clusters],
+            x=[segment_label(cluster, names) for cluster in clusters],
             y=values,
             text=[jaccard_text(value) for value in values],
             textposition="inside",
@@ -208,6 +212,12 @@ def stability_figure(
         title="Mean Jaccard with its best match<br>in a bootstrap resample", range=[0, 1]
     )
     return _layout(figure, 360, margin={"l": 70, "r": 100, "t": 30, "b": 60})
+
+
+def segment_label(cluster: int, names: dict[int, str] | None) -> str:
+    """The segment's name as every page writes it (``names``: the drafted labels or the
+    persona names), drawn as written."""
+    return label(cluster_name(cluster, names))
 
 
 def jaccard_text(value: float) -> str:
@@ -284,9 +294,11 @@ def dendrogram_figure(
     n_clusters: int,
     colors: dict[int, str] | None = None,
     y_title: str = "Merge distance (scaled units)",
+    names: dict[int, str] | None = None,
 ) -> go.Figure:
-    """The last merges of the tree, branches below the cut in their segment's colour, and the
-    cut line; leaves are labelled with how many customers each branch holds."""
+    """The last merges of the tree, branches below the cut in their segment's colour (the
+    legend names each segment), and the cut line; leaves are labelled with how many customers
+    each branch holds."""
     segments = node_segments(linkage_matrix, n_clusters)
     n_leaves = len(linkage_matrix) + 1
 
@@ -305,16 +317,23 @@ def dendrogram_figure(
         link_color_func=branch_color,
         leaf_label_func=leaf_label,
     )
+    segment_of_color = {
+        cluster_color(int(segment), colors): int(segment)
+        for segment in np.unique(segments)
+        if segment != NOISE
+    }
     figure = go.Figure()
     for color in dict.fromkeys(tree["color_list"]):
         links = [i for i, c in enumerate(tree["color_list"]) if c == color]
+        segment = segment_of_color.get(color) if color != ABOVE_CUT_COLOR else None
         figure.add_trace(
             go.Scatter(
                 x=_with_breaks(tree["icoord"], links),
                 y=_with_breaks(tree["dcoord"], links),
                 mode="lines",
                 line={"color": color, "width": 2},
-                showlegend=False,
+                name=segment_label(segment, names) if segment is not None else "above the cut",
+                showlegend=segment is not None,
                 hoverinfo="skip",
             )
         )

@@ -23,6 +23,7 @@ from algorithms.methods.base import NOISE
 from algorithms.sampling import stratified_sample
 from dashboard.figures.colors import cluster_color, cluster_name
 from dashboard.figures.labels import label
+from dashboard.figures.legend import place_legend_below
 
 GRAPH_HEIGHT = 420
 MAX_AXES = 3
@@ -140,7 +141,7 @@ def cluster_scatter(
     if centroids is not None and len(centroids) and len(axes) > 1:
         figure.add_trace(_centroid_trace(centroids, axes, names, colors))
     _lay_out(figure, points, [group.name for group in groups], uirevision, height)
-    return figure
+    return place_legend_below(figure)
 
 
 def scene_layout(points: pd.DataFrame) -> dict:

@@ -36,6 +36,11 @@ class PanelIds:
         return self._id("shown")
 
     @property
+    def colors(self) -> str:
+        """Store: the colour each shown segment is drawn in, kept while the result is."""
+        return self._id("colors")
+
+    @property
     def alert(self) -> str:
         return self._id("alert")
 

@@ -4,14 +4,16 @@ and agreement, to choose a segmentation.
 
 Every method of the registry has a panel, built from its declarations; the panels of the
 methods not chosen are hidden and fit nothing. Each panel has its own callbacks (changing k
-never refits DBSCAN); corresponding segments share a colour across panels (the first shown
-panel's colours); ``/compare?method=dbscan&eps=0.42`` opens with that panel set.
+never refits DBSCAN); corresponding segments share a colour across panels, and a panel keeps
+its colours while its result stands; ``/compare?method=dbscan&eps=0.42`` opens with that panel
+set. What a refitting panel still shows is marked stale (``compare_staleness``).
 Every setting is in the URL (``compare_link``), so a shared link opens the same panels.
 The callback bodies live in ``compare_panels`` and ``compare_metrics``.
 """
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from algorithms.methods import METHODS, with_capability
 from dashboard import feedback
@@ -36,12 +38,14 @@ from dashboard.pages.compare_link import (
 )
 from dashboard.pages.compare_metrics import crosstab_output, metrics_outputs
 from dashboard.pages.compare_panels import (
+    colour_reference,
     cut_height_default,
     eps_defaults,
     fit_in_background,
     panel_request,
     panel_view,
 )
+from dashboard.pages.compare_staleness import register_staleness
 from dashboard.view import url_settings
 
 PAGE = {"path": "/compare", "name": "Compare", "title": "Segmenta · Compare", "order": 1}
@@ -183,6 +187,7 @@ def _panel(method: str, url_values: dict) -> html.Div:
             dcc.Store(id=panel.background_request),
             dcc.Store(id=panel.fitted),
             dcc.Store(id=panel.shown),
+            dcc.Store(id=panel.colors),
         ],
         className="segmenta-panel compare-panel",
         id=f"compare-{method}-panel",
@@ -247,6 +252,7 @@ def register_callbacks(app, services) -> None:
         _register_panel(app, services, method, methods[:position])
     _register_suggestions(app, services)
     _register_publish(app)
+    register_staleness(app)
     shown = [Input(ids.panel(method).shown, "data") for method in methods]
 
     @app.callback(
@@ -307,8 +313,9 @@ def _register_publish(app) -> None:
 
 def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     """The three callbacks of one panel: controls → request, (large tables) background fit,
-    request → panel. ``earlier``: the methods before it, the first shown of which lends its
-    colours (a later panel would make a cycle)."""
+    request → panel. ``earlier``: the methods before it, whose results it waits for on
+    opening the page; it takes the colours of the first other panel on the same view, and only
+    when its own result changes (another panel's change leaves it as it is)."""
     panel = ids.panel(method)
     names = control_names(method)
     cut_by = [Input(panel.cut_by, "value")] if METHODS[method].cut_params else []
@@ -342,6 +349,8 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     def fit(request):
         return fit_in_background(services, request)
 
+    others = [other for other in METHODS if other != method]
+
     @app.callback(
         Output(panel.figure, "figure"),
         Output(panel.note, "children"),
@@ -352,13 +361,21 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
         Output(panel.diagnose, "href"),
         Output(panel.diagnose, "disabled"),
         Output(panel.shown, "data"),
+        Output(panel.colors, "data"),
         Input(panel.request, "data"),
         Input(panel.fitted, "data"),
         *[Input(ids.panel(other).shown, "data") for other in earlier],
+        State(panel.shown, "data"),
+        *[State(ids.panel(other).shown, "data") for other in others],
+        *[State(ids.panel(other).colors, "data") for other in others],
     )
-    def show_panel(request, fitted, *earlier_shown):
-        reference = next((shown for shown in earlier_shown if shown), None)
-        return panel_view(services, request, fitted, reference).outputs()
+    def show_panel(request, fitted, *args):
+        previous, others_shown = args[len(earlier)], args[len(earlier) + 1 :]
+        if previous == request and ctx.triggered_id not in (panel.request, panel.fitted):
+            raise PreventUpdate  # another panel changed: this one keeps its colours
+        half = len(others)
+        reference = colour_reference(request, others_shown[:half], others_shown[half:])
+        return panel_view(services, request, fitted, *reference).outputs()
 
 
 def _register_suggestions(app, services) -> None:

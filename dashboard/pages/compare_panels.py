@@ -49,6 +49,8 @@ class PanelView:
     shown: dict | None
     diagnostics_href: str | None = None
     """The Diagnostics page on this result: its silhouette plot and stability check."""
+    colors: dict[str, str] | None = None
+    """The colour each segment is drawn in (JSON keys), which later matches take."""
 
     def outputs(self) -> tuple:
         """In the order of the panel callback's outputs."""
@@ -62,6 +64,7 @@ class PanelView:
             self.diagnostics_href,
             self.diagnostics_href is None,
             self.shown,
+            self.colors,
         )
 
 
@@ -95,10 +98,15 @@ def segmentation(services, request: dict):
 
 
 def panel_view(
-    services, request: dict | None, fitted: dict | None = None, reference: dict | None = None
+    services,
+    request: dict | None,
+    fitted: dict | None = None,
+    reference: dict | None = None,
+    reference_colors: dict | None = None,
 ) -> PanelView:
     """The panel for ``request``; ``fitted`` is the background fit's report, ``reference``
-    the request shown in the first panel, whose colours corresponding segments take."""
+    the request another panel shows and ``reference_colors`` the colours it is drawn in
+    (its own segments' numbers' colours when not given), which corresponding segments take."""
     if not request:
         return _blank(empty_figure())
     method_label = get_method(request["method"]).label
@@ -112,9 +120,21 @@ def panel_view(
     if fitted and "error" in fitted:
         return _blank(empty_figure(), _record_alert(fitted, method_label))
     try:
-        return _drawn(services, request, reference)
+        return _drawn(services, request, reference, reference_colors)
     except Exception as error:  # noqa: BLE001
         return _blank(empty_figure(), feedback.error_alert(error, f"the {method_label} panel"))
+
+
+def colour_reference(
+    request: dict | None, others_shown: list, others_colors: list
+) -> tuple[dict | None, dict | None]:
+    """(request, colours) of the first other panel showing a result on the same view, whose
+    colours a changed panel's corresponding segments take; (None, None) when there is none."""
+    view = (request or {}).get("view")
+    for shown, colors in zip(others_shown, others_colors, strict=True):
+        if shown and shown.get("view") == view:
+            return shown, colors
+    return None, None
 
 
 def waiting(request: dict | None, fitted: dict | None) -> bool:
@@ -129,10 +149,10 @@ def waiting(request: dict | None, fitted: dict | None) -> bool:
     )
 
 
-def _drawn(services, request: dict, reference: dict | None) -> PanelView:
+def _drawn(services, request: dict, reference, reference_colors) -> PanelView:
     result = segmentation(services, request)
     view = View.from_store(request["view"])
-    colors = _colors(services, request, result, reference)
+    colors = _colors(services, request, result, reference, reference_colors)
     names = segment_names(result.profile)
     scatter = segmentation_scatter(
         result,
@@ -162,18 +182,21 @@ def _drawn(services, request: dict, reference: dict | None) -> PanelView:
         href=result_href("/personas", method, params) if n_clusters else None,
         shown=request,
         diagnostics_href=diagnostics_href(method, params, n_clusters),
+        colors={str(cluster): color for cluster, color in colors.items()},
     )
 
 
-def _colors(services, request: dict, result, reference: dict | None) -> dict[int, str] | None:
-    """The first panel colours its segments by number; the others take the colour of its
-    segment they share most customers with (when both panels show the same view)."""
-    if not reference:
-        return None
-    if reference.get("view") != request["view"]:
+def _colors(
+    services, request: dict, result, reference: dict | None, reference_colors: dict | None
+) -> dict[int, str]:
+    """Segments take the colour of the reference's segment they share most customers with
+    (when both panels show the same view); without a reference, the colours of their
+    numbers."""
+    if not reference or reference.get("view") != request["view"]:
         return matched_colors(None, result.labels)
     reference_labels = segmentation(services, reference).labels
-    return matched_colors(reference_labels, result.labels)
+    known = {int(c): color for c, color in reference_colors.items()} if reference_colors else None
+    return matched_colors(reference_labels, result.labels, known)
 
 
 def _note(result, scatter_note: str) -> str:

@@ -25,6 +25,7 @@ from algorithms.verdict import next_steps
 from dashboard.analysis import View
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import diagnostics as figures
+from dashboard.figures.scatter import segment_names
 from dashboard.ids import diagnostics as ids
 from dashboard.view.result_links import result_href
 
@@ -187,7 +188,8 @@ def silhouette_outputs(services, view_data: dict, method: str, params: dict) -> 
             "a silhouette needs at least 2. Change the parameters."
         )
         return info_alert(message), figures.message_figure(message), None
-    return None, figures.silhouette_figure(labels, values), silhouette_summary(result, values)
+    figure = figures.silhouette_figure(labels, values, names=segment_names(result.profile))
+    return None, figure, silhouette_summary(result, values)
 
 
 def silhouette_summary(result, values: np.ndarray) -> list:
@@ -307,6 +309,7 @@ def dendrogram_outputs(services, view_data: dict, linkage: str, k, height) -> tu
             result.cut_height,
             result.scores["n_clusters"],
             y_title=f"Merge distance ({linkage} linkage, scaled units)",
+            names=segment_names(result.profile),
         )
     except Exception as error:  # noqa: BLE001
         return (

@@ -17,6 +17,7 @@ from dashboard.analysis import View
 from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import diagnostics as figures
 from dashboard.figures.colors import cluster_name
+from dashboard.figures.scatter import segment_names
 from dashboard.pages.diagnostics_panels import customers, segment_count
 
 CURRENT = {}
@@ -72,20 +73,22 @@ def stability_outputs(
             None,
             checked,
         )
-    figure = figures.stability_figure(stability.jaccard_by_cluster)
+    names = segment_names(result.profile)
+    figure = figures.stability_figure(stability.jaccard_by_cluster, names=names)
     return None, figure, stability_verdict(stability, result), checked
 
 
 def stability_verdict(stability: Stability, result) -> list:
     """Which segments are stable, doubtful or dissolve, the mean adjusted Rand, and the
     sample the resamples were drawn from when the table was above the cap."""
+    drafted = segment_names(result.profile)
     lines = [
         f"{result.method_label} ({segment_count(result)}) refitted on "
         f"{stability.n_resamples} bootstrap resamples of the customers."
     ]
     for grade, clusters in stability.clusters_by_grade().items():
         if clusters:
-            names = ", ".join(cluster_name(cluster) for cluster in clusters)
+            names = ", ".join(cluster_name(cluster, drafted) for cluster in clusters)
             lines.append(GRADE_LINES[grade].format(names))
     lines.append(
         f"Mean adjusted Rand {stability.mean_adjusted_rand:.2f} between this result and its "

@@ -113,7 +113,7 @@ def persona_card(
         persona["color"],
     )
     header = [
-        html.Span(f"Segment {cluster}", className="fw-semibold"),
+        html.Span(persona["name"] or f"Segment {cluster}", className="fw-semibold persona-title"),
         html.Span(f" · {size:,} customers ({size / total:.1%})", className="text-muted"),
         *([badge] if badge else []),
     ]
@@ -211,7 +211,6 @@ def _fields(persona: dict) -> list:
 
 def _read_only_fields(persona: dict) -> list:
     texts = [
-        html.H5(persona["name"], className="persona-name"),
         *(
             html.P([html.Strong(f"{title}: "), persona[key]], className="persona-text mb-1")
             for title, key in (

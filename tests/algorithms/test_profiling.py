@@ -83,7 +83,24 @@ def test_labels_are_made_unique():
     original = pd.DataFrame({"x": [1.0, 1.1, 1.2, 5.0, 5.1, 9.0, 9.1, 9.2, 9.3, 9.4]})
     labels = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
     profile = profile_clusters(original, labels)
-    assert profile["label"].tolist() == ["Low x", "Average Customers", "High x", "High x (2)"]
+    high = [f"High x (x ≈ {original['x'][labels == c].mean():.3g})" for c in (2, 3)]
+    assert profile["label"].tolist() == ["Low x", "Average Customers", *high]
+
+
+def test_segments_drafted_alike_are_told_apart_by_the_feature_that_differs():
+    rng = np.random.default_rng(0)
+    age = np.r_[rng.normal(30, 1, 30), rng.normal(50, 1, 30), rng.normal(40, 10, 240)]
+    high = np.r_[rng.normal(120, 2, 60), rng.normal(40, 5, 240)]
+    spending = np.r_[rng.normal(90, 2, 60), rng.normal(30, 5, 240)]
+    original = pd.DataFrame({"Age": age, "Annual Income (k$)": high, "Spending": spending})
+    labels = np.r_[np.zeros(30), np.ones(30), np.full(240, 2)].astype(int)
+    profile = profile_clusters(original, labels)
+    # far above the mean income and spending, segments 0 and 1 differ by age (less so)
+    assert profile["label"].tolist()[:2] == [
+        "High Income · High Spending (Young)",
+        "High Income · High Spending (Older)",
+    ]
+    assert profile["label"].is_unique
 
 
 def test_draft_label_words():

@@ -13,7 +13,7 @@ from algorithms.methods import make_method
 from algorithms.stability import bootstrap_stability, segmentation_stability
 from dashboard.analysis import View
 from dashboard.figures import diagnostics as diagnostics_figures
-from dashboard.figures.colors import cluster_color, cluster_name
+from dashboard.figures.colors import cluster_color
 from dashboard.pages.diagnostics_stability import stability_outputs, staleness
 from tests.dash_helpers import text_of
 
@@ -54,7 +54,9 @@ def test_bars_are_the_stability_and_the_verdict_names_the_dissolving_segment(ser
     (bars,) = figure.data
     clusters = list(expected.jaccard_by_cluster)
     assert list(bars.y) == [expected.jaccard_by_cluster[c] for c in clusters]
-    assert list(bars.x) == [cluster_name(c) for c in clusters]
+    result = services.analysis.segmentation(View.from_store(view), "hierarchical", SINGLE_LINKAGE)
+    names = dict(zip(result.profile["cluster"], result.profile["label"], strict=True))
+    assert list(bars.x) == [names[c] for c in clusters]  # the drafted labels, as on Compare
     assert list(bars.marker.color) == [cluster_color(c) for c in clusters]
     assert sorted(shape.y0 for shape in figure.layout.shapes) == [0.5, 0.75]
     assert tuple(figure.layout.yaxis.range) == (0, 1)
@@ -68,7 +70,7 @@ def test_bars_are_the_stability_and_the_verdict_names_the_dissolving_segment(ser
     stable = next(line for line in lines if line.startswith("Stable (Jaccard ≥ 0.75)"))
     for cluster in clusters:
         in_grade = dissolve if cluster in graded["dissolving"] else stable
-        assert cluster_name(cluster) in in_grade
+        assert names[cluster] in in_grade
     assert f"Mean adjusted Rand {expected.mean_adjusted_rand:.2f}" in text_of(verdict)
     assert "stratified sample" not in text_of(verdict)
     assert checked == {"view": view, "method": "hierarchical", "params": SINGLE_LINKAGE}

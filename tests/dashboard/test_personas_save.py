@@ -47,12 +47,12 @@ def save(services, source, loaded, personas, author="ann", name="Spring", as_new
 
 
 def card_names(cards) -> list[str]:
-    """The name inputs' values (or read-only headings) of rendered persona cards."""
+    """The name inputs' values (or, read only, the card headers) of rendered persona cards."""
     names = []
     for column in cards:
-        body = column.children.children[1].children
-        field = next(c for c in body if "persona-name" in (getattr(c, "className", "") or ""))
-        names.append(field.value if hasattr(field, "value") else field.children)
+        header, body = (part.children for part in column.children.children)
+        field = next((c for c in body if "persona-name" in (c.className or "")), None)
+        names.append(header[0].children if field is None else field.value)
     return names
 
 
