@@ -68,21 +68,21 @@ def measure_ours(table: pd.DataFrame, features: list[str]) -> dict[str, float]:
     services = create_app(Config(instance_path=Path(folder))).server.extensions["segmenta"]
     dataset = services.datasets.put(table, "bench.csv").dataset_id
     query = urlencode([("dataset", dataset), *[("features", f) for f in features]])
-    with _served([sys.executable, "-m", "dashboard"], {"SEGMENTA_INSTANCE": folder}) as port:
-        with _browser() as driver:
-            url = f"http://127.0.0.1:{port}/compare?{query}"
-            times = {"open": _until_drawn(driver, url, OURS_DRAWN, METHODS)}
-            times["revisit"] = _until_drawn(driver, url, OURS_DRAWN, METHODS)
-            k = driver.find_element("css selector", "#compare-kmeans-param-n_clusters input")
-            k.send_keys(Keys.CONTROL, "a")
-            started = time.perf_counter()
-            k.send_keys("3", Keys.TAB)
-            _wait(driver, lambda d: "3 segments" in d.find_element(
-                "css selector", "#compare-kmeans-note").text)  # fmt: skip
-            times["k panel"] = time.perf_counter() - started
-            cell = "td[data-metric='n_clusters'][data-method='kmeans']"
-            _wait(driver, lambda d: d.find_element("css selector", cell).text == "3")
-            times["k metrics"] = time.perf_counter() - started
+    command = [sys.executable, "-m", "dashboard"]
+    with _served(command, {"SEGMENTA_INSTANCE": folder}) as port, _browser() as driver:
+        url = f"http://127.0.0.1:{port}/compare?{query}"
+        times = {"open": _until_drawn(driver, url, OURS_DRAWN, METHODS)}
+        times["revisit"] = _until_drawn(driver, url, OURS_DRAWN, METHODS)
+        k = driver.find_element("css selector", "#compare-kmeans-param-n_clusters input")
+        k.send_keys(Keys.CONTROL, "a")
+        started = time.perf_counter()
+        k.send_keys("3", Keys.TAB)
+        _wait(driver, lambda d: "3 segments" in d.find_element(
+            "css selector", "#compare-kmeans-note").text)  # fmt: skip
+        times["k panel"] = time.perf_counter() - started
+        cell = "td[data-metric='n_clusters'][data-method='kmeans']"
+        _wait(driver, lambda d: d.find_element("css selector", cell).text == "3")
+        times["k metrics"] = time.perf_counter() - started
     shutil.rmtree(folder, ignore_errors=True)
     return times
 

@@ -41,6 +41,7 @@ from dashboard.pages.compare_panels import (
     fit_in_background,
     panel_request,
     panel_view,
+    reference_request,
 )
 
 PAGE = {"path": "/compare", "name": "Compare", "title": "Segmenta · Compare", "order": 1}
@@ -306,8 +307,10 @@ def _register_publish(app) -> None:
 
 def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     """The three callbacks of one panel: controls → request, (large tables) background fit,
-    request → panel. ``earlier``: the methods before it, the first shown of which lends its
-    colours (a later panel would make a cycle)."""
+    request → panel. ``earlier``: the methods before it, the first drawable request of which
+    lends its colours (a later panel would make a cycle). The panel listens to the earlier
+    panels' requests, not to what they show, so all panels draw in the same round instead of
+    one after another."""
     panel = ids.panel(method)
     names = control_names(method)
     cut_by = [Input(panel.cut_by, "value")] if METHODS[method].cut_params else []
@@ -353,11 +356,12 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
         Output(panel.shown, "data"),
         Input(panel.request, "data"),
         Input(panel.fitted, "data"),
-        *[Input(ids.panel(other).shown, "data") for other in earlier],
+        *[Input(ids.panel(other).request, "data") for other in earlier],
+        *[Input(ids.panel(other).fitted, "data") for other in earlier],
     )
-    def show_panel(request, fitted, *earlier_shown):
-        reference = next((shown for shown in earlier_shown if shown), None)
-        return panel_view(services, request, fitted, reference).outputs()
+    def show_panel(request, fitted, *earlier_stores):
+        requests, fits = earlier_stores[: len(earlier)], earlier_stores[len(earlier) :]
+        return panel_view(services, request, fitted, reference_request(requests, fits)).outputs()
 
 
 def _register_suggestions(app, services) -> None:

@@ -94,7 +94,8 @@ def panel_view(
     services, request: dict | None, fitted: dict | None = None, reference: dict | None = None
 ) -> PanelView:
     """The panel for ``request``; ``fitted`` is the background fit's report, ``reference``
-    the request shown in the first panel, whose colours corresponding segments take."""
+    the earlier panel's request (``reference_request``) whose colours corresponding segments
+    take."""
     if not request:
         return _blank(empty_figure())
     method_label = get_method(request["method"]).label
@@ -111,6 +112,16 @@ def panel_view(
         return _drawn(services, request, reference)
     except Exception as error:  # noqa: BLE001
         return _blank(empty_figure(), feedback.error_alert(error, f"the {method_label} panel"))
+
+
+def reference_request(requests, fits) -> dict | None:
+    """The request whose colours a panel takes: the first of the earlier panels' requests that
+    can be drawn now (no error; a large table's only once its background fit has reported)."""
+    for request, fitted in zip(requests, fits, strict=True):
+        failed = "error" in (request or {}) or bool(request and fitted and "error" in fitted)
+        if request and not failed and not waiting(request, fitted):
+            return request
+    return None
 
 
 def waiting(request: dict | None, fitted: dict | None) -> bool:
@@ -161,7 +172,11 @@ def _colors(services, request: dict, result, reference: dict | None) -> dict[int
         return None
     if reference.get("view") != request["view"]:
         return matched_colors(None, result.labels)
-    reference_labels = segmentation(services, reference).labels
+    try:
+        reference_labels = segmentation(services, reference).labels
+    except Exception as error:  # noqa: BLE001  (the reference's own panel shows the error)
+        log.info("no reference colours: %s", error)
+        reference_labels = None
     return matched_colors(reference_labels, result.labels)
 
 

@@ -432,3 +432,17 @@ def test_a_panel_without_two_segments_links_to_no_diagnostics(services, view):
     all_noise = panel_view(services, request_for(services, view, "dbscan", eps=0.01))
     assert all_noise.diagnostics_href is None
     assert all_noise.outputs()[7] is True  # the button is disabled
+
+
+def test_a_panel_takes_its_colours_from_the_first_earlier_request_it_can_draw(services, view):
+    kmeans = request_for(services, view, "kmeans")
+    refused = kmeans | {"error": "Enter eps", "expected": True}
+    large = kmeans | {"background": True}
+    assert compare_panels.reference_request([kmeans, None], [None, None]) == kmeans
+    assert compare_panels.reference_request([refused, kmeans], [None, None]) == kmeans
+    assert compare_panels.reference_request([None, None], [None, None]) is None
+    # a large table's request lends its colours once its background fit reported, not before
+    assert compare_panels.reference_request([large], [None]) is None
+    assert compare_panels.reference_request([large], [{"request": large}]) == large
+    failed = {"request": large, "error": "MemoryError", "expected": False}
+    assert compare_panels.reference_request([large], [failed]) is None
