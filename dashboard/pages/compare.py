@@ -11,7 +11,7 @@ The callback bodies live in ``compare_panels`` and ``compare_metrics``.
 """
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from algorithms.methods import METHODS, with_capability
 from dashboard import feedback, url_settings
@@ -41,6 +41,7 @@ from dashboard.pages.compare_panels import (
     fit_in_background,
     panel_request,
     panel_view,
+    recoloured_outputs,
     reference_request,
 )
 
@@ -361,7 +362,11 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     )
     def show_panel(request, fitted, *earlier_stores):
         requests, fits = earlier_stores[: len(earlier)], earlier_stores[len(earlier) :]
-        return panel_view(services, request, fitted, reference_request(requests, fits)).outputs()
+        reference = reference_request(requests, fits)
+        triggered = set(ctx.triggered_prop_ids.values())
+        if triggered and not triggered & {panel.request, panel.fitted}:
+            return recoloured_outputs(services, request, fitted, reference)
+        return panel_view(services, request, fitted, reference).outputs()
 
 
 def _register_suggestions(app, services) -> None:

@@ -114,6 +114,23 @@ def panel_view(
         return _blank(empty_figure(), feedback.error_alert(error, f"the {method_label} panel"))
 
 
+def recoloured_outputs(
+    services, request: dict | None, fitted: dict | None, reference: dict | None
+) -> tuple:
+    """The panel callback's outputs when only the earlier panels changed: its segments take
+    their new colours through a ``dash.Patch`` of the marker colours (and the profile table's
+    swatches); the points, notes and links stay, so the browser redraws no data. A panel with
+    nothing drawn is drawn whole."""
+    view = panel_view(services, request, fitted, reference)
+    if view.shown is None:
+        return view.outputs()
+    colours = dash.Patch()
+    for position, trace in enumerate(view.figure.data):
+        colours["data"][position]["marker"]["color"] = trace.marker.color
+    unchanged = (dash.no_update,) * (len(view.outputs()) - 4)
+    return colours, dash.no_update, dash.no_update, view.profile, *unchanged
+
+
 def reference_request(requests, fits) -> dict | None:
     """The request whose colours a panel takes: the first of the earlier panels' requests that
     can be drawn now (no error; a large table's only once its background fit has reported)."""

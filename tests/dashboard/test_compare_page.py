@@ -446,3 +446,29 @@ def test_a_panel_takes_its_colours_from_the_first_earlier_request_it_can_draw(se
     assert compare_panels.reference_request([large], [{"request": large}]) == large
     failed = {"request": large, "error": "MemoryError", "expected": False}
     assert compare_panels.reference_request([large], [failed]) is None
+
+
+def test_a_new_earlier_panel_recolours_a_panel_without_resending_its_points(
+    app, client, services, view
+):
+    """Changing k on K-Means sends the DBSCAN panel only its new marker colours (a patch); a
+    change of its own request sends the whole figure."""
+    dbscan, kmeans = ids.panel("dbscan"), ids.panel("kmeans")
+    request = request_for(services, view, "dbscan")
+    reference = request_for(services, view, "kmeans", n_clusters=3)
+    expected = panel_view(services, request, reference=reference)
+    colours = [trace.marker.color for trace in expected.figure.data]
+    values = {f"{dbscan.request}.data": request, f"{kmeans.request}.data": reference}
+    payload = callback_payload(app, f"{dbscan.figure}.figure", values)
+    payload["changedPropIds"] = [f"{kmeans.request}.data"]
+    outputs = client.post("/_dash-update-component", json=payload).json["response"]
+    operations = outputs[dbscan.figure]["figure"]["operations"]
+    assert [op["params"]["value"] for op in operations] == colours
+    assert [op["location"] for op in operations] == [
+        ["data", i, "marker", "color"] for i in range(len(colours))
+    ]
+    assert dbscan.note not in outputs and dbscan.shown not in outputs
+    payload["changedPropIds"] = [f"{dbscan.request}.data"]
+    outputs = client.post("/_dash-update-component", json=payload).json["response"]
+    assert len(outputs[dbscan.figure]["figure"]["data"]) == len(colours)
+    assert outputs[dbscan.shown]["data"] == request
