@@ -22,6 +22,8 @@ MODULES = [
     "benchmarks.thread_effect",
     "benchmarks.silhouette_sampling",
     "benchmarks.compare_callback",
+    "benchmarks.compare_panel_server",
+    "benchmarks.compare_browser",
     "benchmarks.load",
 ]
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -145,9 +145,11 @@ def figure_of(traces: list[dict], layout: dict) -> go.Figure:
 
 @functools.cache
 def _template() -> dict:
-    """plotly_white as a dict, converted once per process (never modified: serialising a
-    figure copies it)."""
-    return pio.templates["plotly_white"].to_plotly_json()
+    """plotly_white's layout part as a dict, converted once per process (never modified:
+    serialising a figure copies it). Its per-trace-type part only styles colour bars, fills
+    and error bars, which these figures do not draw; leaving it out makes each figure's
+    JSON several kB smaller and quicker to copy."""
+    return {"layout": pio.templates["plotly_white"].layout.to_plotly_json()}
 
 
 def scene_layout(points: pd.DataFrame) -> dict:
