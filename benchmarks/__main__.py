@@ -24,6 +24,7 @@ MODULES = [
     "benchmarks.compare_callback",
     "benchmarks.compare_panel_server",
     "benchmarks.compare_browser",
+    "benchmarks.svg_or_webgl",
     "benchmarks.load",
 ]
 RESULTS = Path(__file__).resolve().parent / "results.md"
