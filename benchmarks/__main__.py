@@ -23,6 +23,9 @@ MODULES = [
     "benchmarks.thread_effect",
     "benchmarks.silhouette_sampling",
     "benchmarks.compare_callback",
+    "benchmarks.compare_panel_server",
+    "benchmarks.compare_browser",
+    "benchmarks.svg_or_webgl",
     "benchmarks.load",
 ]
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -11,7 +11,9 @@ down, it never breaks it.
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask_caching import Cache
@@ -34,14 +36,35 @@ class ResultCache:
     def __init__(self, cache: Cache):
         self.cache = cache
         self.healthy = True
+        self._computing: dict[str, threading.Lock] = {}
+        self._computing_guard = threading.Lock()
 
     def get_or_compute(self, key: str, compute: Callable[[], Any]) -> Any:
+        """The cached value, else computed once: a request thread asking for a key another
+        thread of this worker is computing waits for that result (the Compare panels ask for
+        the first panel's result at the same time) instead of computing it again."""
         value = self._get(key)
         if value is not None:
             return value
-        value = compute()
-        self._set(key, value)
+        with self._computed_once(key):
+            value = self._get(key)
+            if value is not None:
+                return value
+            value = compute()
+            self._set(key, value)
         return value
+
+    @contextmanager
+    def _computed_once(self, key: str) -> Iterator[None]:
+        with self._computing_guard:
+            lock = self._computing.setdefault(key, threading.Lock())
+        try:
+            with lock:
+                yield
+        finally:
+            with self._computing_guard:
+                if self._computing.get(key) is lock and not lock.locked():
+                    del self._computing[key]
 
     def cached(self, key: str) -> Any | None:
         """The stored value of ``key``, or None when it was never computed (or the cache is

@@ -1,6 +1,7 @@
 """The cluster scatter every page draws: customers in feature space, coloured by segment.
 
-Two features give a 2D ``Scattergl``, three a rotatable ``Scatter3d`` (more: the first three,
+Two features give a 2D scatter (SVG up to ``SVG_MAX_POINTS`` points, where it draws faster than
+WebGL, ``scattergl`` above), three a rotatable ``Scatter3d`` (more: the first three,
 said in the note), one a strip chart. One trace per segment (the first ``MAX_TRACES``; smaller
 ones share a trace), so clicking a legend entry hides it; noise is small and grey; centroids are
 big X markers; hovering a customer shows its row of the table. Above ``max_points`` customers
@@ -10,26 +11,32 @@ many are shown. Column names, segment names and cells are drawn as written
 
 ``feature_scatter(result, table, features)`` draws a ``SegmentationResult``;
 ``cluster_scatter`` is the same drawing for any points and labels.
+
+Figures are built as plain dicts on a template converted once (``figure_of``): validating each
+property through plotly's ``graph_objects`` cost ~90 % of a Compare panel. Hover carries numbers
+as numbers (``customdata``, formatted by plotly.js) and only the text columns as text, each
+column name escaped once (``figures.hover``).
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from algorithms.methods.base import NOISE
 from algorithms.sampling import stratified_sample
 from dashboard.figures.colors import cluster_color, cluster_name
+from dashboard.figures.hover import HoverColumns, hover_columns
 from dashboard.figures.labels import label
 from dashboard.figures.legend import place_legend_below
 
 GRAPH_HEIGHT = 420
 MAX_AXES = 3
-MAX_HOVER_COLUMNS = 20
-MAX_HOVER_CELLS = 200_000  # hover text travels to the browser with every point
-MISSING = "–"
+SVG_MAX_POINTS = 3_000
 MAX_TRACES = 20
 SMALLER_SEGMENTS = "smaller"
 SMALLER_COLOR = "#8fa3bf"
@@ -80,30 +87,13 @@ def plotted_axes(features: Sequence[str]) -> tuple[list[str], str]:
     return axes, f"axes: the first {MAX_AXES} of {len(features)} features"
 
 
-def hover_table(rows: pd.DataFrame, keep: Sequence[str]) -> pd.DataFrame:
-    """The rows' columns as display text, for hovering; ``keep`` columns always included,
-    the others while the text stays small enough to send (``MAX_HOVER_CELLS``)."""
-    budget = max(len(keep), min(MAX_HOVER_COLUMNS, MAX_HOVER_CELLS // max(len(rows), 1)))
-    others = [c for c in rows.columns if c not in keep]
-    columns = [c for c in rows.columns if c in keep or c in others[: budget - len(keep)]]
-    return pd.DataFrame({column: _as_text(rows[column]) for column in columns}, index=rows.index)
-
-
-def _as_text(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_float_dtype(values):
-        text = values.map(lambda v: f"{v:,.2f}".rstrip("0").rstrip("."), na_action="ignore")
-    else:
-        text = values.astype("string")
-    return text.fillna(MISSING).astype(str).map(label)
-
-
 def cluster_scatter(
     points: pd.DataFrame,
     labels: np.ndarray,
     *,
     names: dict[int, str] | None = None,
     colors: dict[int, str] | None = None,
-    hover: pd.DataFrame | None = None,
+    hover: pd.DataFrame | HoverColumns | None = None,
     centroids: pd.DataFrame | None = None,
     uirevision: str | None = None,
     height: int = GRAPH_HEIGHT,
@@ -111,37 +101,56 @@ def cluster_scatter(
     """Points (one to three columns, the axes, in the table's units) coloured by ``labels``.
 
     ``names``/``colors`` override the segment names (plain text) and colours; ``hover`` holds
-    per-point text columns shown on hover (default: the axes); ``centroids`` (indexed by
-    segment, the axes among its columns) are marked with X. Each segment trace carries
-    ``meta={"cluster": c}`` so callers and tests can tell which segment it draws.
+    the per-point columns shown on hover (a table of values, or ``hover_columns`` of one;
+    default: the axes); ``centroids`` (indexed by segment, the axes among its columns) are
+    marked with X. Each segment trace carries ``meta={"cluster": c}`` so callers and tests can
+    tell which segment it draws.
     """
     axes = list(points.columns)
     labels = np.asarray(labels)
-    hover = points if hover is None else hover
+    if not isinstance(hover, HoverColumns):
+        hover = points if hover is None else hover
+        hover = hover_columns(hover, keep=list(hover.columns))
     groups = _trace_groups(labels, names, colors)
-    figure = go.Figure()
-    for rank, group in enumerate(groups):
-        figure.add_trace(
-            _points_trace(
-                points[group.members],
-                axes,
-                name=group.name,
-                color=group.color,
-                noise=group.key == NOISE,
-                customdata=hover[group.members].to_numpy(),
-                text=group.point_names,
-                hovertemplate=_hover_template(
-                    hover.columns, per_point=group.point_names is not None
-                ),
-                meta={"cluster": group.key},
-                legendrank=rank + 1,
-                y_position=rank,
-            )
+    kind = "scatter" if len(labels) <= SVG_MAX_POINTS else "scattergl"
+    traces = [
+        _points_trace(
+            points[group.members],
+            axes,
+            kind=kind,
+            name=group.name,
+            color=group.color,
+            noise=group.key == NOISE,
+            meta={"cluster": group.key},
+            legendrank=rank + 1,
+            y_position=rank,
+            **hover.trace_fields(group.members, group.point_names),
         )
+        for rank, group in enumerate(groups)
+    ]
     if centroids is not None and len(centroids) and len(axes) > 1:
-        figure.add_trace(_centroid_trace(centroids, axes, names, colors))
-    _lay_out(figure, points, [group.name for group in groups], uirevision, height)
-    return place_legend_below(figure)
+        traces.append(_centroid_trace(centroids, axes, names, colors, kind))
+    layout = _layout(points, [group.name for group in groups], uirevision, height)
+    return place_legend_below(figure_of(traces, layout))
+
+
+def figure_of(traces: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain trace and layout dicts on the shared template, without validating
+    each property again: the builders here write only valid properties (the tests check the
+    figures they make), and validation was most of a panel's time. The figure still reads as
+    a ``go.Figure`` (``figure.data[0].marker.color``) and serialises numbers as base64 arrays."""
+    return go.Figure(
+        {"data": traces, "layout": {"template": _template()} | layout}, _validate=False
+    )
+
+
+@functools.cache
+def _template() -> dict:
+    """plotly_white's layout part as a dict, converted once per process (never modified:
+    serialising a figure copies it). Its per-trace-type part only styles colour bars, fills
+    and error bars, which these figures do not draw; leaving it out makes each figure's
+    JSON several kB smaller and quicker to copy."""
+    return {"layout": pio.templates["plotly_white"].layout.to_plotly_json()}
 
 
 def scene_layout(points: pd.DataFrame) -> dict:
@@ -236,7 +245,7 @@ def feature_scatter(
         result.labels[rows],
         names=names if names is not None else segment_names(result.profile),
         colors=colors,
-        hover=hover_table(shown, keep=_key_columns(table, features)),
+        hover=hover_columns(shown, keep=_key_columns(table, features)),
         centroids=centroids,
         uirevision=uirevision,
     )
@@ -245,28 +254,25 @@ def feature_scatter(
 
 def empty_figure(message: str = "", height: int = GRAPH_HEIGHT) -> go.Figure:
     """A blank plot area with a centred message (while fitting, after an error)."""
-    figure = go.Figure()
-    figure.update_layout(
-        template="plotly_white",
-        height=height,
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        annotations=[
-            {
-                "text": label(message),
-                "showarrow": False,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.5,
-                "y": 0.5,
-                "font": {"color": "#6c757d"},
-            }
-        ]
-        if message
-        else [],
+    annotation = {
+        "text": label(message),
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.5,
+        "y": 0.5,
+        "font": {"color": "#6c757d"},
+    }
+    return figure_of(
+        [],
+        {
+            "height": height,
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+            "annotations": [annotation] if message else [],
+        },
     )
-    return figure
 
 
 def _key_columns(table: pd.DataFrame, features: Sequence[str]) -> list[str]:
@@ -276,29 +282,23 @@ def _key_columns(table: pd.DataFrame, features: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(first + [f for f in features if f in table.columns]))
 
 
-def _hover_template(columns: Sequence[str], per_point: bool = False) -> str:
-    """The segment's name (the trace's, or each point's ``text``), then the row's columns."""
-    lines = [f"{label(c)}: %{{customdata[{i}]}}" for i, c in enumerate(columns)]
-    title = "%{text}" if per_point else "%{fullData.name}"
-    return f"<b>{title}</b><br>" + "<br>".join(lines) + "<extra></extra>"
-
-
-def _points_trace(points, axes, *, name, color, noise, y_position, **common):
+def _points_trace(points, axes, *, kind, name, color, noise, y_position, **common) -> dict:
     marker = {"color": color, "size": 4 if noise else 7, "opacity": 0.55 if noise else 0.85}
+    trace = {"mode": "markers", "name": name, "marker": marker, **common}
     if len(axes) == 3:
         marker["size"] = 2 if noise else 3.5
         x, y, z = (points[a].to_numpy() for a in axes)
-        return go.Scatter3d(x=x, y=y, z=z, mode="markers", name=name, marker=marker, **common)
+        return trace | {"type": "scatter3d", "x": x, "y": y, "z": z}
     if len(axes) == 2:
         x, y = (points[a].to_numpy() for a in axes)
     else:
         x = points[axes[0]].to_numpy()
         jitter = np.random.default_rng(y_position).uniform(-0.3, 0.3, len(x))
         y = y_position + jitter
-    return go.Scattergl(x=x, y=y, mode="markers", name=name, marker=marker, **common)
+    return trace | {"type": kind, "x": x, "y": y}
 
 
-def _centroid_trace(centroids, axes, names, colors):
+def _centroid_trace(centroids, axes, names, colors, kind) -> dict:
     clusters = [int(c) for c in centroids.index]
     colours = [cluster_color(c, colors) for c in clusters]
     text = [_segment_name(c, names) for c in clusters]
@@ -306,49 +306,52 @@ def _centroid_trace(centroids, axes, names, colors):
     values = "<br>".join(
         f"{label(a)}: %{{{key}:,.2f}}" for key, a in zip("xyz", axes, strict=False)
     )
-    common = {
+    trace = {
         "mode": "markers",
         "name": "Centroids",
         "text": text,
         "hovertemplate": f"<b>Centre of %{{text}}</b><br>{values}<extra></extra>",
         "legendrank": 1000,
         "meta": {"cluster": "centroids"},
+        **coordinates,
     }
     if len(axes) == 3:
         marker = {"symbol": "diamond", "size": 9, "color": colours, "line": {"width": 2}}
-        return go.Scatter3d(**coordinates, marker=marker, **common)
+        return trace | {"type": "scatter3d", "marker": marker}
     marker = {
         "symbol": "x",
         "size": 18,
         "color": colours,
         "line": {"width": 1.5, "color": "#212529"},
     }
-    return go.Scattergl(**coordinates, marker=marker, **common)
+    return trace | {"type": kind, "marker": marker}
 
 
 def _segment_name(cluster: int, names: dict[int, str] | None) -> str:
     return label(cluster_name(cluster, names))
 
 
-def _lay_out(figure, points, trace_names, uirevision, height):
+def _layout(points, trace_names, uirevision, height) -> dict:
     axes = [label(axis) for axis in points.columns]
-    figure.update_layout(
-        template="plotly_white",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 11}},
-        uirevision=uirevision,
-        hoverlabel={"align": "left"},
-    )
+    layout = {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 11}},
+        "hoverlabel": {"align": "left"},
+    }
+    if uirevision is not None:
+        layout["uirevision"] = uirevision
     if len(axes) == 3:
-        figure.update_layout(scene=scene_layout(points), legend={"y": 0})
+        layout["scene"] = scene_layout(points)
+        layout["legend"]["y"] = 0
     elif len(axes) == 2:
-        figure.update_xaxes(title={"text": axes[0]})
-        figure.update_yaxes(title={"text": axes[1]})
+        layout["xaxis"] = {"title": {"text": axes[0]}}
+        layout["yaxis"] = {"title": {"text": axes[1]}}
     else:
-        figure.update_xaxes(title={"text": axes[0]})
-        figure.update_yaxes(
-            tickvals=list(range(len(trace_names))),
-            ticktext=trace_names,
-            showgrid=False,
-        )
+        layout["xaxis"] = {"title": {"text": axes[0]}}
+        layout["yaxis"] = {
+            "tickvals": list(range(len(trace_names))),
+            "ticktext": trace_names,
+            "showgrid": False,
+        }
+    return layout

@@ -194,7 +194,11 @@ def _colors(
     numbers."""
     if not reference or reference.get("view") != request["view"]:
         return matched_colors(None, result.labels)
-    reference_labels = segmentation(services, reference).labels
+    try:
+        reference_labels = segmentation(services, reference).labels
+    except Exception as error:  # noqa: BLE001  (the reference's own panel shows the error)
+        log.info("no reference colours: %s", error)
+        return matched_colors(None, result.labels)
     known = {int(c): color for c, color in reference_colors.items()} if reference_colors else None
     return matched_colors(reference_labels, result.labels, known)
 

@@ -217,7 +217,9 @@ def test_a_running_stability_check_counts_its_resamples_and_labels_its_bars(
     table = pd.DataFrame(centres + rng.normal(size=centres.shape), columns=["a", "b"])
     info = services.datasets.put(table, "Three blobs")
     query = view_query(info.dataset_id, ["a", "b"])
-    open_at_wide_screen(dash_duo, app, f"/diagnostics?{query}&sil_method=kmeans&sil_km_n_clusters=3")
+    open_at_wide_screen(
+        dash_duo, app, f"/diagnostics?{query}&sil_method=kmeans&sil_km_n_clusters=3"
+    )
     dash_duo.wait_for_contains_text(f"#{diag_ids.SIL_SUMMARY}", "3 segments", timeout=TIMEOUT)
 
     click(dash_duo.driver, f"#{diag_ids.STAB_RUN}")

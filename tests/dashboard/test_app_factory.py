@@ -174,3 +174,28 @@ def test_prepared_views_are_reused_and_bounded(services):
         services.analysis.prepare(view)
     assert len(services.analysis._prepared) == PREPARED_VIEWS_KEPT
     assert services.analysis.prepare(views[4]) is first
+
+
+def test_threads_asking_for_the_same_result_compute_it_once(services):
+    import threading
+    import time
+
+    key = result_key("test", "concurrent", n=uuid.uuid4().hex)
+    calls, values = [], []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)  # long enough for the other threads to ask while it runs
+        return {"k": 3}
+
+    threads = [
+        threading.Thread(
+            target=lambda: values.append(services.results.get_or_compute(key, compute))
+        )
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert values == [{"k": 3}] * 3 and len(calls) == 1

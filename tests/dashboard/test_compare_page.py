@@ -23,6 +23,7 @@ from algorithms.loading import load_sample
 from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.figures.colors import NOISE_COLOR
+from dashboard.figures.labels import label
 from dashboard.figures.scatter import MAX_TRACES, cluster_scatter
 from dashboard.ids import compare as ids
 from dashboard.pages import compare, compare_panels, diagnostics_link
@@ -39,6 +40,7 @@ from dashboard.pages.compare_panels import (
 from dashboard.pages.diagnostics_result import result_of
 from dashboard.view import url
 from tests.dash_helpers import callback_payload, text_of
+from tests.dashboard.hover_reading import hover_lines, hover_values
 
 INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
 
@@ -103,11 +105,10 @@ def test_hover_shows_the_customers_row(services, view):
     figure = panel_view(services, request_for(services, view, "kmeans")).figure
     trace = segment_traces(figure)[0]
     table = services.analysis.table(services.sample.dataset_id)
-    for column in table.columns:
-        assert column in trace.hovertemplate
-    first = dict(zip(table.columns, trace.customdata[0], strict=True))
-    row = table[table["CustomerID"] == first["CustomerID"]].iloc[0]
-    assert first[INCOME] == str(row[INCOME])
+    first = hover_values(trace, 0)
+    assert list(first) == [label(column) for column in table.columns]
+    row = table[table["CustomerID"].astype(str) == first["CustomerID"]].iloc[0]
+    assert first == {label(column): label(row[column]) for column in table.columns}
     assert (trace.x[0], trace.y[0]) == (row[INCOME], row[SPENDING])
 
 
@@ -380,7 +381,7 @@ def test_many_segments_share_one_trace_and_noise_comes_last():
     assert len(figure.data) == MAX_TRACES + 2
     smaller, noise = figure.data[-2], figure.data[-1]
     assert smaller.name == f"{25 - MAX_TRACES} smaller segments" and len(smaller.x) == 4 * 5
-    assert list(smaller.text[:4]) == ["Segment 20"] * 4
+    assert [hover_lines(smaller, i)[0] for i in range(4)] == ["<b>Segment 20</b>"] * 4
     assert noise.name == "Noise" and noise.marker.color == NOISE_COLOR
     assert sum(len(trace.x) for trace in figure.data) == len(labels)
 

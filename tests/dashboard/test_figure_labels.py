@@ -11,6 +11,7 @@ from dashboard.figures.scatter import SCENE_TITLE_CHARS, cluster_scatter
 from dashboard.pages.compare_controls import initial_values
 from dashboard.pages.compare_metrics import crosstab_output
 from dashboard.pages.compare_panels import panel_request, panel_view
+from tests.dashboard.hover_reading import hover_values
 
 INCOME, SPEND, AGE = "<b>Income</b>", "Spend & Save", 'Age "years"'
 MARKUP = ("<b>Income", "<i>", "&amp;amp;", "&quot;")
@@ -74,7 +75,8 @@ def test_a_2d_scatter_escapes_axis_titles_hover_and_legend(services, dataset_id)
     for trace in traces:
         assert "&lt;b&gt;Income&lt;/b&gt;: %{customdata[" in trace.hovertemplate
         assert "Spend &amp; Save: %{customdata[" in trace.hovertemplate
-        assert all(row[0].startswith("&lt;i&gt;c") for row in trace.customdata)
+        customers = [hover_values(trace, i)["Customer"] for i in range(len(trace.x))]
+        assert all(customer.startswith("&lt;i&gt;c") for customer in customers), customers
     drafted = " ".join(trace.name for trace in traces)
     assert "&lt;b&gt;Income&lt;/b&gt;" in drafted, "the drafted labels name the column"
     (centroids,) = [trace for trace in figure.data if trace.meta["cluster"] == "centroids"]
