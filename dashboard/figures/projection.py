@@ -18,6 +18,7 @@ from algorithms.methods.base import NOISE
 from algorithms.preprocessing import FeaturePreprocessor
 from algorithms.projection import Projection, pca_projection
 from dashboard.figures import scatter
+from dashboard.figures.hover import hover_columns
 from dashboard.figures.labels import label
 
 MAX_ARROWS = 6
@@ -50,7 +51,7 @@ def projected_scatter(
         labels[rows],
         names=names if names is not None else scatter.segment_names(result.profile),
         colors=colors,
-        hover=scatter.hover_table(shown, keep=scatter._key_columns(table, features)),
+        hover=hover_columns(shown, keep=scatter.key_columns(table, features)),
         centroids=projected_centroids(coordinates, labels) if show_centroids else None,
         uirevision=uirevision,
     )

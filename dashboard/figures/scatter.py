@@ -245,7 +245,7 @@ def feature_scatter(
         result.labels[rows],
         names=names if names is not None else segment_names(result.profile),
         colors=colors,
-        hover=hover_columns(shown, keep=_key_columns(table, features)),
+        hover=hover_columns(shown, keep=key_columns(table, features)),
         centroids=centroids,
         uirevision=uirevision,
     )
@@ -275,7 +275,7 @@ def empty_figure(message: str = "", height: int = GRAPH_HEIGHT) -> go.Figure:
     )
 
 
-def _key_columns(table: pd.DataFrame, features: Sequence[str]) -> list[str]:
+def key_columns(table: pd.DataFrame, features: Sequence[str]) -> list[str]:
     """Columns hover must show however wide the table: the first (the customer's id) and
     the features."""
     first = list(table.columns[:1])
