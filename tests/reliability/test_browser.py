@@ -18,7 +18,7 @@ import pytest
 from dashboard.ids import compare as compare_ids
 from dashboard.ids import data as ids
 from dashboard.persona_export import export_persona_set
-from tests.browser.waiting import until
+from tests.browser.waiting import click, until
 from tests.data.bad.corpus import CASES
 from tests.reliability.payloads import IMAGE, LINK, SCRIPT
 
@@ -127,7 +127,7 @@ def test_hostile_persona_text_never_runs(dash_duo, app, services, tmp_path):
 
     driver.refresh()
     dash_duo.wait_for_contains_text("#personas-library", f"Set {SCRIPT}", timeout=60)
-    dash_duo.find_element("#personas-library .list-group-item .btn-outline-primary").click()
+    click(driver, "#personas-library .list-group-item .btn-outline-primary")
     until(lambda: _value(dash_duo, 0) == IMAGE and _value(dash_duo, 1) == SCRIPT, timeout=60)
     dash_duo.wait_for_contains_text("#personas-scatter", SCRIPT, timeout=30)
     assert nothing_ran(dash_duo)
