@@ -4,7 +4,6 @@ alone, and legends sit outside the plot whatever the number of segments. Screens
 in ``tests/artifacts/`` (see tests/README.md)."""
 
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -16,7 +15,6 @@ from tests.browser.waiting import until
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TIMEOUT = 60
 STALE = "segmenta-stale"
 
@@ -25,19 +23,6 @@ const gd = document.querySelector(`#${arguments[0]} .js-plotly-plot`);
 return gd && gd.data ? gd.data.filter((t) => Number.isInteger(t.meta && t.meta.cluster))
   .map((t) => [t.meta.cluster, t.marker.color]) : null;
 """
-
-
-@pytest.fixture
-def screenshot(dash_duo, request):
-    """``screenshot(name)`` saves the window as tests/artifacts/<test>-<name>.png."""
-    ARTIFACTS.mkdir(exist_ok=True)
-
-    def save(name: str) -> Path:
-        path = ARTIFACTS / f"{request.node.name}-{name}.png"
-        dash_duo.driver.save_screenshot(str(path))
-        return path
-
-    return save
 
 
 def open_compare(dash_duo, app, query: str = "") -> None:

@@ -3,7 +3,6 @@ Enter in a slider's box, a dropped file of the wrong kind, deleting a table, a s
 while it runs, wide tables that say they scroll, and the first screen of Personas and
 Diagnostics. Each test keeps screenshots in ``tests/artifacts/`` (see tests/README.md)."""
 
-from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
@@ -18,22 +17,8 @@ from tests.browser.waiting import click, until
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TIMEOUT = 60
 AGE, INCOME, SPENDING = "Age", "Annual Income (k$)", "Spending Score (1-100)"
-
-
-@pytest.fixture
-def screenshot(dash_duo, request):
-    """``screenshot(name)`` saves the window as tests/artifacts/<test>-<name>.png."""
-    ARTIFACTS.mkdir(exist_ok=True)
-
-    def save(name: str) -> Path:
-        path = ARTIFACTS / f"{request.node.name}-{name}.png"
-        dash_duo.driver.save_screenshot(str(path))
-        return path
-
-    return save
 
 
 def open_at_wide_screen(dash_duo, app, path: str) -> None:

@@ -3,6 +3,7 @@ generated ones, written once per session), and helpers to feed a corpus file to 
 way the browser and scripts do."""
 
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,12 @@ def postgres_schema():
         postgres_url_or_skip("its PostgreSQL cases"), "segmenta_reliability"
     ) as url:
         yield url
+
+
+@pytest.fixture
+def sacrificial_process():
+    """A process no job of the app started, for the tests that try to make the app kill it."""
+    victim = subprocess.Popen(["sleep", "600"], start_new_session=True)
+    yield victim
+    victim.kill()
+    victim.wait()

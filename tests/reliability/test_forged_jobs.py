@@ -49,14 +49,6 @@ def server(instance, tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture
-def sacrificial_process():
-    victim = subprocess.Popen(["sleep", "600"], start_new_session=True)
-    yield victim
-    victim.kill()
-    victim.wait()
-
-
 def forged_request(local_app, key: str, pid: int) -> tuple[dict, dict]:
     """Query and body of a background callback carrying ``oldJob`` signed with ``key``, bound
     to a page-load token signed with the same key (as Dash itself signs both)."""

@@ -4,7 +4,6 @@ workers starting together, and a manager that cancels its own jobs and nothing e
 
 import multiprocessing
 import os
-import subprocess
 import time
 
 import diskcache
@@ -15,14 +14,6 @@ from dashboard.app import create_app
 from dashboard.background import OwnJobsManager
 from dashboard.config import Config
 from dashboard.secret_key import KEY_FILE, instance_key
-
-
-@pytest.fixture
-def sacrificial_process():
-    victim = subprocess.Popen(["sleep", "600"], start_new_session=True)
-    yield victim
-    victim.kill()
-    victim.wait()
 
 
 @pytest.mark.parametrize("weak", ["segmenta-dev", "change-me", "short-but-not-published"])
