@@ -154,9 +154,9 @@ class _browser:
     def __enter__(self):
         from selenium import webdriver
 
-        from tests.conftest import pytest_setup_options
+        from devtools.chromium import headless_chromium_options
 
-        self.driver = webdriver.Chrome(options=pytest_setup_options())
+        self.driver = webdriver.Chrome(options=headless_chromium_options())
         return self.driver
 
     def __exit__(self, *_) -> None:

@@ -55,11 +55,11 @@ def run(options: Options) -> Section:
 def _median_ms(page: Path, kind: str, n: int) -> float:
     from selenium import webdriver
 
-    from tests.conftest import pytest_setup_options
+    from devtools.chromium import headless_chromium_options
 
     times = []
     for _ in range(REPEATS):
-        driver = webdriver.Chrome(options=pytest_setup_options())
+        driver = webdriver.Chrome(options=headless_chromium_options())
         try:
             driver.get(page.as_uri())
             script = f"const done = arguments[0]; draw('{kind}', {n}).then(done)"
