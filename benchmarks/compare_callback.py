@@ -53,10 +53,10 @@ def run(options: Options) -> Section:
 
 
 def measure(name: str, table, features: list[str], seed: int) -> list[str]:
-    from dashboard.analysis import View
     from dashboard.app import create_app
     from dashboard.config import Config
     from dashboard.pages.compare_panels import fit_in_background, panel_request, panel_view
+    from dashboard.services.analysis import View
 
     folder = Path(tempfile.mkdtemp(prefix="segmenta-bench-"))
     try:

@@ -7,17 +7,17 @@ from dash import Dash
 from flask import redirect, request
 
 from algorithms.threads import limit_compute_threads
-from dashboard.access import protect
-from dashboard.api import register_api
-from dashboard.api_datasets import register_dataset_api
-from dashboard.background import background_manager
+from dashboard.api.datasets import register_dataset_api
+from dashboard.api.persona_sets import register_api
 from dashboard.config import REPO_ROOT, Config
-from dashboard.health import register_health
-from dashboard.layout import register_shell_callbacks, shell
 from dashboard.pages import PAGES
-from dashboard.request_log import register_request_log
-from dashboard.secret_key import secret_key
-from dashboard.services import build_services
+from dashboard.services.background import background_manager
+from dashboard.services.container import build_services
+from dashboard.shell.access import protect
+from dashboard.shell.health import register_health
+from dashboard.shell.layout import register_shell_callbacks, shell
+from dashboard.shell.request_log import register_request_log
+from dashboard.shell.secret_key import secret_key
 from dashboard.view.address_bar import register_address_bar
 from dashboard.view.state import default_view
 

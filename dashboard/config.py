@@ -10,7 +10,7 @@ from pathlib import Path
 
 from algorithms.errors import SegmentaError
 from algorithms.loading import TableLimits
-from dashboard.access import parse_users
+from dashboard.shell.access import parse_users
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,7 +54,7 @@ class Config:
     max_table_mb: int = 1024
     max_packing_ratio: int = 100
     display_points: int = 20_000
-    # empty: the instance folder's own random key (dashboard/secret_key.py)
+    # empty: the instance folder's own random key (dashboard/shell/secret_key.py)
     secret_key: str = ""
     auth_users: dict[str, str] = field(default_factory=dict)
     trusted_user_header: str = ""

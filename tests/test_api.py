@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from algorithms.loading import load_sample
-from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.persona_sets import (
     draft_personas,
@@ -17,6 +16,7 @@ from dashboard.persona_sets import (
     save_persona_set,
     set_content,
 )
+from dashboard.services.analysis import View
 
 
 def save_set(services, name, author="ann", view=None, k=4):

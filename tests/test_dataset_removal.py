@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from algorithms.loading import load_sample
-from dashboard.analysis import View
-from dashboard.dataset_removal import TableKept, remove_table
+from dashboard.services.analysis import View
+from dashboard.services.dataset_removal import TableKept, remove_table
 from tests.test_api import save_set
 
 

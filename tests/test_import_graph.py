@@ -104,7 +104,7 @@ def test_only_the_app_imports_the_pages(graph):
     assert importers == {"dashboard.app"}
     view_modules = [module for module in graph if module.startswith("dashboard.view")]
     assert "dashboard.view.address_bar" in view_modules
-    assert "dashboard.layout" in graph
+    assert "dashboard.shell.layout" in graph
 
 
 def test_the_graph_sees_imports_inside_functions_and_relative_ones(tmp_path):

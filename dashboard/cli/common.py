@@ -16,7 +16,7 @@ from algorithms.methods import NOISE
 from algorithms.model_io import CLUSTER_COLUMN, PERSONA_COLUMN
 from algorithms.model_signing import ModelKey
 from algorithms.preprocessing import SCALERS
-from dashboard.spreadsheets import EXCEL_MAX_ROWS, excel_bytes, write_csv
+from dashboard.services.spreadsheets import EXCEL_MAX_ROWS, excel_bytes, write_csv
 
 INPUT_HELP = "customer table: .csv, .txt, .tsv, .xlsx or .parquet"
 

@@ -24,8 +24,8 @@ from dashboard.cli.common import (
 )
 from dashboard.cli.registry import Command
 
-# ``dashboard.persona_export.EXPORT_FORMATS`` (a test checks they agree), written out here so that
-# building the parser does not load the persona code.
+# ``dashboard.services.persona_export.EXPORT_FORMATS`` (a test checks they agree), written out
+# here so that building the parser does not load the persona code.
 FORMATS = ("json", "md", "html", "csv", "xlsx")
 FORMAT_SUFFIXES = {
     ".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
@@ -115,8 +115,8 @@ def export_format(args: argparse.Namespace) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     from dashboard.cli.database import datasets_folder, datasets_store, persona_database
-    from dashboard.persona_export import export_persona_set
     from dashboard.persona_sets import find_persona_set
+    from dashboard.services.persona_export import export_persona_set
 
     fmt = export_format(args)
     out = check_output(args.out, ())

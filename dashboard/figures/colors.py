@@ -1,12 +1,13 @@
 """One colour per segment, the same on every page, in every panel and in every export.
 
-Segment ``c`` takes ``PALETTE[c]`` (plain data in ``dashboard.palette``); noise is always grey.
+Segment ``c`` takes ``PALETTE[c]`` (plain data in ``dashboard.services.palette``); noise is
+always grey.
 Where a persona set gives a segment its own colour, that colour wins (``colors`` overrides).
 Panels whose clusters correspond to a reference result are recoloured through
 ``algorithms.matching`` before calling these.
 """
 
-from dashboard.palette import NOISE_COLOR, PALETTE
+from dashboard.services.palette import NOISE_COLOR, PALETTE
 
 
 def cluster_color(cluster: int, colors: dict[int, str] | None = None) -> str:

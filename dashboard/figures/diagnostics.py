@@ -1,7 +1,7 @@
 """Figures of the Diagnostics page: the elbow, the scores against k, the silhouette plot,
 bootstrap stability per segment, the k-distance curve and the dendrogram.
 
-Each takes numbers already computed (by ``dashboard.analysis``) and only draws them, so the
+Each takes numbers already computed (by ``dashboard.services.analysis``) and only draws them, so the
 tests can check a figure against scikit-learn or scipy without running the page.
 """
 

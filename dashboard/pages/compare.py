@@ -16,7 +16,6 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from algorithms.methods import METHODS, with_capability
-from dashboard import feedback
 from dashboard import ids as shared_ids
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import compare as ids
@@ -46,6 +45,7 @@ from dashboard.pages.compare_panels import (
     panel_view,
 )
 from dashboard.pages.compare_staleness import register_staleness
+from dashboard.shell import feedback
 from dashboard.view import url_settings
 
 PAGE = {"path": "/compare", "name": "Compare", "title": "Segmenta · Compare", "order": 1}

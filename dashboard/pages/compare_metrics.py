@@ -18,10 +18,10 @@ from algorithms.preprocessing import skewed_features
 from algorithms.verdict import QUALITY, Balance, Candidate, degenerate_flags, share_text
 from algorithms.verdict import best_methods as shared_best_methods
 from algorithms.verdict import verdict as shared_verdict
-from dashboard.analysis import View
 from dashboard.figures.compare import crosstab_figure
 from dashboard.figures.scatter import empty_figure, segment_names
 from dashboard.pages.compare_panels import segmentation
+from dashboard.services.analysis import View
 
 log = logging.getLogger("segmenta")
 

@@ -21,14 +21,14 @@ from algorithms.errors import SegmentaError
 from algorithms.methods import get_method
 from algorithms.methods.hierarchical import height_for
 from algorithms.verdict import ONE_SEGMENT, degenerate_flags
-from dashboard import feedback
-from dashboard.analysis import View
 from dashboard.figures.compare import matched_colors
 from dashboard.figures.projection import category_note
 from dashboard.figures.scatter import empty_figure, segment_names
 from dashboard.figures.segments import segmentation_scatter
 from dashboard.pages.compare_controls import CUT_BY_HEIGHT, DEFAULT_EPS, params_from_controls
 from dashboard.pages.compare_profile import profile_table
+from dashboard.services.analysis import View
+from dashboard.shell import feedback
 from dashboard.view.result_links import diagnostics_href, result_href
 
 log = logging.getLogger("segmenta")

@@ -22,11 +22,11 @@ from algorithms.errors import ParameterError
 from algorithms.methods import METHODS, NOISE, Param, with_capability
 from algorithms.preprocessing import skewed_features
 from algorithms.verdict import next_steps
-from dashboard.analysis import View
-from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import diagnostics as figures
 from dashboard.figures.scatter import segment_names
 from dashboard.ids import diagnostics as ids
+from dashboard.services.analysis import View
+from dashboard.shell.feedback import error_alert, info_alert
 from dashboard.view.result_links import result_href
 
 K_LIMIT = 20
@@ -77,7 +77,7 @@ def sweep_outputs(services, view_data: dict, k_range, set_progress=None) -> tupl
         n_rows = len(services.analysis.prepare(view).matrix)
         progress = sweep_progress(set_progress, k_min) if set_progress else None
         result = services.analysis.sweep(view, k_min, k_max, seed=0, progress=progress)
-    except Exception as error:  # noqa: BLE001  (shown as an alert, see dashboard.feedback)
+    except Exception as error:  # noqa: BLE001  (shown as an alert, see dashboard.shell.feedback)
         message = figures.message_figure("No elbow curve: see the message above.")
         return error_alert(error, "the k sweep"), message, message, None
     sweep = result.sweep

@@ -13,12 +13,12 @@ from dash import html
 
 from algorithms.methods import METHODS
 from algorithms.stability import DISSOLVING, STABLE, Stability
-from dashboard.analysis import View
-from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import diagnostics as figures
 from dashboard.figures.colors import cluster_name
 from dashboard.figures.scatter import segment_names
 from dashboard.pages.diagnostics_panels import customers, segment_count
+from dashboard.services.analysis import View
+from dashboard.shell.feedback import error_alert, info_alert
 
 CURRENT = {}
 STALE = {"opacity": 0.35}
@@ -66,7 +66,7 @@ def stability_outputs(
         result = services.analysis.segmentation(view, method, params)
         progress = stability_progress(set_progress) if set_progress else None
         stability = services.analysis.stability(view, method, params, progress=progress)
-    except Exception as error:  # noqa: BLE001  (shown as an alert, see dashboard.feedback)
+    except Exception as error:  # noqa: BLE001  (shown as an alert, see dashboard.shell.feedback)
         return (
             error_alert(error, "the stability check"),
             figures.message_figure("No stability check: see the message above."),

@@ -13,9 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from algorithms.stability import Stability
-from dashboard import feedback
 from dashboard import ids as shared_ids
-from dashboard.analysis import View
 from dashboard.figures.personas import label, workspace_scatter
 from dashboard.figures.scatter import empty_figure, graph_config
 from dashboard.ids import personas as ids
@@ -32,6 +30,8 @@ from dashboard.persona_sets import (
     persona_set_record,
     resolve,
 )
+from dashboard.services.analysis import View
+from dashboard.shell import feedback
 from dashboard.view import url_settings
 from dashboard.view.result_links import checked_params, diagnostics_href
 

@@ -10,11 +10,11 @@ import dash_bootstrap_components as dbc
 from dash import ALL, State, dcc, html
 
 from algorithms.stability import DISSOLVING, STABLE, Stability, grade
-from dashboard.exports import profile_lines
 from dashboard.figures.personas import MINI_CONFIG, profile_bars
 from dashboard.ids import personas as ids
 from dashboard.pages.segment_explained import card_lines
 from dashboard.persona_sets import Workspace
+from dashboard.services.exports import profile_lines
 
 FIELDS = (ids.NAME, ids.DESCRIPTION, ids.RECOMMENDATION, ids.COLOR, ids.TAGS)
 FORM_STATES = [State({"type": field, "cluster": ALL}, "value") for field in FIELDS] + [

@@ -10,19 +10,19 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from algorithms.diagnostics import SILHOUETTE_SAMPLE
 from algorithms.model_signing import ModelKey
-from dashboard import feedback
-from dashboard.exports import (
+from dashboard.figures.personas import workspace_scatter
+from dashboard.ids import personas as ids
+from dashboard.pages.personas_cards import FORM_STATES, form_personas
+from dashboard.persona_sets import Workspace, clean_personas, draft_record, resolve
+from dashboard.services.exports import (
     customer_table,
     model_bytes,
     persona_html,
     persona_json,
     persona_markdown,
 )
-from dashboard.figures.personas import workspace_scatter
-from dashboard.ids import personas as ids
-from dashboard.pages.personas_cards import FORM_STATES, form_personas
-from dashboard.persona_sets import Workspace, clean_personas, draft_record, resolve
-from dashboard.spreadsheets import csv_bytes, excel_bytes
+from dashboard.services.spreadsheets import csv_bytes, excel_bytes
+from dashboard.shell import feedback
 
 BUTTONS = {
     ids.EXPORT_CSV: ("Customers CSV", "csv"),

@@ -11,9 +11,9 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from algorithms.errors import SegmentaError
-from dashboard import feedback
 from dashboard.ids import personas as ids
 from dashboard.persona_sets import PersonaSetSummary, VersionInfo, free_name, saved_source
+from dashboard.shell import feedback
 
 
 def library_panel() -> html.Div:

@@ -13,8 +13,6 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from algorithms.errors import SegmentaError
-from dashboard import feedback
-from dashboard.access import current_user
 from dashboard.ids import personas as ids
 from dashboard.pages.personas_cards import FORM_STATES, form_personas
 from dashboard.persona_sets import (
@@ -24,6 +22,8 @@ from dashboard.persona_sets import (
     save_persona_set,
     set_content,
 )
+from dashboard.shell import feedback
+from dashboard.shell.access import current_user
 
 
 def save_panel() -> html.Div:

@@ -14,8 +14,8 @@ from algorithms.carryover import (
 )
 from algorithms.preprocessing import FeaturePreprocessor
 from algorithms.segmentation import Segmentation
-from dashboard.palette import unused_color
 from dashboard.persona_sets.records import draft_personas
+from dashboard.services.palette import unused_color
 
 
 def carry_over_personas(

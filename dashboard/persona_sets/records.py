@@ -10,7 +10,7 @@ import pandas as pd
 
 from algorithms.errors import SegmentaError
 from algorithms.methods.base import NOISE
-from dashboard.palette import HEX_COLOR, palette_color
+from dashboard.services.palette import HEX_COLOR, palette_color
 from dashboard.storage.personas import (
     PersonaSetContent,
     PersonaSetNotFound,

@@ -1,11 +1,11 @@
 """A stored persona set applied to its stored dataset: the rows it clustered and the labelled
-customer table, for the API, the exports (``dashboard.persona_export``) and the CLI."""
+customer table, for the API, the exports (``dashboard.services.persona_export``) and the CLI."""
 
 import pandas as pd
 
 from algorithms.errors import DataError, SegmentaError
 from algorithms.preprocessing import FeaturePreprocessor
-from dashboard.exports import customer_table
+from dashboard.services.exports import customer_table
 from dashboard.storage.datasets import DatasetStore
 from dashboard.storage.personas import PersonaSetVersion
 

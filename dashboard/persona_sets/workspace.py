@@ -13,13 +13,13 @@ import numpy as np
 
 from algorithms.errors import SegmentaError
 from algorithms.methods import DEFAULT_COMPARED
-from dashboard.analysis import SegmentationResult, View
 from dashboard.persona_sets.records import (
     ROW_ID_COLUMN,
     clean_personas,
     draft_personas,
     population_stats,
 )
+from dashboard.services.analysis import SegmentationResult, View
 from dashboard.storage.personas import PersonaSetContent, PersonaSetVersion
 
 DEFAULT_METHOD = DEFAULT_COMPARED[0]

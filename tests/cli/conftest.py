@@ -9,11 +9,11 @@ from flask import Flask
 
 from algorithms.loading import SAMPLE_PATH
 from algorithms.model_signing import MODEL_KEY_ENV
-from dashboard.analysis import View
 from dashboard.cli import main
 from dashboard.config import Config
 from dashboard.persona_sets import live_source, resolve, save_persona_set, set_content
-from dashboard.services import build_services
+from dashboard.services.analysis import View
+from dashboard.services.container import build_services
 from dashboard.storage import PersonaSetVersion
 from tests.postgres import postgres_url_or_skip, temporary_schema
 

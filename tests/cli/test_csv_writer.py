@@ -1,11 +1,11 @@
-"""The CSV writer (``dashboard.spreadsheets``): pyarrow's where it writes what pandas writes,
-pandas' everywhere else."""
+"""The CSV writer (``dashboard.services.spreadsheets``): pyarrow's where it writes what pandas
+writes, pandas' everywhere else."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.spreadsheets import plain_number, write_csv
+from dashboard.services.spreadsheets import plain_number, write_csv
 
 
 def pandas_csv(table: pd.DataFrame, path) -> bytes:

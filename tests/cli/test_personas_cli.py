@@ -22,8 +22,8 @@ from algorithms.model_io import load_model
 from algorithms.model_signing import ModelKey
 from dashboard.cli.personas import FORMATS
 from dashboard.config import Config
-from dashboard.persona_export import EXPORT_FORMATS
-from dashboard.services import build_services
+from dashboard.services.container import build_services
+from dashboard.services.persona_export import EXPORT_FORMATS
 from dashboard.storage import PersonaStore, make_engine
 from tests.cli.conftest import INCOME, NAMES, SCORE, SET_NAME, assert_one_error_line
 

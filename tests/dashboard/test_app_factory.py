@@ -11,10 +11,10 @@ import redis
 
 from dashboard.app import create_app
 from dashboard.config import Config
-from dashboard.health import UNAVAILABLE
 from dashboard.pages import PAGES
-from dashboard.results import ResultCache, result_key
-from dashboard.services import cache_settings
+from dashboard.services.container import cache_settings
+from dashboard.services.results import ResultCache, result_key
+from dashboard.shell.health import UNAVAILABLE
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
 
@@ -161,7 +161,7 @@ def test_two_workers_share_results_through_redis(tmp_path):
 
 
 def test_prepared_views_are_reused_and_bounded(services):
-    from dashboard.analysis import PREPARED_VIEWS_KEPT, View
+    from dashboard.services.analysis import PREPARED_VIEWS_KEPT, View
 
     features = ("Annual Income (k$)", "Spending Score (1-100)")
     views = [

@@ -20,7 +20,6 @@ from sklearn.preprocessing import StandardScaler
 
 from algorithms.errors import ParameterError
 from algorithms.loading import load_sample
-from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.figures.colors import NOISE_COLOR
 from dashboard.figures.labels import label
@@ -38,6 +37,7 @@ from dashboard.pages.compare_panels import (
     suggested_eps,
 )
 from dashboard.pages.diagnostics_result import result_of
+from dashboard.services.analysis import View
 from dashboard.view import url
 from tests.dash_helpers import callback_payload, text_of
 from tests.dashboard.hover_reading import hover_lines, hover_values

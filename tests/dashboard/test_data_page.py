@@ -15,11 +15,11 @@ import pytest
 from algorithms.loading import SAMPLE_PATH, check_file_name, load_sample, load_table
 from algorithms.preprocessing import FeaturePreprocessor
 from dashboard import ids as shared_ids
-from dashboard.analysis import View
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
 from dashboard.pages.data import components, overview, removal
 from dashboard.pages.data import view as view_page
+from dashboard.services.analysis import View
 from dashboard.storage.datasets import dataset_hash
 from tests.dash_helpers import as_upload, text_of
 from tests.test_api import save_set

@@ -11,10 +11,10 @@ from sklearn.preprocessing import StandardScaler
 
 from algorithms.methods import make_method
 from algorithms.stability import bootstrap_stability, segmentation_stability
-from dashboard.analysis import View
 from dashboard.figures import diagnostics as diagnostics_figures
 from dashboard.figures.colors import cluster_color
 from dashboard.pages.diagnostics_stability import stability_outputs, staleness
+from dashboard.services.analysis import View
 from tests.dash_helpers import text_of
 
 SINGLE_LINKAGE = {"n_clusters": 3, "linkage": "single"}
@@ -97,7 +97,7 @@ def test_a_repeated_check_is_read_from_the_cache(services, two_squares, computed
 def test_above_the_cap_the_verdict_names_the_stratified_sample(services, monkeypatch):
     """The cap (5 000 in the app) lowered to 300 so that the test stays small."""
     monkeypatch.setattr(
-        "dashboard.analysis.segmentation_stability",
+        "dashboard.services.analysis.segmentation_stability",
         partial(segmentation_stability, sample_size=300),
     )
     rng = np.random.default_rng(0)

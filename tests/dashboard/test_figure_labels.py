@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.analysis import View
 from dashboard.figures.scatter import SCENE_TITLE_CHARS, cluster_scatter
 from dashboard.pages.compare_controls import initial_values
 from dashboard.pages.compare_metrics import crosstab_output
 from dashboard.pages.compare_panels import panel_request, panel_view
+from dashboard.services.analysis import View
 from tests.dashboard.hover_reading import hover_values
 
 INCOME, SPEND, AGE = "<b>Income</b>", "Spend & Save", 'Age "years"'

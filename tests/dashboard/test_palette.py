@@ -6,7 +6,7 @@ import sys
 
 import plotly.colors
 
-from dashboard.palette import PALETTE, palette_color, unused_color
+from dashboard.services.palette import PALETTE, palette_color, unused_color
 
 
 def test_the_palette_is_plotlys_d3_then_pastel():

@@ -15,12 +15,12 @@ from sklearn.metrics import silhouette_samples
 from algorithms.loading import load_sample, load_table
 from algorithms.model_io import load_model
 from algorithms.model_signing import ModelKey
-from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.ids import personas as ids
 from dashboard.pages.personas import entry_source
 from dashboard.pages.personas_exports import export_outputs
 from dashboard.persona_sets import resolve
+from dashboard.services.analysis import View
 
 FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
 SCRIPT = "<script>alert('x')</script>"

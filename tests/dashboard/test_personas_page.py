@@ -19,8 +19,8 @@ from dashboard.pages.personas import (
     restyled_scatter,
 )
 from dashboard.pages.personas_save import save_outputs
-from dashboard.palette import palette_color
 from dashboard.persona_sets import resolve
+from dashboard.services.palette import palette_color
 
 FEATURES = ["Annual Income (k$)", "Spending Score (1-100)"]
 

@@ -10,9 +10,7 @@ import pytest
 from algorithms.errors import SegmentaError
 from algorithms.loading import load_sample, load_table
 from algorithms.segmentation import SegmentationSpec, run_segmentation
-from dashboard.analysis import View
 from dashboard.app import default_view
-from dashboard.persona_export import EXPORT_FORMATS, export_persona_set
 from dashboard.persona_sets import (
     PersonaSetNotFound,
     carry_over_run,
@@ -24,6 +22,8 @@ from dashboard.persona_sets import (
     set_content,
     summary_record,
 )
+from dashboard.services.analysis import View
+from dashboard.services.persona_export import EXPORT_FORMATS, export_persona_set
 
 FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
 

@@ -7,7 +7,6 @@ import pytest
 from dash import no_update
 
 from algorithms.loading import load_sample
-from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.ids import personas as ids
 from dashboard.pages.personas import editor_outputs, entry_source
@@ -23,6 +22,7 @@ from dashboard.pages.personas_library import (
 from dashboard.pages.personas_save import loaded_text, save_outputs
 from dashboard.persona_sets import resolve
 from dashboard.persona_sets.records import NEW_NAME_TRIES
+from dashboard.services.analysis import View
 from tests.dash_helpers import text_of
 
 KMEANS5 = {"method": "kmeans", "params": {"n_clusters": 5}}

@@ -11,12 +11,12 @@ import pytest
 from dash import dcc
 
 from algorithms.stability import Stability
-from dashboard.analysis import View
 from dashboard.pages import diagnostics_link
 from dashboard.pages.diagnostics_result import result_of
 from dashboard.pages.personas import editor_outputs
 from dashboard.pages.personas_cards import stability_badge
 from dashboard.persona_sets import live_source
+from dashboard.services.analysis import View
 from dashboard.view import url
 from dashboard.view.result_links import parse_result_query
 from tests.dash_helpers import text_of

@@ -15,8 +15,6 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from algorithms.diagnostics import suggest_eps
-from dashboard.analysis import View
-from dashboard.layout import dataset_caption
 from dashboard.pages import personas_cards
 from dashboard.pages.compare_controls import initial_values
 from dashboard.pages.compare_metrics import metrics_outputs
@@ -24,6 +22,8 @@ from dashboard.pages.compare_panels import eps_defaults, panel_request, panel_vi
 from dashboard.pages.data import skew
 from dashboard.pages.data import view as view_page
 from dashboard.pages.diagnostics_panels import k_distance_outputs, sweep_outputs
+from dashboard.services.analysis import View
+from dashboard.shell.layout import dataset_caption
 from tests.dash_helpers import as_upload, text_of
 
 CC, WHOLESALE = "CC GENERAL.csv", "Wholesale customers data.csv"

@@ -8,7 +8,6 @@ from sklearn.cluster import HDBSCAN
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.mixture import GaussianMixture
 
-from dashboard.analysis import View
 from dashboard.app import create_app, default_view
 from dashboard.ids import compare as compare_ids
 from dashboard.ids import diagnostics as diagnostics_ids
@@ -19,6 +18,7 @@ from dashboard.pages.diagnostics_panels import criteria_outputs, silhouette_outp
 from dashboard.pages.personas import editor_outputs, entry_source
 from dashboard.pages.personas_exports import labelled_customers
 from dashboard.persona_sets import resolve
+from dashboard.services.analysis import View
 from tests.dash_helpers import callback_payload, text_of
 from tests.toy_method import registered
 

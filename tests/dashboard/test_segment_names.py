@@ -4,10 +4,10 @@ the persona's name), never "Segment 2"."""
 
 import pytest
 
-from dashboard.analysis import View
 from dashboard.app import default_view
 from dashboard.pages.diagnostics_panels import dendrogram_outputs, silhouette_outputs
 from dashboard.pages.personas_cards import persona_card
+from dashboard.services.analysis import View
 
 KMEANS5 = {"n_clusters": 5, "init": "k-means++", "n_init": 10}
 

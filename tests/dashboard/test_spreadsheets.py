@@ -1,4 +1,4 @@
-"""The one writer of every CSV and Excel export (``dashboard.spreadsheets``): text that a
+"""The one writer of every CSV and Excel export (``dashboard.services.spreadsheets``): text that a
 spreadsheet would run as a formula is written inert (OWASP's CSV-injection advice), numbers stay
 numbers and other text stays as written; ``raw`` writes text untouched. Files are read back with
 the ``csv`` module and openpyxl, cell by cell."""
@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.spreadsheets import csv_bytes, excel_bytes, inert_table
+from dashboard.services.spreadsheets import csv_bytes, excel_bytes, inert_table
 from tests.reliability.payloads import HOSTILE_HEADER
 from tests.reliability.payloads import INERT_NAMES as INERT
 

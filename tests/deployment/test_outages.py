@@ -12,8 +12,8 @@ import re
 import pytest
 
 from dashboard.app import default_view
-from dashboard.health import UNAVAILABLE, outage_message
 from dashboard.ids import personas as persona_ids
+from dashboard.shell.health import UNAVAILABLE, outage_message
 from devtools.servers import (
     AppServer,
     app_env,

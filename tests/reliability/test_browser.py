@@ -17,7 +17,7 @@ import pytest
 
 from dashboard.ids import compare as compare_ids
 from dashboard.ids import data as ids
-from dashboard.persona_export import export_persona_set
+from dashboard.services.persona_export import export_persona_set
 from tests.browser.waiting import click, until
 from tests.data.bad.corpus import CASES
 from tests.reliability.payloads import IMAGE, LINK, SCRIPT

@@ -18,7 +18,6 @@ import dash
 import dash_bootstrap_components as dbc
 import pytest
 
-from dashboard.analysis import View
 from dashboard.app import create_app
 from dashboard.config import Config
 from dashboard.ids import data as ids
@@ -28,6 +27,7 @@ from dashboard.pages.data import overview
 from dashboard.pages.data import view as view_page
 from dashboard.pages.diagnostics_panels import sweep_outputs
 from dashboard.pages.personas import editor_outputs, entry_source
+from dashboard.services.analysis import View
 from tests.dash_helpers import as_upload, text_of
 from tests.data.bad.corpus import CASES, MALL_FEATURES, Case
 from tests.data.bad.make_corpus import UNPICKLED_MARKER

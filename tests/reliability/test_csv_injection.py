@@ -18,7 +18,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.analysis import View
 from dashboard.app import create_app
 from dashboard.cli import main
 from dashboard.config import Config
@@ -27,6 +26,7 @@ from dashboard.pages.personas import entry_source
 from dashboard.pages.personas_cards import FORM_STATES
 from dashboard.pages.personas_exports import export_outputs
 from dashboard.persona_sets import live_source, resolve, save_persona_set, set_content
+from dashboard.services.analysis import View
 from tests.reliability.payloads import HOSTILE_HEADER, INERT_NAMES
 
 INCOME = "Annual Income (k$)"

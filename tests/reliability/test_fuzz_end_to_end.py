@@ -23,11 +23,11 @@ from algorithms.errors import SegmentaError
 from algorithms.loading import canonical_column_name, load_table
 from algorithms.preprocessing import SCALERS
 from algorithms.segmentation import SegmentationSpec, run_segmentation
-from dashboard.analysis import View
 from dashboard.app import create_app
 from dashboard.config import Config
 from dashboard.ids import data as ids
 from dashboard.pages.data import view as view_page
+from dashboard.services.analysis import View
 
 MALL = ["CustomerID", "Gender", "Age", "Annual Income (k$)", "Spending Score (1-100)"]
 TOKENS = ["", "NA", "N/A", "null", "nan", "12k", "1,5", " 7 ", "0012", "1e400", "1e300", "inf",

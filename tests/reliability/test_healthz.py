@@ -11,7 +11,7 @@ import logging
 
 from dashboard.app import create_app
 from dashboard.config import Config
-from dashboard.health import UNAVAILABLE
+from dashboard.shell.health import UNAVAILABLE
 from devtools.servers import free_port
 
 SECRETS_OF_THE_SETUP = ("127.0.0.1", "proddb", "segmenta_owner")

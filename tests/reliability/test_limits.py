@@ -25,11 +25,11 @@ import algorithms.text_tables
 from algorithms.errors import DataError, SegmentaError
 from algorithms.loading import load_table
 from algorithms.table_limits import TableLimits
-from dashboard.analysis import View
 from dashboard.app import create_app
 from dashboard.config import Config
 from dashboard.ids import data as ids
 from dashboard.pages.data import view as view_page
+from dashboard.services.analysis import View
 from tests.dash_helpers import as_upload, text_of
 from tests.data.bad.corpus import CASES, MALL_FEATURES
 from tests.reliability.conftest import HANG_SECONDS

@@ -13,10 +13,10 @@ import pytest
 from dashboard import ids as shared_ids
 from dashboard.app import create_app, default_view
 from dashboard.config import Config
-from dashboard.health import UNAVAILABLE, health_report, outage_message
 from dashboard.pages.personas import entry_source
 from dashboard.pages.personas_library import library_outputs
 from dashboard.persona_sets import resolve
+from dashboard.shell.health import UNAVAILABLE, health_report, outage_message
 from devtools.dash_http import UPDATE, callback_key, payload
 from tests.dash_helpers import text_of
 from tests.reliability.persona_http import props_text, save_outcome, save_request

@@ -11,9 +11,9 @@ import pytest
 
 from algorithms.errors import SegmentaError
 from dashboard.app import create_app
-from dashboard.background import OwnJobsManager
 from dashboard.config import Config
-from dashboard.secret_key import KEY_FILE, instance_key
+from dashboard.services.background import OwnJobsManager
+from dashboard.shell.secret_key import KEY_FILE, instance_key
 
 
 @pytest.mark.parametrize("weak", ["segmenta-dev", "change-me", "short-but-not-published"])

@@ -12,8 +12,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Output, html
 
-from dashboard.analysis import View
-from dashboard.feedback import error_alert
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
 from dashboard.pages.data.view import (
@@ -24,7 +22,9 @@ from dashboard.pages.data.view import (
     ColumnRoles,
     column_roles,
 )
-from dashboard.results import result_key
+from dashboard.services.analysis import View
+from dashboard.services.results import result_key
+from dashboard.shell.feedback import error_alert
 
 
 @dataclass

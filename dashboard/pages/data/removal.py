@@ -5,9 +5,9 @@ import dash
 from dash import Input, Output
 
 from algorithms.errors import SegmentaError
-from dashboard.dataset_removal import removal_problem
-from dashboard.feedback import error_alert
 from dashboard.ids import data as ids
+from dashboard.services.dataset_removal import removal_problem
+from dashboard.shell.feedback import error_alert
 
 
 def delete_question(services, dataset_id: str | None) -> tuple:

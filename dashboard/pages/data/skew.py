@@ -17,8 +17,8 @@ from algorithms.preprocessing import (
     skew_remedy,
     skewed_features,
 )
-from dashboard.analysis import View
 from dashboard.ids import data as ids
+from dashboard.services.analysis import View
 
 SPREADING_SCALINGS = ("log", "power")
 HIDDEN = {"display": "none"}

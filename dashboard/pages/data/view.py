@@ -30,11 +30,11 @@ from algorithms.preprocessing import (
 )
 from algorithms.projection import needs_projection
 from dashboard import ids as shared_ids
-from dashboard.dataset_removal import remove_table
-from dashboard.feedback import error_alert, info_alert
 from dashboard.figures import data as figures
 from dashboard.ids import data as ids
-from dashboard.results import result_key
+from dashboard.services.dataset_removal import remove_table
+from dashboard.services.results import result_key
+from dashboard.shell.feedback import error_alert, info_alert
 from dashboard.view.state import MIN_FEATURES, View, check_view
 
 INCOME, SPENDING, AGE, GENDER = "Annual Income (k$)", "Spending Score (1-100)", "Age", "Gender"

@@ -23,7 +23,7 @@ from algorithms.methods.base import SEED_PARAM
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
 from algorithms.segmentation import Segmentation, SegmentationSpec, fit_prepared
 from algorithms.stability import Stability, segmentation_stability
-from dashboard.results import ResultCache, result_key
+from dashboard.services.results import ResultCache, result_key
 from dashboard.storage.datasets import DatasetStore
 from dashboard.view.state import View
 

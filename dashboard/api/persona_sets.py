@@ -11,14 +11,14 @@ no longer stored, 400 for a bad parameter, so a script never has to parse an HTM
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from algorithms.errors import DataError, SegmentaError
-from dashboard.api_errors import ApiError, api_blueprint, register_api_errors
+from dashboard.api.errors import ApiError, api_blueprint, register_api_errors
 from dashboard.persona_sets import (
     PersonaSetNotFound,
     persona_set_record,
     saved_customer_table,
     summary_record,
 )
-from dashboard.spreadsheets import csv_bytes
+from dashboard.services.spreadsheets import csv_bytes
 
 # More digits than any stored id or version has: compared as "too large" without parsing.
 MAX_DIGITS = 19

@@ -1,13 +1,12 @@
 """A stored persona set as a file, in every export format, for ``segmenta personas export``.
 
-Kept beside ``dashboard.exports`` rather than in ``dashboard.persona_sets`` because the HTML
-report draws a figure: the persona model stays free of the figure builders.
+Kept beside ``dashboard.services.exports`` rather than in ``dashboard.persona_sets`` because the
+HTML report draws a figure: the persona model stays free of the figure builders.
 """
 
 import plotly.graph_objects as go
 
 from algorithms.errors import SegmentaError
-from dashboard.exports import persona_html, persona_json, persona_markdown
 from dashboard.figures.personas import centroid_figure, persona_scatter
 from dashboard.persona_sets import (
     PersonaSetVersion,
@@ -17,7 +16,8 @@ from dashboard.persona_sets import (
     saved_customer_table,
     saved_rows,
 )
-from dashboard.spreadsheets import csv_bytes, excel_bytes
+from dashboard.services.exports import persona_html, persona_json, persona_markdown
+from dashboard.services.spreadsheets import csv_bytes, excel_bytes
 from dashboard.storage.datasets import DatasetStore
 
 

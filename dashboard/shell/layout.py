@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from algorithms.profiling import short_name
 from dashboard import ids
-from dashboard.health import health_report, outage_message
+from dashboard.shell.health import health_report, outage_message
 
 
 def shell(default_view: dict, pages: list[dict]) -> html.Div:

@@ -9,7 +9,7 @@ import time
 
 from flask import Flask, g, request
 
-from dashboard.access import current_user
+from dashboard.shell.access import current_user
 
 log = logging.getLogger("segmenta.requests")
 

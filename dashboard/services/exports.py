@@ -6,7 +6,7 @@ Persona text is the team's free text and may hold anything, ``<script>`` include
 treats it as text. The HTML report escapes it, the Markdown report escapes both HTML and Markdown
 syntax (so a ``[link](javascript:...)`` stays visible text). Spreadsheets run text that looks
 like a formula (``=HYPERLINK(...)``, ``+cmd|...``), in persona names and customer cells alike:
-the customer table is written by ``dashboard.spreadsheets``, which keeps every cell inert.
+the customer table is written by ``dashboard.services.spreadsheets``, which keeps every cell inert.
 """
 
 import html

@@ -4,7 +4,7 @@ A CRM export pushed here lands in the same content-addressed store as a browser 
 every worker (and the link a teammate gets) sees it. Errors are JSON with a message that says
 what to change (413 for a file over the size limit, 400 for anything else wrong with it);
 nothing an upload contains is executed or unpickled. ``DELETE`` removes a table no saved
-persona set uses (``dashboard.dataset_removal``).
+persona set uses (``dashboard.services.dataset_removal``).
 """
 
 import os
@@ -15,8 +15,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from algorithms.errors import DataError, SegmentaError
 from algorithms.loading import load_table
-from dashboard.api_errors import api_blueprint
-from dashboard.dataset_removal import TableKept, remove_table
+from dashboard.api.errors import api_blueprint
+from dashboard.services.dataset_removal import TableKept, remove_table
 
 
 def _info_json(info) -> dict:

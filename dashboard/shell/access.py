@@ -21,7 +21,7 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from algorithms.errors import SegmentaError
-from dashboard.api_errors import api_error, is_api_path
+from dashboard.api.errors import api_error, is_api_path
 
 PUBLIC_PATHS = ("/healthz",)
 HASH_METHODS = ("scrypt:", "pbkdf2:")

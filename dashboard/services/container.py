@@ -14,9 +14,9 @@ from flask_caching import Cache
 from sqlalchemy import Engine
 
 from algorithms.loading import load_sample
-from dashboard.analysis import Analysis
 from dashboard.config import Config
-from dashboard.results import ResultCache
+from dashboard.services.analysis import Analysis
+from dashboard.services.results import ResultCache
 from dashboard.storage.datasets import DatasetInfo, DatasetStore
 from dashboard.storage.db import make_engine
 from dashboard.storage.migrations import SchemaOutdated, prepare_schema
