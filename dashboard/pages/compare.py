@@ -250,6 +250,7 @@ def register_callbacks(app, services) -> None:
     methods = list(METHODS)
     for position, method in enumerate(methods):
         _register_panel(app, services, method, methods[:position])
+    _register_suggestions(app, services)
     _register_publish(app)
     register_staleness(app)
     shown = [Input(ids.panel(method).shown, "data") for method in methods]
@@ -322,19 +323,17 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     @app.callback(
         Output(panel.request, "data"),
         Output(panel.background_request, "data"),
-        *_suggestion_outputs(method),
         Input(shared_ids.VIEW, "data"),
         Input(ids.METHOD_CHOICE, "value"),
         *[Input(panel.control(name), "value") for name in names],
         *cut_by,
     )
     def make_request(view, chosen, *values):
+        if method not in (chosen or ()):
+            return None, no_update
         controls = dict(zip(names, values[: len(names)], strict=True))
         cut = values[len(names)] if cut_by else None
-        if method not in (chosen or ()):
-            return None, no_update, *_unchanged_suggestions(method, cut)
-        suggestions = _suggestions(services, method, view, controls, cut)
-        return *panel_request(services, view, method, controls, cut), *suggestions
+        return panel_request(services, view, method, controls, cut)
 
     @app.callback(
         Output(panel.fitted, "data"),
@@ -379,55 +378,48 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
         return panel_view(services, request, fitted, *reference).outputs()
 
 
-def _suggestion_outputs(method: str) -> list[Output]:
-    """What a panel's request callback fills in besides the request: a radius suggested for
-    the view (methods declaring ``neighbourhood_params``) and the hint saying so; a cut height
-    taken from the current cut, and which of count and height can be typed (``cut_params``).
-    One callback, so the panel's request does not wait a round for its suggestions."""
+def _register_suggestions(app, services) -> None:
+    """A radius suggested for the view (methods declaring ``neighbourhood_params``); a cut
+    height taken from the current cut (methods declaring ``cut_params``)."""
+    for method in with_capability("neighbourhood_params"):
+        _register_radius_suggestion(app, services, method)
+    for method in with_capability("cut_params"):
+        _register_cut_choice(app, services, method)
+
+
+def _register_radius_suggestion(app, services, method: str) -> None:
     panel = ids.panel(method)
-    outputs = []
-    if METHODS[method].neighbourhood_params:
-        radius, _ = METHODS[method].neighbourhood_params
-        outputs += [Output(panel.control(radius), "value"), Output(panel.hint, "children")]
-    if METHODS[method].cut_params:
-        count, height = METHODS[method].cut_params
-        outputs += [
-            Output(panel.control(height), "value"),
-            Output(panel.control(height), "disabled"),
-            Output(panel.control(count), "disabled"),
-        ]
-    return outputs
+    radius, neighbours = METHODS[method].neighbourhood_params
+
+    @app.callback(
+        Output(panel.control(radius), "value"),
+        Output(panel.hint, "children"),
+        Input(shared_ids.VIEW, "data"),
+        Input(panel.control(neighbours), "value"),
+        Input(ids.METHOD_CHOICE, "value"),
+        State(panel.control(radius), "value"),
+    )
+    def suggest_radius(view, min_samples, chosen, current):
+        if method not in (chosen or ()):
+            return no_update, no_update
+        return eps_defaults(services, view, min_samples, current, (radius, neighbours))
 
 
-def _suggestions(services, method: str, view, controls: dict, cut: str | None) -> list:
-    """The values of ``_suggestion_outputs``; a suggested value also goes into ``controls``."""
-    values = []
-    if METHODS[method].neighbourhood_params:
-        radius, neighbours = METHODS[method].neighbourhood_params
-        suggested, hint = eps_defaults(
-            services, view, controls[neighbours], controls[radius], (radius, neighbours)
-        )
-        if suggested is not no_update:
-            controls[radius] = suggested
-        values += [suggested, hint]
-    if METHODS[method].cut_params:
-        _, height = METHODS[method].cut_params
-        suggested = cut_height_default(services, method, view, cut, controls)
-        if suggested is not no_update:
-            controls[height] = suggested
-        values += [suggested, *_typed_cut(cut)]
-    return values
+def _register_cut_choice(app, services, method: str) -> None:
+    panel = ids.panel(method)
+    count, height = METHODS[method].cut_params
+    names = control_names(method)
 
-
-def _unchanged_suggestions(method: str, cut: str | None) -> list:
-    """A panel not compared keeps its suggestions; its cut fields still follow the cut."""
-    values = [no_update, no_update] if METHODS[method].neighbourhood_params else []
-    if METHODS[method].cut_params:
-        values += [no_update, *_typed_cut(cut)]
-    return values
-
-
-def _typed_cut(cut: str | None) -> tuple[bool, bool]:
-    """(height disabled, count disabled) for the chosen way of cutting the tree."""
-    by_height = cut == CUT_BY_HEIGHT
-    return not by_height, by_height
+    @app.callback(
+        Output(panel.control(height), "value"),
+        Output(panel.control(height), "disabled"),
+        Output(panel.control(count), "disabled"),
+        Input(panel.cut_by, "value"),
+        Input(shared_ids.VIEW, "data"),
+        *[State(panel.control(name), "value") for name in names],
+    )
+    def cut_by(choice, view, *values):
+        by_height = choice == CUT_BY_HEIGHT
+        controls = dict(zip(names, values, strict=True))
+        suggested = cut_height_default(services, method, view, choice, controls)
+        return suggested, not by_height, by_height
