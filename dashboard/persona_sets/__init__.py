@@ -18,7 +18,6 @@ from dashboard.persona_sets.carry import (
     carry_over_run,
 )
 from dashboard.persona_sets.records import (
-    ROW_ID_COLUMN,
     clean_personas,
     draft_personas,
     draft_record,
@@ -26,10 +25,8 @@ from dashboard.persona_sets.records import (
     free_name,
     load_persona_record,
     persona_set_record,
-    population_stats,
     save_as_new_set,
     save_persona_set,
-    split_tags,
     summary_record,
 )
 from dashboard.persona_sets.stored import saved_customer_table, saved_rows
@@ -38,7 +35,6 @@ from dashboard.persona_sets.workspace import (
     live_source,
     resolve,
     saved_source,
-    segmentation_record,
     set_content,
 )
 from dashboard.storage.personas import (
@@ -52,7 +48,6 @@ from dashboard.storage.personas import (
 )
 
 __all__ = [
-    "ROW_ID_COLUMN",
     "PersonaSetContent",
     "PersonaSetNotFound",
     "PersonaSetSummary",
@@ -72,15 +67,12 @@ __all__ = [
     "live_source",
     "load_persona_record",
     "persona_set_record",
-    "population_stats",
     "resolve",
     "save_as_new_set",
     "save_persona_set",
     "saved_customer_table",
     "saved_rows",
     "saved_source",
-    "segmentation_record",
     "set_content",
-    "split_tags",
     "summary_record",
 ]

@@ -94,7 +94,9 @@ def default_features(table: pd.DataFrame) -> tuple[str, ...]:
     return tuple((measures + [c for c in candidates if c not in measures])[:MIN_FEATURES])
 
 
-def default_view(services, dataset_id: str) -> View:
+def table_view(services, dataset_id: str) -> View:
+    """The view a stored table opens on: its default features (``default_features``); a new
+    browser tab opens on the sample's (``dashboard.view.state.default_view``)."""
     return View(
         dataset_id=dataset_id, features=default_features(services.analysis.table(dataset_id))
     )
@@ -297,11 +299,11 @@ def stored_controls(services, view_data: dict | None) -> ViewControls:
         note = info_alert(
             "The table chosen earlier is no longer on the server: showing the sample."
         )
-        return _write(services, default_view(services, services.sample.dataset_id), alert=note)
+        return _write(services, table_view(services, services.sample.dataset_id), alert=note)
     try:
         prepared = check_view(services.analysis.table(view.dataset_id), view)
     except SegmentaError as error:
-        return _write(services, default_view(services, view.dataset_id), alert=error_alert(error))
+        return _write(services, table_view(services, view.dataset_id), alert=error_alert(error))
     return _controls(services, view, prepared=prepared)
 
 
@@ -349,7 +351,7 @@ def delete_controls(services, dataset_id: str | None) -> ViewControls:
     TableKept saying why when it must stay."""
     info = remove_table(services, dataset_id)
     message = f"Deleted '{info.name}' ({info.n_rows:,} customers) from the server."
-    view = default_view(services, services.sample.dataset_id)
+    view = table_view(services, services.sample.dataset_id)
     return _write(services, view, alert=info_alert(f"{message} Showing the sample."))
 
 
@@ -395,7 +397,7 @@ def view_controls(
         if trigger == ids.DELETE_CONFIRM:
             return delete_controls(services, dataset)
         if trigger == ids.DATASET and dataset and dataset != (view_data or {}).get("dataset_id"):
-            return _write(services, default_view(services, dataset))
+            return _write(services, table_view(services, dataset))
         if trigger in PRESETS:
             return choice_controls(services, view_data, PRESETS[trigger], scaling, categorical)
         if trigger in (ids.FEATURES, ids.SCALING, ids.CATEGORICAL):
