@@ -11,7 +11,9 @@ down, it never breaks it.
 import hashlib
 import json
 import logging
+import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -36,6 +38,13 @@ class ResultCache:
     def __init__(self, cache: Cache):
         self.cache = cache
         self.healthy = True
+        self._forget_computing()
+        _CACHES.add(self)
+
+    def _forget_computing(self) -> None:
+        """Fresh single-flight locks. A background fit runs in a process forked from a web
+        worker whose request threads may hold some of these locks at that moment: the child
+        would wait for ever on a computation no thread of its own is doing."""
         self._computing: dict[str, threading.Lock] = {}
         self._computing_guard = threading.Lock()
 
@@ -97,3 +106,7 @@ class ResultCache:
         if self.healthy:
             log.warning("result cache unavailable, computing without it: %s", error)
         self.healthy = False
+
+
+_CACHES: "weakref.WeakSet[ResultCache]" = weakref.WeakSet()
+os.register_at_fork(after_in_child=lambda: [cache._forget_computing() for cache in _CACHES])

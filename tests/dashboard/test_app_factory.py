@@ -199,3 +199,49 @@ def test_threads_asking_for_the_same_result_compute_it_once(services):
     for thread in threads:
         thread.join()
     assert values == [{"k": 3}] * 3 and len(calls) == 1
+
+
+def test_a_process_forked_while_a_thread_computes_a_result_can_compute_it_too(services):
+    """Background fits run in processes forked from a web worker: a lock a request thread
+    held at that moment must not make the child wait for a computation it cannot see."""
+    import os
+    import threading
+
+    key = result_key("test", "forked", n=uuid.uuid4().hex)
+    started, release = threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        release.wait(30)
+        return {"k": 1}
+
+    computing = threading.Thread(target=lambda: services.results.get_or_compute(key, slow))
+    computing.start()
+    assert started.wait(30)
+    child = os.fork()
+    if child == 0:  # the child computes the key itself; before the fix it waited for ever
+        value = services.results.get_or_compute(key, lambda: {"k": 2})
+        os._exit(0 if value in ({"k": 1}, {"k": 2}) else 1)
+    try:
+        status = _exit_status(child, seconds=30)
+    finally:
+        release.set()
+        computing.join()
+    assert status == 0, "the forked process waited for the parent's computation"
+
+
+def _exit_status(pid: int, seconds: float) -> int | None:
+    """The child's exit code; None (and the child killed) when it is still waiting."""
+    import os
+    import signal
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
