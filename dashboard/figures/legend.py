@@ -10,8 +10,6 @@ overlaps. Entries short enough share a row two by two.
 
 import math
 
-import plotly.graph_objects as go
-
 ROW_HEIGHT = 19  # px per legend row at FONT_SIZE
 FONT_SIZE = 11
 AXIS_TITLE_ROOM = 55  # px under a 2D plot for its tick labels and the x axis title
@@ -29,34 +27,35 @@ def legend_rows(names: list[str]) -> tuple[int, int]:
     return math.ceil(len(names) / columns), columns
 
 
-def place_legend_below(figure: go.Figure) -> go.Figure:
-    """Move the legend of a finished scatter under its plot and grow the figure to hold it
-    (its ``height`` and top margin as the builder set them); a figure without a legend is
-    left as it is."""
-    names = [trace.name or "" for trace in figure.data if trace.showlegend is not False]
+def place_legend_below(traces: list[dict], layout: dict) -> dict:
+    """The layout of a finished scatter (its plain trace and layout dicts) with the legend
+    under the plot and the figure grown to hold it (its ``height`` and top margin as the
+    builder set them); a figure without a legend keeps its layout. Works on the dicts, before
+    the figure exists: through ``update_layout`` this was most of a cached panel's time."""
+    names = [trace.get("name") or "" for trace in traces if trace.get("showlegend") is not False]
     if not names:
-        return figure
+        return layout
     rows, columns = legend_rows(names)
     legend_height = rows * ROW_HEIGHT
-    layout = figure.layout
-    is_scene = any(trace.type == "scatter3d" for trace in figure.data)
+    is_scene = any(trace.get("type") == "scatter3d" for trace in traces)
     under_plot, trim = (0, SCENE_TRIM) if is_scene else (AXIS_TITLE_ROOM, 0)
-    top = layout.margin.t if layout.margin.t is not None else 10
-    plot_height = layout.height - trim - top - under_plot - BOTTOM_GAP
-    figure.update_layout(
-        height=layout.height - trim + legend_height,
-        margin={"b": under_plot + legend_height + BOTTOM_GAP},
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": -under_plot / plot_height,
-            "yanchor": "top",
-            "entrywidth": 1 / columns,
-            "entrywidthmode": "fraction",
-            "font": {"size": FONT_SIZE},
-            "tracegroupgap": 0,
-            "itemsizing": "constant",
-        },
-    )
-    return figure
+    margin = layout.get("margin", {})
+    top = margin.get("t", 10)
+    plot_height = layout["height"] - trim - top - under_plot - BOTTOM_GAP
+    legend = {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": -under_plot / plot_height,
+        "yanchor": "top",
+        "entrywidth": 1 / columns,
+        "entrywidthmode": "fraction",
+        "font": {"size": FONT_SIZE},
+        "tracegroupgap": 0,
+        "itemsizing": "constant",
+    }
+    return layout | {
+        "height": layout["height"] - trim + legend_height,
+        "margin": margin | {"b": under_plot + legend_height + BOTTOM_GAP},
+        "legend": layout.get("legend", {}) | legend,
+    }

@@ -131,7 +131,7 @@ def cluster_scatter(
     if centroids is not None and len(centroids) and len(axes) > 1:
         traces.append(_centroid_trace(centroids, axes, names, colors, kind))
     layout = _layout(points, [group.name for group in groups], uirevision, height)
-    return place_legend_below(figure_of(traces, layout))
+    return figure_of(traces, place_legend_below(traces, layout))
 
 
 def figure_of(traces: list[dict], layout: dict) -> go.Figure:

@@ -41,6 +41,7 @@ from dashboard.pages.compare_panels import (
     cut_height_default,
     eps_defaults,
     fit_in_background,
+    fitted_requests,
     panel_request,
     panel_view,
 )
@@ -253,7 +254,12 @@ def register_callbacks(app, services) -> None:
     _register_suggestions(app, services)
     _register_publish(app)
     register_staleness(app)
-    shown = [Input(ids.panel(method).shown, "data") for method in methods]
+    # The metrics and the cross-tab are computed from the panels' requests, not from what the
+    # panels have drawn, so they arrive with the panels rather than a round after them.
+    asked = [
+        *[Input(ids.panel(method).request, "data") for method in methods],
+        *[Input(ids.panel(method).fitted, "data") for method in methods],
+    ]
 
     @app.callback(
         *[Output(ids.panel(method).column, "style") for method in methods],
@@ -266,22 +272,21 @@ def register_callbacks(app, services) -> None:
         Output(ids.METRICS, "children"),
         Output(ids.METRICS_VERDICT, "children"),
         Output(ids.AGREEMENT, "children"),
-        *shown,
+        *asked,
         Input(ids.METHOD_CHOICE, "value"),
     )
     def show_metrics(*args):
-        requests, chosen = args[:-1], args[-1]
-        return metrics_outputs(services, dict(zip(methods, requests, strict=True)), chosen)
+        return metrics_outputs(services, fitted_requests(methods, args[:-1]), args[-1])
 
     @app.callback(
         Output(ids.CROSSTAB, "figure"),
-        *shown,
+        *asked,
         Input(ids.CROSSTAB_ROWS, "value"),
         Input(ids.CROSSTAB_COLUMNS, "value"),
     )
     def show_crosstab(*args):
-        requests, rows, columns = args[:-2], args[-2], args[-1]
-        return crosstab_output(services, dict(zip(methods, requests, strict=True)), rows, columns)
+        rows, columns = args[-2:]
+        return crosstab_output(services, fitted_requests(methods, args[:-2]), rows, columns)
 
 
 def _register_publish(app) -> None:
@@ -313,9 +318,10 @@ def _register_publish(app) -> None:
 
 def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     """The three callbacks of one panel: controls → request, (large tables) background fit,
-    request → panel. ``earlier``: the methods before it, whose results it waits for on
-    opening the page; it takes the colours of the first other panel on the same view, and only
-    when its own result changes (another panel's change leaves it as it is)."""
+    request → panel. Every panel draws as soon as its own request (or fit) is there, in the
+    same round as the others; it takes the colours of the first other panel on the same view
+    (while the page opens, of the first ``earlier`` method asked for it: ``colour_reference``),
+    and only when its own result changes (another panel's change leaves it as it is)."""
     panel = ids.panel(method)
     names = control_names(method)
     cut_by = [Input(panel.cut_by, "value")] if METHODS[method].cut_params else []
@@ -364,17 +370,16 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
         Output(panel.colors, "data"),
         Input(panel.request, "data"),
         Input(panel.fitted, "data"),
-        *[Input(ids.panel(other).shown, "data") for other in earlier],
         State(panel.shown, "data"),
         *[State(ids.panel(other).shown, "data") for other in others],
         *[State(ids.panel(other).colors, "data") for other in others],
+        *[State(ids.panel(other).request, "data") for other in earlier],
     )
-    def show_panel(request, fitted, *args):
-        previous, others_shown = args[len(earlier)], args[len(earlier) + 1 :]
-        if previous == request and ctx.triggered_id not in (panel.request, panel.fitted):
-            raise PreventUpdate  # another panel changed: this one keeps its colours
-        half = len(others)
-        reference = colour_reference(request, others_shown[:half], others_shown[half:])
+    def show_panel(request, fitted, previous, *args):
+        if previous == request and ctx.triggered_id == panel.request:
+            raise PreventUpdate  # the same request again: the panel keeps what it shows
+        shown, colors = args[: len(others)], args[len(others) : 2 * len(others)]
+        reference = colour_reference(request, shown, colors, args[2 * len(others) :])
         return panel_view(services, request, fitted, *reference).outputs()
 
 

@@ -1,8 +1,10 @@
-"""The shown results side by side: quality metrics with the best marked and a verdict,
+"""The panels' results side by side: quality metrics with the best marked and a verdict,
 and how far the segmentations agree (adjusted Rand / AMI per pair, a cross-tab of two).
 
-Results are read back from the cache through the requests the panels show, so this never
-fits anything itself; a panel without a result shows as '–'.
+Results come through the panels' requests (``compare_panels.fitted_requests``): read back from
+the cache, or for a small table fitted here while the panel fits it too (the result cache
+computes it once), so the metrics arrive with the panels; a large table's result only once
+its background fit is done. A panel without a result shows as '–'.
 """
 
 import logging

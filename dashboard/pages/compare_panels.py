@@ -126,15 +126,41 @@ def panel_view(
 
 
 def colour_reference(
-    request: dict | None, others_shown: list, others_colors: list
+    request: dict | None,
+    others_shown: list,
+    others_colors: list,
+    earlier_requests: list | None = None,
 ) -> tuple[dict | None, dict | None]:
-    """(request, colours) of the first other panel showing a result on the same view, whose
-    colours a changed panel's corresponding segments take; (None, None) when there is none."""
+    """(request, colours) whose colours a panel's corresponding segments take: the first
+    other panel showing a result on the same view, with the colours it is drawn in; else,
+    while the page opens and no other panel is drawn yet, the first earlier panel asked for
+    the same view (``earlier_requests``), in its own numbers' colours, which is how that panel
+    draws with nothing before it. So every panel draws in the same round and the colours still
+    correspond; (None, None) when there is no such panel."""
     view = (request or {}).get("view")
     for shown, colors in zip(others_shown, others_colors, strict=True):
         if shown and shown.get("view") == view:
             return shown, colors
+    for earlier in earlier_requests or ():
+        if earlier and "error" not in earlier and earlier.get("view") == view:
+            return earlier, None
     return None, None
+
+
+def fitted_requests(methods: list[str], requests_then_fits: tuple) -> dict[str, dict | None]:
+    """{method: request} of the panels whose result can be read (or fitted here, for a small
+    table) now: no error, and a large table's background fit done; None for the others.
+    ``requests_then_fits``: every method's request, then every method's fit report."""
+    requests, fits = requests_then_fits[: len(methods)], requests_then_fits[len(methods) :]
+    return {
+        method: request
+        if request
+        and "error" not in request
+        and not waiting(request, fitted)
+        and not (fitted and fitted.get("request") == request and "error" in fitted)
+        else None
+        for method, request, fitted in zip(methods, requests, fits, strict=True)
+    }
 
 
 def waiting(request: dict | None, fitted: dict | None) -> bool:
@@ -195,12 +221,27 @@ def _colors(
     if not reference or reference.get("view") != request["view"]:
         return matched_colors(None, result.labels)
     try:
-        reference_labels = segmentation(services, reference).labels
+        reference_labels = _reference_result(services, reference).labels
     except Exception as error:  # noqa: BLE001  (the reference's own panel shows the error)
         log.info("no reference colours: %s", error)
         return matched_colors(None, result.labels)
     known = {int(c): color for c, color in reference_colors.items()} if reference_colors else None
     return matched_colors(reference_labels, result.labels, known)
+
+
+def _reference_result(services, reference: dict):
+    """The reference's result: fitted here for a small table (a panel fitting it at the same
+    time shares the work, ``ResultCache``), only read back for a large one, whose fit belongs to
+    its background job (a KeyError until that is done: no reference yet)."""
+    if not reference.get("background"):
+        return segmentation(services, reference)
+    view = View.from_store(reference["view"])
+    result = services.analysis.cached_segmentation(
+        view, reference["method"], reference["params"], SEED
+    )
+    if result is None:
+        raise KeyError("the reference is still fitting")
+    return result
 
 
 def _note(result, scatter_note: str) -> str:

@@ -121,8 +121,13 @@ class Analysis:
 
     def segmentation(self, view: View, method: str, params: dict, seed: int = 0):
         spec = view.spec(method, params, seed)
-        key = result_key("segmentation", view.dataset_id, **spec.as_dict())
+        key = _segmentation_key(view, spec)
         return self.results.get_or_compute(key, lambda: self._segment(view, spec))
+
+    def cached_segmentation(self, view: View, method: str, params: dict, seed: int = 0):
+        """The result ``segmentation`` would return, if it was already computed; else None."""
+        spec = view.spec(method, params, seed)
+        return self.results.cached(_segmentation_key(view, spec))
 
     def _segment(self, view: View, spec: SegmentationSpec) -> SegmentationResult:
         table = self.table(view.dataset_id)
@@ -214,6 +219,10 @@ class Analysis:
         """The stability ``stability`` would return, if it was already computed; None
         otherwise. Never computes: twenty refits are only run when someone asks for them."""
         return self.results.cached(_stability_key(view, view.spec(method, params, seed)))
+
+
+def _segmentation_key(view: View, spec: SegmentationSpec) -> str:
+    return result_key("segmentation", view.dataset_id, **spec.as_dict())
 
 
 def _stability_key(view: View, spec: SegmentationSpec) -> str:
