@@ -44,6 +44,7 @@ from dashboard.pages.compare_panels import (
     fitted_requests,
     panel_request,
     panel_view,
+    suggested_controls,
 )
 from dashboard.pages.compare_staleness import register_staleness
 from dashboard.shell import feedback
@@ -326,20 +327,36 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     names = control_names(method)
     cut_by = [Input(panel.cut_by, "value")] if METHODS[method].cut_params else []
 
+    # A suggestion the panel needs before it can fit (DBSCAN's radius, the tree's cut height)
+    # is filled in here, into the request and into its empty field at once: a callback of its
+    # own would hold the request back a round on every opening of the page.
+    filled = [
+        name
+        for name in (
+            (METHODS[method].neighbourhood_params or (None,))[0],
+            (METHODS[method].cut_params or (None, None))[1],
+        )
+        if name
+    ]
+
     @app.callback(
         Output(panel.request, "data"),
         Output(panel.background_request, "data"),
+        *[Output(panel.control(name), "value", allow_duplicate=True) for name in filled],
         Input(shared_ids.VIEW, "data"),
         Input(ids.METHOD_CHOICE, "value"),
         *[Input(panel.control(name), "value") for name in names],
         *cut_by,
+        prevent_initial_call="initial_duplicate",
     )
     def make_request(view, chosen, *values):
         if method not in (chosen or ()):
-            return None, no_update
+            return None, no_update, *[no_update] * len(filled)
         controls = dict(zip(names, values[: len(names)], strict=True))
         cut = values[len(names)] if cut_by else None
-        return panel_request(services, view, method, controls, cut)
+        suggested = suggested_controls(services, method, view, controls, cut)
+        request = panel_request(services, view, method, controls | suggested, cut)
+        return *request, *[suggested.get(name, no_update) for name in filled]
 
     @app.callback(
         Output(panel.fitted, "data"),
@@ -378,6 +395,8 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     def show_panel(request, fitted, previous, *args):
         if previous == request and ctx.triggered_id == panel.request:
             raise PreventUpdate  # the same request again: the panel keeps what it shows
+        if not request and not previous:
+            raise PreventUpdate  # a panel not compared stays blank without drawing again
         shown, colors = args[: len(others)], args[len(others) : 2 * len(others)]
         reference = colour_reference(request, shown, colors, args[2 * len(others) :])
         return panel_view(services, request, fitted, *reference).outputs()
@@ -393,24 +412,27 @@ def _register_suggestions(app, services) -> None:
 
 
 def _register_radius_suggestion(app, services, method: str) -> None:
+    """The hint under the radius field: the suggestion for the view and ``min_samples``, with
+    advice when that radius gives one segment or mostly noise (the request fills the field)."""
     panel = ids.panel(method)
     radius, neighbours = METHODS[method].neighbourhood_params
 
     @app.callback(
-        Output(panel.control(radius), "value"),
         Output(panel.hint, "children"),
         Input(shared_ids.VIEW, "data"),
         Input(panel.control(neighbours), "value"),
         Input(ids.METHOD_CHOICE, "value"),
-        State(panel.control(radius), "value"),
     )
-    def suggest_radius(view, min_samples, chosen, current):
+    def suggest_radius(view, min_samples, chosen):
         if method not in (chosen or ()):
-            return no_update, no_update
-        return eps_defaults(services, view, min_samples, current, (radius, neighbours))
+            return no_update
+        return eps_defaults(services, view, min_samples, None, (radius, neighbours))[1]
 
 
 def _register_cut_choice(app, services, method: str) -> None:
+    """Cutting by count greys out the height and the other way round; switching to the
+    height fills in the one that cuts the current count (the layout greys out the right one
+    on opening, so this waits for the switch)."""
     panel = ids.panel(method)
     count, height = METHODS[method].cut_params
     names = control_names(method)
@@ -420,8 +442,9 @@ def _register_cut_choice(app, services, method: str) -> None:
         Output(panel.control(height), "disabled"),
         Output(panel.control(count), "disabled"),
         Input(panel.cut_by, "value"),
-        Input(shared_ids.VIEW, "data"),
+        State(shared_ids.VIEW, "data"),
         *[State(panel.control(name), "value") for name in names],
+        prevent_initial_call=True,
     )
     def cut_by(choice, view, *values):
         by_height = choice == CUT_BY_HEIGHT

@@ -57,14 +57,25 @@ def panel_controls(method: str, values: dict, cut_by: str | None = None) -> html
     """The panel's control row; for a method cut by count or height also the cut-by radio
     (by height when not given and a height is)."""
     panel = ids.panel(method)
+    cut_by = initial_cut_by(method, values, cut_by)
+    unused = cut_param_unused(method, cut_by)
     fields = [
-        _field(panel, param, _widget(panel, param, values[param.name]))
+        _field(panel, param, _widget(panel, param, values[param.name], param.name == unused))
         for param in get_method(method).control_params()
     ]
-    cut_by = initial_cut_by(method, values, cut_by)
     if cut_by is not None:
         fields.insert(1, _cut_by_radio(panel, cut_by))
     return html.Div(dbc.Row(fields, className="g-2 align-items-end"), className="mb-2")
+
+
+def cut_param_unused(method: str, cut_by: str | None) -> str | None:
+    """The control a cut method's panel greys out: the height when cut by count, the count
+    when cut by height; None for other methods."""
+    cut = get_method(method).cut_params
+    if cut is None:
+        return None
+    count, height = cut
+    return count if cut_by == CUT_BY_HEIGHT else height
 
 
 def params_from_controls(method: str, values: dict, cut_by: str | None = None) -> dict:
@@ -99,7 +110,7 @@ def _field(panel, param, widget) -> dbc.Col:
     return dbc.Col([label, tooltip, widget], xs=width, className="compare-field")
 
 
-def _widget(panel, param, value):
+def _widget(panel, param, value, disabled: bool = False):
     if param.control_kind == "segments":
         low, high = K_RANGE
         return dcc.Slider(
@@ -109,6 +120,7 @@ def _widget(panel, param, value):
             step=1,
             value=value,
             marks={k: str(k) for k in (2, 5, 10, 15)},
+            disabled=disabled,
         )
     if param.choices:
         return dbc.Select(
@@ -127,6 +139,7 @@ def _widget(panel, param, value):
         placeholder="auto" if param.optional and not is_distance(param) else None,
         size="sm",
         debounce=True,
+        disabled=disabled,
     )
 
 

@@ -7,6 +7,7 @@ callback first, which leaves the result in the shared cache; the panel is then d
 cache. Errors stay inside their panel as an alert that says what to change.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 
@@ -176,13 +177,25 @@ def waiting(request: dict | None, fitted: dict | None) -> bool:
 
 
 def _drawn(services, request: dict, reference, reference_colors) -> PanelView:
+    """The panel drawn from the request's result, once per worker for each result and set of
+    colours (``services.drawn``): a revisit reads it back instead of drawing it again."""
     result = segmentation(services, request)
     view = View.from_store(request["view"])
+    table = services.analysis.table(view.dataset_id)  # a removed table is not drawn from memory
     colors = _colors(services, request, result, reference, reference_colors)
+    key = json.dumps(
+        [request, sorted(colors.items()), services.config.display_points], sort_keys=True
+    )
+    return services.drawn.get_or_compute(
+        key, lambda: _draw(services, request, result, view, table, colors)
+    )
+
+
+def _draw(services, request: dict, result, view: View, table, colors) -> PanelView:
     names = segment_names(result.profile)
     scatter = segmentation_scatter(
         result,
-        services.analysis.table(view.dataset_id),
+        table,
         view.features,
         names=names,
         colors=colors,
@@ -367,6 +380,29 @@ def min_samples_advice(services, view_data: dict, min_samples: int) -> str:
     if min_samples * 2 > suited:
         return ""
     return f" · for {n_rows:,} customers, min_samples ≈ {suited} gives steadier segments"
+
+
+def suggested_controls(
+    services, method: str, view_data, controls: dict, cut_by: str | None
+) -> dict:
+    """The empty controls a panel fills in before it fits: the suggested radius (methods
+    with ``neighbourhood_params``) and, when the tree is cut by height, the height that cuts
+    it into the current count (``cut_height_default``)."""
+    suggested = {}
+    neighbourhood = get_method(method).neighbourhood_params
+    if neighbourhood and view_data:
+        radius, neighbours = neighbourhood
+        if controls.get(radius) is None and controls.get(neighbours) is not None:
+            try:
+                suggested[radius] = suggested_eps(services, view_data, controls[neighbours])
+            except Exception as error:  # noqa: BLE001  (the panel's own fit shows the error)
+                log.info("no radius suggestion: %s", error)
+                suggested[radius] = DEFAULT_EPS
+    if get_method(method).cut_params and cut_by is not None:
+        height = cut_height_default(services, method, view_data, cut_by, controls)
+        if height is not dash.no_update:
+            suggested[get_method(method).cut_params[1]] = height
+    return suggested
 
 
 def cut_height_default(services, method: str, view_data, cut_by: str, controls: dict) -> object:

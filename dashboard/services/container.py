@@ -16,13 +16,16 @@ from sqlalchemy import Engine
 from algorithms.loading import load_sample
 from dashboard.config import Config
 from dashboard.services.analysis import Analysis
-from dashboard.services.results import ResultCache
+from dashboard.services.results import RecentValues, ResultCache
 from dashboard.storage.datasets import DatasetInfo, DatasetStore
 from dashboard.storage.db import make_engine
 from dashboard.storage.migrations import SchemaOutdated, prepare_schema
 from dashboard.storage.personas import PersonaStore
 
 SAMPLE_NAME = "Mall customers (sample)"
+DRAWN_PANELS_KEPT = 24
+"""Compare panels kept drawn per worker: three views of eight panels, a few MB each at most
+(a panel draws at most ``display_points`` customers)."""
 log = logging.getLogger("segmenta")
 
 
@@ -35,6 +38,8 @@ class Services:
     results: ResultCache
     analysis: Analysis
     sample: DatasetInfo
+    drawn: RecentValues
+    """Compare panels as drawn from their cached results (``compare_panels``)."""
 
 
 def cache_settings(config: Config) -> dict:
@@ -74,4 +79,5 @@ def build_services(config: Config, server: Flask) -> Services:
         results=results,
         analysis=Analysis(datasets, results),
         sample=sample,
+        drawn=RecentValues(DRAWN_PANELS_KEPT),
     )

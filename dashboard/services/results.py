@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -106,6 +107,32 @@ class ResultCache:
         if self.healthy:
             log.warning("result cache unavailable, computing without it: %s", error)
         self.healthy = False
+
+
+class RecentValues:
+    """The last few values built in this process, by key, least recently used dropped first.
+
+    For what is quick to rebuild from the shared cache but not free, such as a Compare panel
+    drawn from its cached result: a revisit then answers without drawing again. Never shared
+    between workers and never stale, as long as a key names everything its value is made from.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: str, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
 
 
 _CACHES: "weakref.WeakSet[ResultCache]" = weakref.WeakSet()

@@ -61,6 +61,9 @@ def test_a_k_change_recolours_only_the_changed_panel(services, view):
 
 
 def test_another_panels_change_leaves_a_panel_as_it_is(app, services, view):
+    """Other panels are only states of a panel's callback, so their change never runs it; the
+    same request again leaves it as drawn; its own new request redraws it in the colours the
+    other panel is drawn in."""
     kmeans = panel_view(services, request_for(services, view, "kmeans"))
     dbscan_request = request_for(services, view, "dbscan")
     dbscan = panel_view(services, dbscan_request, None, kmeans.shown, kmeans.colors)
@@ -73,16 +76,42 @@ def test_another_panels_change_leaves_a_panel_as_it_is(app, services, view):
         f"{ids.KMEANS.colors}.data": changed.colors,
     }
     payload = callback_payload(app, f"{panel.figure}.figure", values)
-    payload["changedPropIds"] = [f"{ids.KMEANS.shown}.data"]
-    response = app.server.test_client().post("/_dash-update-component", json=payload)
-    assert response.status_code == 204  # nothing redrawn, the colours kept
+    inputs = {f"{i['id']}.{i['property']}" for i in payload["inputs"]}
+    assert inputs == {f"{panel.request}.data", f"{panel.fitted}.data"}
 
-    payload["changedPropIds"] = [f"{panel.request}.data"]
+    response = app.server.test_client().post("/_dash-update-component", json=payload)
+    assert response.status_code == 204  # the same request: nothing redrawn, the colours kept
+
+    wider = request_for(services, view, "dbscan", eps=dbscan_request["params"]["eps"] * 1.5)
+    values[f"{panel.request}.data"] = wider
+    payload = callback_payload(app, f"{panel.figure}.figure", values)
     response = app.server.test_client().post("/_dash-update-component", json=payload)
     assert response.status_code == 200
     traces = response.json["response"][panel.figure]["figure"]["data"]
     redrawn = {t["meta"]["cluster"]: t["marker"]["color"] for t in traces}
-    dbscan_labels = segmentation(services, dbscan_request).labels
+    dbscan_labels = segmentation(services, wider).labels
     partners = best_partners(dbscan_labels, segmentation(services, changed.shown).labels)
+    assert partners
     for cluster, partner in partners.items():
         assert redrawn[cluster] == changed.colors[str(partner)]
+
+
+def test_panels_opening_together_take_the_first_earlier_panels_colours(services, view):
+    """On opening, no panel is drawn yet: a later panel takes the colours the first earlier
+    panel asked for the same view draws in (its own numbers' colours), so all panels draw in
+    one round and still correspond."""
+    kmeans_request = request_for(services, view, "kmeans")
+    dbscan_request = request_for(services, view, "dbscan")
+    reference = colour_reference(dbscan_request, [None, None], [None, None], [kmeans_request])
+    assert reference == (kmeans_request, None)
+    kmeans = panel_view(services, kmeans_request)
+    dbscan = panel_view(services, dbscan_request, None, *reference)
+    kmeans_colours = drawn_colours(kmeans)
+    partners = best_partners(
+        segmentation(services, dbscan_request).labels, segmentation(services, kmeans_request).labels
+    )
+    assert partners
+    for cluster, partner in partners.items():
+        assert drawn_colours(dbscan)[cluster] == kmeans_colours[partner]
+    error = {"view": view, "method": "kmeans", "error": "Enter k", "expected": True}
+    assert colour_reference(dbscan_request, [None], [None], [error]) == (None, None)

@@ -38,6 +38,7 @@ from dashboard.pages.compare_panels import (
 )
 from dashboard.pages.diagnostics_result import result_of
 from dashboard.services.analysis import View
+from dashboard.services.results import RecentValues
 from dashboard.view import url
 from tests.dash_helpers import callback_payload, text_of
 from tests.dashboard.hover_reading import hover_lines, hover_values
@@ -255,6 +256,33 @@ def test_showing_a_panel_twice_computes_once(services, view, computed):
     second = panel_view(services, request)
     assert len(computed) == before + 1
     assert first.note == second.note
+
+
+def test_a_panel_is_drawn_once_per_result_and_colours(services, view, monkeypatch):
+    """A revisit reads the drawn panel back (``services.drawn``); other colours or another
+    request draw again."""
+    drawings = []
+    draw = compare_panels._draw
+    monkeypatch.setattr(
+        compare_panels, "_draw", lambda *args: drawings.append(args[1]) or draw(*args)
+    )
+    request = request_for(services, view, "kmeans", n_clusters=4)
+    first = panel_view(services, request)
+    assert panel_view(services, request) is first and len(drawings) == 1
+    other = request_for(services, view, "dbscan")
+    matched = panel_view(services, request, None, other)
+    assert len(drawings) == 2 and matched.colors != first.colors
+    panel_view(services, request_for(services, view, "kmeans", n_clusters=3))
+    assert len(drawings) == 3
+
+
+def test_recent_values_keep_the_last_few():
+    kept = RecentValues(2)
+    computed = []
+    for key in ["a", "b", "a", "c", "a", "b"]:
+        kept.get_or_compute(key, lambda key=key: computed.append(key) or key.upper())
+    assert computed == ["a", "b", "c", "b"]  # "b" was dropped when "c" came in
+    assert kept.get_or_compute("a", lambda: "never") == "A"
 
 
 def test_large_tables_fit_in_the_background_then_draw_from_the_cache(
