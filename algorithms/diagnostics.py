@@ -61,14 +61,9 @@ def score_labels(
     silhouettes they come from are kept on the result (``sample_rows``, ``sample_silhouettes``)."""
     labels = np.asarray(labels)
     clustered = labels != NOISE
-    n_noise = int((~clustered).sum())
     kept, kept_labels = matrix[clustered], labels[clustered]
-    n_clusters = len(cluster_codes(kept_labels)[1])
-    base = {
-        "n_clusters": n_clusters,
-        "n_noise": n_noise,
-        "noise_share": n_noise / len(labels) if len(labels) else 0.0,
-    }
+    base = _counts(labels)
+    n_clusters, n_noise = base["n_clusters"], base["n_noise"]
     if not 2 <= n_clusters < len(kept):
         if n_clusters == 0:
             note = "scores need at least 2 segments (every customer is noise)"
@@ -100,6 +95,29 @@ def score_labels(
         sample_rows=rows,
         sample_silhouettes=values,
     )
+
+
+def count_labels(labels: np.ndarray) -> ClusterScores:
+    """The counts of ``score_labels`` without its quality scores (all None): what a scatter
+    and its note need, at once, where the silhouette would cost most of a fit's time."""
+    return ClusterScores(
+        **_counts(np.asarray(labels)),
+        silhouette=None,
+        calinski_harabasz=None,
+        davies_bouldin=None,
+        silhouette_sample_size=0,
+        note="not scored",
+    )
+
+
+def _counts(labels: np.ndarray) -> dict:
+    clustered = labels != NOISE
+    n_noise = int((~clustered).sum())
+    return {
+        "n_clusters": len(cluster_codes(labels[clustered])[1]),
+        "n_noise": n_noise,
+        "noise_share": n_noise / len(labels) if len(labels) else 0.0,
+    }
 
 
 def calinski_harabasz(matrix: np.ndarray, labels: np.ndarray) -> float:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from algorithms.diagnostics import ClusterScores, score_labels
+from algorithms.diagnostics import ClusterScores, count_labels, score_labels
 from algorithms.explain import explain_segments
 from algorithms.methods import ClusteringMethod, make_method
 from algorithms.preprocessing import FeaturePreprocessor, PreparedFeatures
@@ -120,14 +120,19 @@ def run_segmentation(table: pd.DataFrame, spec: SegmentationSpec) -> Segmentatio
 
 
 def fit_prepared(
-    table: pd.DataFrame, prepared: PreparedFeatures, spec: SegmentationSpec
+    table: pd.DataFrame, prepared: PreparedFeatures, spec: SegmentationSpec, scored: bool = True
 ) -> Segmentation:
-    """Fit one method on an already prepared matrix (the Compare page shares one)."""
+    """Fit one method on an already prepared matrix (the Compare page shares one).
+    ``scored=False`` leaves the quality scores out (``count_labels``): a page can draw the
+    segments first and score them after (``score_labels`` on the same matrix and labels)."""
     model = make_method(spec.method, **spec.method_params())
     started = time.perf_counter()
     model.fit(prepared.matrix)
     fit_seconds = time.perf_counter() - started
-    scores = score_labels(prepared.matrix, model.labels_, seed=spec.seed)
+    if scored:
+        scores = score_labels(prepared.matrix, model.labels_, seed=spec.seed)
+    else:
+        scores = count_labels(model.labels_)
     category = table.loc[prepared.row_mask, PROFILE_CATEGORY] if PROFILE_CATEGORY in table else None
     profile = profile_clusters(prepared.original, model.labels_, category)
     return Segmentation(spec, prepared, model, scores, profile, fit_seconds)

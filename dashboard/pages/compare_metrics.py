@@ -22,7 +22,7 @@ from algorithms.verdict import best_methods as shared_best_methods
 from algorithms.verdict import verdict as shared_verdict
 from dashboard.figures.compare import crosstab_figure
 from dashboard.figures.scatter import empty_figure, segment_names
-from dashboard.pages.compare_panels import segmentation
+from dashboard.pages.compare_panels import fitted, segmentation
 from dashboard.services.analysis import View
 
 log = logging.getLogger("segmenta")
@@ -30,15 +30,17 @@ log = logging.getLogger("segmenta")
 MISSING = "–"
 
 
-def shown_results(services, shown: dict[str, dict | None]) -> dict:
-    """{method: SegmentationResult} for the panels that show one (read from the cache)."""
+def shown_results(services, shown: dict[str, dict | None], scored: bool = True) -> dict:
+    """{method: SegmentationResult} for the panels that show one; ``scored=False`` for what
+    needs the segments only (the cross-tab), which then does not wait for the scores."""
     results = {}
+    read = segmentation if scored else fitted
     for method in METHODS:
         request = shown.get(method)
         if not request:
             continue
         try:
-            results[method] = segmentation(services, request)
+            results[method] = read(services, request)
         except Exception as error:  # noqa: BLE001  (the panel itself shows the error)
             log.info("no %s result to compare: %s", method, error)
     return results
@@ -232,7 +234,7 @@ def _agreement(results: dict, first: str, second: str):
 
 def crosstab_output(services, shown: dict[str, dict | None], rows: str, columns: str):
     """The cross-tab figure of two shown results (customers in each pair of segments)."""
-    results = shown_results(services, shown)
+    results = shown_results(services, shown, scored=False)
     missing = [METHODS[m].label for m in (rows, columns) if m not in results]
     if missing:
         return empty_figure(f"{' and '.join(dict.fromkeys(missing))}: no result to compare yet")

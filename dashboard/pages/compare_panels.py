@@ -94,8 +94,15 @@ def fit_in_background(services, request: dict) -> dict:
 
 
 def segmentation(services, request: dict):
+    """The request's result with its quality scores (what the metrics compare)."""
     view = View.from_store(request["view"])
     return services.analysis.segmentation(view, request["method"], request["params"], SEED)
+
+
+def fitted(services, request: dict):
+    """The request's result, scored or not yet (what a panel draws: ``Analysis.fitted``)."""
+    view = View.from_store(request["view"])
+    return services.analysis.fitted(view, request["method"], request["params"], SEED)
 
 
 def panel_view(
@@ -178,8 +185,9 @@ def waiting(request: dict | None, fitted: dict | None) -> bool:
 
 def _drawn(services, request: dict, reference, reference_colors) -> PanelView:
     """The panel drawn from the request's result, once per worker for each result and set of
-    colours (``services.drawn``): a revisit reads it back instead of drawing it again."""
-    result = segmentation(services, request)
+    colours (``services.drawn``): a revisit reads it back instead of drawing it again. The
+    result need not be scored yet: the panel shows no score, the metrics wait for them."""
+    result = fitted(services, request)
     view = View.from_store(request["view"])
     table = services.analysis.table(view.dataset_id)  # a removed table is not drawn from memory
     colors = _colors(services, request, result, reference, reference_colors)
@@ -247,7 +255,7 @@ def _reference_result(services, reference: dict):
     time shares the work, ``ResultCache``), only read back for a large one, whose fit belongs to
     its background job (a KeyError until that is done: no reference yet)."""
     if not reference.get("background"):
-        return segmentation(services, reference)
+        return fitted(services, reference)
     view = View.from_store(reference["view"])
     result = services.analysis.cached_segmentation(
         view, reference["method"], reference["params"], SEED
@@ -415,7 +423,7 @@ def cut_height_default(services, method: str, view_data, cut_by: str, controls: 
         return dash.no_update
     try:
         params = params_from_controls(method, controls)
-        tree = services.analysis.segmentation(View.from_store(view_data), method, params, SEED)
+        tree = services.analysis.fitted(View.from_store(view_data), method, params, SEED)
         suggested = height_for(tree.linkage_matrix, int(controls[count]))
     except Exception:  # noqa: BLE001  (the field says to enter a height instead)
         return dash.no_update

@@ -4,16 +4,18 @@ data, so tables stay on the server and every page reads the same cached result.
 """
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from algorithms.diagnostics import (
+    ClusterScores,
     KRecommendation,
     KSweep,
     k_distances,
     recommend_k,
+    score_labels,
     suggest_eps,
     sweep_k,
 )
@@ -81,6 +83,16 @@ class SegmentationResult:
             silhouette_values=segmentation.scores.sample_silhouettes,
         )
 
+    def scored(self, scores: ClusterScores) -> "SegmentationResult":
+        """This result with ``scores`` (of its labels), for a result fitted unscored."""
+        return replace(
+            self,
+            scores=scores.as_dict(),
+            summary=(self.summary or {}) | {"metrics": scores.as_dict()},
+            silhouette_rows=scores.sample_rows,
+            silhouette_values=scores.sample_silhouettes,
+        )
+
 
 @dataclass(frozen=True)
 class SweepResult:
@@ -120,8 +132,25 @@ class Analysis:
         return prepared
 
     def segmentation(self, view: View, method: str, params: dict, seed: int = 0):
+        """The result with its quality scores: the fit (``fitted``), then the scores."""
         spec = view.spec(method, params, seed)
-        key = _segmentation_key(view, spec)
+
+        def compute() -> SegmentationResult:
+            fitted = self.fitted(view, method, params, seed)
+            matrix = self.prepare(view).matrix
+            return fitted.scored(score_labels(matrix, fitted.labels, seed=spec.seed))
+
+        return self.results.get_or_compute(_segmentation_key(view, spec), compute)
+
+    def fitted(self, view: View, method: str, params: dict, seed: int = 0):
+        """The result before its quality scores (``scores`` holds the counts only): what a
+        Compare panel draws, without waiting for a silhouette that only the metrics show.
+        The scored result when that is cached already."""
+        spec = view.spec(method, params, seed)
+        scored = self.results.cached(_segmentation_key(view, spec))
+        if scored is not None:
+            return scored
+        key = result_key("fitted", view.dataset_id, **spec.as_dict())
         return self.results.get_or_compute(key, lambda: self._segment(view, spec))
 
     def cached_segmentation(self, view: View, method: str, params: dict, seed: int = 0):
@@ -132,7 +161,7 @@ class Analysis:
     def _segment(self, view: View, spec: SegmentationSpec) -> SegmentationResult:
         table = self.table(view.dataset_id)
         prepared = self.prepare(view)
-        return SegmentationResult.of(fit_prepared(table, prepared, spec))
+        return SegmentationResult.of(fit_prepared(table, prepared, spec, scored=False))
 
     def sweep(
         self, view: View, k_min: int = 1, k_max: int = 10, seed: int = 0, progress=None

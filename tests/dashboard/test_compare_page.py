@@ -276,6 +276,24 @@ def test_a_panel_is_drawn_once_per_result_and_colours(services, view, monkeypatc
     assert len(drawings) == 3
 
 
+def test_a_panel_draws_from_the_fit_and_the_scores_come_after(services, view):
+    """The panel's result is fitted without the silhouette; the metrics' result adds the same
+    scores a one-pass run gives, and the panel then reads that one."""
+    from algorithms.segmentation import SegmentationSpec, run_segmentation
+
+    request = request_for(services, view, "kmeans", n_clusters=7)
+    unscored = compare_panels.fitted(services, request)
+    assert unscored.scores["silhouette"] is None and unscored.scores["n_clusters"] == 7
+    scored = compare_panels.segmentation(services, request)
+    np.testing.assert_array_equal(scored.labels, unscored.labels)
+    spec = SegmentationSpec(tuple(request["view"]["features"]), "kmeans", request["params"])
+    direct = run_segmentation(services.analysis.table(request["view"]["dataset_id"]), spec)
+    assert scored.scores == direct.scores.as_dict()
+    assert scored.summary["metrics"] == direct.scores.as_dict()
+    assert compare_panels.fitted(services, request) is not unscored  # now the scored one
+    assert compare_panels.fitted(services, request).scores == scored.scores
+
+
 def test_recent_values_keep_the_last_few():
     kept = RecentValues(2)
     computed = []

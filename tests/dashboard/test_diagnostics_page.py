@@ -228,9 +228,10 @@ def test_silhouette_of_a_single_segment_says_why_it_is_empty(services, view):
 
 
 def test_silhouette_above_the_cap_is_sampled_and_says_so(services, monkeypatch):
-    """The cap (10 000 in the app) lowered to 500 so that the test stays small."""
+    """The cap (10 000 in the app) lowered to 500 so that the test stays small (the app
+    scores its results in ``Analysis.segmentation``)."""
     monkeypatch.setattr(
-        "algorithms.segmentation.score_labels", partial(score_labels, sample_size=500)
+        "dashboard.services.analysis.score_labels", partial(score_labels, sample_size=500)
     )
     rng = np.random.default_rng(0)
     centres = np.repeat([[0.0, 0.0], [6.0, 6.0]], 1_000, axis=0)
