@@ -24,7 +24,7 @@ from algorithms.methods.hierarchical import height_for
 from algorithms.verdict import ONE_SEGMENT, degenerate_flags
 from dashboard.figures.compare import matched_colors
 from dashboard.figures.projection import category_note
-from dashboard.figures.scatter import empty_figure, segment_names
+from dashboard.figures.scatter import SVG_MAX_POINTS, empty_figure, segment_names
 from dashboard.figures.segments import segmentation_scatter
 from dashboard.pages.compare_controls import CUT_BY_HEIGHT, DEFAULT_EPS, params_from_controls
 from dashboard.pages.compare_profile import profile_table
@@ -37,6 +37,7 @@ log = logging.getLogger("segmenta")
 BACKGROUND_MIN_ROWS = 20_000
 SEED = 0
 MANY_SEGMENTS = 20
+PANEL_POINTS = SVG_MAX_POINTS
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def _draw(services, request: dict, result, view: View, table, colors) -> PanelVi
         view.features,
         names=names,
         colors=colors,
-        max_points=services.config.display_points,
+        max_points=min(services.config.display_points, PANEL_POINTS),
         show_centroids=get_method(request["method"]).centers_are_model,
         uirevision=f"{view.dataset_id}:{'|'.join(view.features)}",
         seed=SEED,
