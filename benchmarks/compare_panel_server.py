@@ -42,7 +42,8 @@ def run(options: Options) -> Section:
         "3 000 customers: a stratified sample above that) plus the figure's JSON; the panel "
         "draws before the quality scores, which the metrics table then adds (silhouette exact "
         "up to 10 000 customers, a stratified sample of 10 000 above; CH and DB on all rows): "
-        "'cold, then metrics' is both, one after the other. Reference: `KMeans(n_clusters=5, n_init=10)` on the standardised features and "
+        "'cold, then metrics' is both, one after the other. Reference: "
+        "`KMeans(n_clusters=5, n_init=10)` on the standardised features and "
         "`px.scatter(color=segment, hover_data=all columns)` of every row, to JSON."
     )
     return Section(TITLE, body)
