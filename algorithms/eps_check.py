@@ -32,14 +32,22 @@ class EpsCheck:
         return asdict(self)
 
 
+MAX_ROWS = 50_000
+"""Above this many customers an eps is not checked: the check fits scikit-learn's DBSCAN, which
+holds every neighbourhood (an eps suggested at a large min_samples on a million customers
+took over 24 GB), and trying eps along the curve means several such fits."""
+
 EPS_SCAN_QUANTILES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
 """Where along the k-distance curve other eps are tried when the suggested one fails."""
 
 
-def check_eps(matrix: np.ndarray, eps: float, min_samples: int, seed: int = 0) -> EpsCheck:
+def check_eps(matrix: np.ndarray, eps: float, min_samples: int, seed: int = 0) -> EpsCheck | None:
     """DBSCAN at ``eps``; when it gives one segment or too much noise, the advice says so
     plainly and what to try, after trying eps along the k-distance curve: if none of them
-    gives two segments, that is a finding (one dense group and outliers), not a bad setting."""
+    gives two segments, that is a finding (one dense group and outliers), not a bad setting.
+    None above ``MAX_ROWS`` customers (not checked)."""
+    if len(matrix) > MAX_ROWS:
+        return None
     labels = DBSCAN(eps=eps, min_samples=min_samples).fit(matrix).labels_
     n_clusters = len(np.unique(labels[labels != NOISE]))
     noise_share = float((labels == NOISE).mean())

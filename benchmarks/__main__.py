@@ -26,6 +26,7 @@ MODULES = [
     "benchmarks.compare_panel_server",
     "benchmarks.compare_browser",
     "benchmarks.svg_or_webgl",
+    "benchmarks.worker_memory",
     "benchmarks.load",
 ]
 RESULTS = Path(__file__).resolve().parent / "results.md"

@@ -22,6 +22,7 @@ from algorithms.diagnostics import (
     suggest_min_samples,
     sweep_k,
 )
+from algorithms.eps_check import MAX_ROWS as EPS_CHECK_MAX_ROWS
 from algorithms.eps_check import EpsCheck, check_eps
 from algorithms.errors import DataError, ParameterError
 from algorithms.loading import load_table
@@ -240,6 +241,11 @@ def describe_diagnosis(diagnosis: Diagnosis) -> list[str]:
         f"(knee of the sorted {diagnosis.min_samples}-distance curve, in scaled units)"
     )
     checked = diagnosis.eps_check
+    if checked is None and diagnosis.eps is not None:
+        lines.append(
+            f"DBSCAN at that eps: not checked above {EPS_CHECK_MAX_ROWS:,} customers "
+            "(scikit-learn's DBSCAN would hold every neighbourhood); try it on Compare"
+        )
     if checked is not None:
         noise = f", {share_text(checked.noise_share)} noise" if checked.noise_share else ""
         segments = f"{checked.n_clusters} segment" + ("" if checked.n_clusters == 1 else "s")

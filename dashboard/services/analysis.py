@@ -30,9 +30,6 @@ from dashboard.storage.datasets import DatasetStore
 from dashboard.view.state import View
 
 PREPARED_VIEWS_KEPT = 4
-EPS_CHECK_MAX_ROWS = 50_000
-"""Above this many customers an eps is not checked: trying eps along the k-distance curve
-means several DBSCAN fits, whose neighbourhoods at a large eps outgrow memory."""
 
 
 @dataclass(frozen=True)
@@ -187,11 +184,9 @@ class Analysis:
 
     def eps_check(self, view: View, eps: float, min_samples: int, seed: int = 0) -> EpsCheck | None:
         """What DBSCAN makes of ``eps`` on the view, with what to try when that is one
-        segment or mostly noise (``algorithms.eps_check``); None above ``EPS_CHECK_MAX_ROWS``
-        customers."""
+        segment or mostly noise (``algorithms.eps_check``); None above its ``MAX_ROWS``
+        customers (not checked)."""
         matrix = self.prepare(view).matrix
-        if len(matrix) > EPS_CHECK_MAX_ROWS:
-            return None
         key = result_key(
             "epscheck", view.dataset_id, view=view.as_store(), eps=float(eps), m=min_samples,
             seed=seed,

@@ -88,3 +88,15 @@ def test_too_much_noise_is_said(mall):
     labels = DBSCAN(eps=0.15, min_samples=5).fit(matrix).labels_
     assert (labels == -1).mean() > 0.3
     assert "noise" in checked.advice and checked.advice.startswith("eps 0.15 gives")
+
+
+def test_no_check_above_the_row_cap(monkeypatch):
+    """scikit-learn's DBSCAN holds every neighbourhood: above the cap (50 000) the check is
+    not made at all, rather than run out of memory on a million customers."""
+    import algorithms.eps_check as eps_check
+
+    matrix = np.random.default_rng(0).normal(size=(300, 2))
+    assert check_eps(matrix, 0.3, 5) is not None
+    monkeypatch.setattr(eps_check, "MAX_ROWS", 299)
+    monkeypatch.setattr(eps_check, "DBSCAN", None)  # a fit would fail here
+    assert check_eps(matrix, 0.3, 5) is None
