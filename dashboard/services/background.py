@@ -7,6 +7,10 @@ one Redis and one PostgreSQL. Celery belongs to the ``server`` extra, so it is i
 when a broker is configured: ``make run`` works without it.
 """
 
+import functools
+import os
+import threading
+
 import diskcache
 import psutil
 from dash import CeleryManager, DiskcacheManager
@@ -39,8 +43,26 @@ def background_manager(config: Config):
     return OwnJobsManager(diskcache.Cache(str(config.instance_path / "background")))
 
 
+_FORK_GUARD = threading.RLock()
+"""Held by every use of the jobs' disk cache in this process, and by the fork that starts a
+job. SQLite keeps its locks per process: a job forked while another request thread was
+inside a read or write of that cache inherits a lock nobody will release, and then waits on
+it for ever to store its result (seen as panels left blank when three fits started at once)."""
+os.register_at_fork(after_in_child=lambda: globals().update(_FORK_GUARD=threading.RLock()))
+
+
+def _guarded(method):
+    @functools.wraps(method)
+    def guarded(*args, **kwargs):
+        with _FORK_GUARD:
+            return method(*args, **kwargs)
+
+    return guarded
+
+
 class OwnJobsManager(DiskcacheManager):
-    """A DiskcacheManager that kills only the job processes it started itself.
+    """A DiskcacheManager that kills only the job processes it started itself, and never
+    forks one while a thread of this process is using the disk cache (``_FORK_GUARD``).
 
     Dash kills the process id in a signed job handle when a job is cancelled or replaced;
     the signature is the only guard, so a leaked key would let anyone kill any process the
@@ -49,6 +71,7 @@ class OwnJobsManager(DiskcacheManager):
     only while it still names that very process (a finished job's id can be reused).
     """
 
+    @_guarded
     def call_job_fn(self, key, job_fn, args, context):
         pid = super().call_job_fn(key, job_fn, args, context)
         started = _start_time(pid)
@@ -56,6 +79,16 @@ class OwnJobsManager(DiskcacheManager):
             self.handle.set(_record_key(pid), started, expire=JOB_RECORD_SECONDS)
         return pid
 
+    job_running = _guarded(DiskcacheManager.job_running)
+    clear_cache_entry = _guarded(DiskcacheManager.clear_cache_entry)
+    get_or_create_signing_secret = _guarded(DiskcacheManager.get_or_create_signing_secret)
+    get_progress = _guarded(DiskcacheManager.get_progress)
+    result_ready = _guarded(DiskcacheManager.result_ready)
+    get_result = _guarded(DiskcacheManager.get_result)
+    get_updated_props = _guarded(DiskcacheManager.get_updated_props)
+    terminate_unhealthy_job = _guarded(DiskcacheManager.terminate_unhealthy_job)
+
+    @_guarded
     def terminate_job(self, job):
         pid = _pid(job)
         if pid is None:
