@@ -45,7 +45,7 @@ with app.server.test_client() as client:
                          source.name)}, content_type="multipart/form-data")
 assert answer.status_code == 201, answer.get_data(as_text=True)
 report["upload_s"], report["upload"] = time.perf_counter() - started, peak_mb()
-view = View(answer.get_json()["id"], tuple(features)).as_store()
+view = View(answer.get_json()["dataset_id"], tuple(features)).as_store()
 started = time.perf_counter()
 requests = {}
 for method in ("kmeans", "dbscan", "hierarchical"):
