@@ -4,7 +4,9 @@ A panel works in two steps, so that one slow fit never freezes the page: its con
 *request* (view, method, parameters); the request becomes the panel (scatter, profile table,
 notes, alerts). Tables of ``BACKGROUND_MIN_ROWS`` customers or more are fitted by a background
 callback first, which leaves the result in the shared cache; the panel is then drawn from the
-cache. Errors stay inside their panel as an alert that says what to change.
+cache. A panel draws from the fit alone (``fitted``); the quality scores, which only the metrics
+show, are added after (``segmentation``). Errors stay inside their panel as an alert that says
+what to change.
 """
 
 import json
@@ -38,6 +40,9 @@ BACKGROUND_MIN_ROWS = 20_000
 SEED = 0
 MANY_SEGMENTS = 20
 PANEL_POINTS = SVG_MAX_POINTS
+"""Customers a panel draws at most (a sample stratified by segment above, said in its note):
+three panels share a screen's width, more points only overplot, and up to this many SVG draws
+faster than WebGL in a browser (benchmarks: svg_or_webgl). The metrics use every customer."""
 
 
 @dataclass(frozen=True)
