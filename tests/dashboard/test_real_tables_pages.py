@@ -15,7 +15,8 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from algorithms.diagnostics import suggest_eps
-from dashboard.pages import personas_cards
+from dashboard.figures.scatter import display_rows
+from dashboard.pages import compare_panels, personas_cards
 from dashboard.pages.compare_controls import initial_values
 from dashboard.pages.compare_metrics import metrics_outputs
 from dashboard.pages.compare_panels import eps_defaults, panel_request, panel_view, segmentation
@@ -248,8 +249,10 @@ def test_four_or_more_features_are_drawn_on_their_principal_components(services,
               enumerate(pca.explained_variance_ratio_)]  # fmt: skip
     assert panel.figure.layout.xaxis.title.text == titles[0]
     assert panel.figure.layout.yaxis.title.text == titles[1]
-    expected = pca.transform(matrix)
     labels = segmentation(services, request).labels
+    rows, sample_note = display_rows(labels, compare_panels.PANEL_POINTS, compare_panels.SEED)
+    expected, labels = pca.transform(matrix)[rows], labels[rows]
+    assert len(rows) < len(matrix) and sample_note in panel.note  # about PANEL_POINTS
     for trace in panel.figure.data:
         cluster = trace.meta["cluster"]
         if not isinstance(cluster, int):
