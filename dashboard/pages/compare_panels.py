@@ -41,8 +41,9 @@ SEED = 0
 MANY_SEGMENTS = 20
 PANEL_POINTS = SVG_MAX_POINTS
 """About how many customers a panel draws at most (a sample stratified by segment above, said
-in its note): three panels share a screen's width, more points only overplot, and up to this many SVG draws
-faster than WebGL in a browser (benchmarks: svg_or_webgl). The metrics use every customer."""
+in its note): three panels share a screen's width, more points only overplot, and up to this
+many SVG draws faster than WebGL in a browser (benchmarks: svg_or_webgl). The metrics use
+every customer."""
 
 
 @dataclass(frozen=True)
