@@ -155,10 +155,11 @@ def register_callbacks(app, services) -> None:
         Output({"type": ids.CARD, "cluster": MATCH}, "style"),
         Output({"type": ids.CHART, "cluster": MATCH}, "figure"),
         Input({"type": ids.COLOR, "cluster": MATCH}, "value"),
+        State({"type": ids.CARD, "cluster": MATCH}, "style"),
         prevent_initial_call=True,
     )
-    def recolor_card(color):
-        return recolored_card(color)
+    def recolor_card(color, style):
+        return recolored_card(color, style)
 
     register_save_callbacks(app, services)
     register_library_callbacks(app, services)
@@ -206,6 +207,7 @@ def editor_outputs(services, source: dict | None, carry_from, keep_name: bool = 
         except Exception as error:  # noqa: BLE001
             alerts.append(feedback.error_alert(error, "the carried-over names"))
     figure, traces, note = scatter(services, workspace, personas)
+    traces = traces | {"drawn": [[p["name"] for p in personas], [p["color"] for p in personas]]}
     stability = cached_stability(services, workspace)
     return (
         persona_cards(workspace, personas, stability),
@@ -239,8 +241,12 @@ def scatter(services, workspace: Workspace, personas: list[dict]):
 
 
 def restyled_scatter(names: list, colors: list, traces: dict | None):
-    """A patch renaming and recolouring the persona traces (and the centroid markers)."""
+    """A patch renaming and recolouring the persona traces (and the centroid markers); nothing
+    when they are drawn so already (``traces["drawn"]``): the cards' fields fire this as they
+    appear, and a patch arriving after the user left the page would find no figure."""
     if not traces or len(names) != traces["personas"] or len(colors) != len(names):
+        return no_update
+    if traces.get("drawn") == [list(names), list(colors)]:
         return no_update
     patch = Patch()
     for index, (name, color) in enumerate(zip(names, colors, strict=True)):
@@ -252,8 +258,11 @@ def restyled_scatter(names: list, colors: list, traces: dict | None):
     return patch
 
 
-def recolored_card(color: str):
-    """(card style, chart patch): a persona's card border and profile bars in its colour."""
+def recolored_card(color: str, style: dict | None = None):
+    """(card style, chart patch): a persona's card border and profile bars in its colour;
+    nothing when the card has that colour already (as the card appears)."""
+    if style == card_style(color):
+        return no_update, no_update
     chart = Patch()
     chart["data"][0]["marker"]["color"] = color
     return card_style(color), chart

@@ -58,7 +58,8 @@ def test_cards_show_each_segment_as_scikit_learn_finds_it(services, view):
     matrix = StandardScaler().fit_transform(sample[FEATURES].to_numpy(float))
     reference = KMeans(n_clusters=4, n_init=10, random_state=42).fit(matrix).labels_
     assert sorted(card_header_sizes(cards)) == sorted(np.bincount(reference).tolist())
-    assert traces == {"personas": 4, "centroids": 4}
+    assert traces | {"drawn": None} == {"personas": 4, "centroids": 4, "drawn": None}
+    assert traces["drawn"][1] == [palette_color(c) for c in range(4)]
     assert [t.marker.color for t in figure.data[:4]] == [palette_color(c) for c in range(4)]
     assert set_name == "Mall customers (sample) · K-Means k=4"
     assert alert == [] and disabled is False and report is None
@@ -76,12 +77,16 @@ def test_names_and_colours_are_patched_into_the_scatter(services, view):
     assert restyled_scatter(["A", "B", "C"], ["#0", "#1", "#2"], None).__class__.__name__ == (
         "NoUpdate"
     )
+    names, colors = traces["drawn"]  # as the cards appear: drawn so already, nothing to patch
+    assert restyled_scatter(names, colors, traces).__class__.__name__ == "NoUpdate"
 
 
 def test_a_new_colour_recolours_the_card_and_its_bars():
-    style, chart = recolored_card("#123abc")
+    style, chart = recolored_card("#123abc", {"borderTop": "6px solid #000000"})
     assert style == {"borderTop": "6px solid #123abc"}
     assert "#123abc" in json.dumps(chart.to_plotly_json())
+    unchanged = recolored_card("#123abc", style)  # as the card appears in that colour
+    assert [part.__class__.__name__ for part in unchanged] == ["NoUpdate", "NoUpdate"]
 
 
 def test_carry_over_prefills_names_colours_and_reports(services, view):
@@ -128,5 +133,6 @@ def test_http_round_trip_renders_the_cards(app, client, view):
     assert response.status_code == 200
     outputs = response.json["response"]
     assert len(outputs[ids.CARDS]["children"]) == 3
-    assert outputs[ids.TRACES]["data"] == {"personas": 3, "centroids": 3}
+    traces = outputs[ids.TRACES]["data"]
+    assert (traces["personas"], traces["centroids"], len(traces["drawn"][0])) == (3, 3, 3)
     assert outputs[ids.SAVE]["disabled"] is False
