@@ -7,6 +7,7 @@ here the fits run in the measured process itself, so its peak is an upper bound 
 """
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -94,8 +95,6 @@ def run(options: Options) -> Section:
 
 
 def _measure(command: list[str]) -> dict:
-    import os
-
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ | ONE_THREAD)
     if done.returncode:

@@ -39,11 +39,12 @@ from dashboard.pages.compare_metrics import crosstab_output, metrics_outputs
 from dashboard.pages.compare_panels import (
     colour_reference,
     cut_height_default,
-    eps_defaults,
     fit_in_background,
     fitted_requests,
     panel_request,
     panel_view,
+    radius_hint,
+    suggested_control_names,
     suggested_controls,
 )
 from dashboard.pages.compare_staleness import register_staleness
@@ -330,14 +331,7 @@ def _register_panel(app, services, method: str, earlier: list[str]) -> None:
     # A suggestion the panel needs before it can fit (DBSCAN's radius, the tree's cut height)
     # is filled in here, into the request and into its empty field at once: a callback of its
     # own would hold the request back a round on every opening of the page.
-    filled = [
-        name
-        for name in (
-            (METHODS[method].neighbourhood_params or (None,))[0],
-            (METHODS[method].cut_params or (None, None))[1],
-        )
-        if name
-    ]
+    filled = suggested_control_names(method)
 
     @app.callback(
         Output(panel.request, "data"),
@@ -426,7 +420,7 @@ def _register_radius_suggestion(app, services, method: str) -> None:
     def suggest_radius(view, min_samples, chosen):
         if method not in (chosen or ()):
             return no_update
-        return eps_defaults(services, view, min_samples, None, (radius, neighbours))[1]
+        return radius_hint(services, view, min_samples, (radius, neighbours))
 
 
 def _register_cut_choice(app, services, method: str) -> None:

@@ -191,16 +191,15 @@ def waiting(request: dict | None, fitted: dict | None) -> bool:
 
 
 def _drawn(services, request: dict, reference, reference_colors) -> PanelView:
-    """The panel drawn from the request's result, once per worker for each result and set of
-    colours (``services.drawn``): a revisit reads it back instead of drawing it again. The
-    result need not be scored yet: the panel shows no score, the metrics wait for them."""
+    """The panel drawn from the request's result, once per worker for each request and set of
+    colours (``services.drawn``, one per app and so per configuration): a revisit reads it
+    back instead of drawing it again. The result need not be scored yet: the panel shows no
+    score, the metrics wait for them."""
     result = fitted(services, request)
     view = View.from_store(request["view"])
     table = services.analysis.table(view.dataset_id)  # a removed table is not drawn from memory
     colors = _colors(services, request, result, reference, reference_colors)
-    key = json.dumps(
-        [request, sorted(colors.items()), services.config.display_points], sort_keys=True
-    )
+    key = json.dumps([request, sorted(colors.items())], sort_keys=True)
     return services.drawn.get_or_compute(
         key, lambda: _draw(services, request, result, view, table, colors)
     )
@@ -355,25 +354,26 @@ def suggested_eps(services, view_data: dict, min_samples: int) -> float:
     return float(f"{result.suggested_eps:.3g}")
 
 
-def eps_defaults(
-    services, view_data: dict, min_samples, eps, names: tuple[str, str] = ("eps", "min_samples")
-) -> tuple[object, str]:
-    """(eps value, hint): the suggestion fills an empty eps; the hint always shows it.
-    ``names``: the method's ``neighbourhood_params``, as the hint calls them."""
+def radius_hint(
+    services, view_data: dict, min_samples, names: tuple[str, str] = ("eps", "min_samples")
+):
+    """The hint under the radius field: the suggestion for ``min_samples`` (the request fills
+    an empty field with it, ``suggested_controls``), with advice when it gives one segment or
+    mostly noise. ``names``: the method's ``neighbourhood_params``, as the hint calls them."""
     if min_samples is None or not view_data:
-        return dash.no_update, ""
+        return ""
     try:
         suggestion = suggested_eps(services, view_data, min_samples)
     except Exception as error:  # noqa: BLE001  (the panel's own fit will show the error)
         log.info("no radius suggestion: %s", error)
-        return (DEFAULT_EPS if eps is None else dash.no_update), ""
+        return ""
     radius, neighbours = names
     hint = f"Suggested {radius} for {neighbours}={min_samples}: {suggestion:.3g} (k-distance knee)"
     hint += min_samples_advice(services, view_data, int(min_samples))
     advice = eps_advice(services, view_data, suggestion, int(min_samples))
     if advice:
         hint = [hint, html.Div(advice, className="eps-advice text-warning-emphasis mt-1")]
-    return (suggestion if eps is None else dash.no_update), hint
+    return hint
 
 
 def eps_advice(services, view_data: dict, eps: float, min_samples: int) -> str:
@@ -397,12 +397,22 @@ def min_samples_advice(services, view_data: dict, min_samples: int) -> str:
     return f" · for {n_rows:,} customers, min_samples ≈ {suited} gives steadier segments"
 
 
+def suggested_control_names(method: str) -> list[str]:
+    """The controls ``suggested_controls`` may fill in for ``method``: its radius, its cut
+    height."""
+    method_class = get_method(method)
+    radius = method_class.neighbourhood_params and method_class.neighbourhood_params[0]
+    height = method_class.cut_params and method_class.cut_params[1]
+    return [name for name in (radius, height) if name]
+
+
 def suggested_controls(
     services, method: str, view_data, controls: dict, cut_by: str | None
 ) -> dict:
     """The empty controls a panel fills in before it fits: the suggested radius (methods
-    with ``neighbourhood_params``) and, when the tree is cut by height, the height that cuts
-    it into the current count (``cut_height_default``)."""
+    with ``neighbourhood_params``; the declared default when there is none) and, when the
+    tree is cut by height, the height that cuts it into the current count
+    (``cut_height_default``)."""
     suggested = {}
     neighbourhood = get_method(method).neighbourhood_params
     if neighbourhood and view_data:

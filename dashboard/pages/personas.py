@@ -143,6 +143,7 @@ def register_callbacks(app, services) -> None:
 
     @app.callback(
         Output(ids.SCATTER, "figure", allow_duplicate=True),
+        Output(ids.TRACES, "data", allow_duplicate=True),
         Input({"type": ids.NAME, "cluster": ALL}, "value"),
         Input({"type": ids.COLOR, "cluster": ALL}, "value"),
         State(ids.TRACES, "data"),
@@ -155,11 +156,10 @@ def register_callbacks(app, services) -> None:
         Output({"type": ids.CARD, "cluster": MATCH}, "style"),
         Output({"type": ids.CHART, "cluster": MATCH}, "figure"),
         Input({"type": ids.COLOR, "cluster": MATCH}, "value"),
-        State({"type": ids.CARD, "cluster": MATCH}, "style"),
         prevent_initial_call=True,
     )
-    def recolor_card(color, style):
-        return recolored_card(color, style)
+    def recolor_card(color):
+        return recolored_card(color)
 
     register_save_callbacks(app, services)
     register_library_callbacks(app, services)
@@ -241,13 +241,15 @@ def scatter(services, workspace: Workspace, personas: list[dict]):
 
 
 def restyled_scatter(names: list, colors: list, traces: dict | None):
-    """A patch renaming and recolouring the persona traces (and the centroid markers); nothing
-    when they are drawn so already (``traces["drawn"]``): the cards' fields fire this as they
+    """(patch, trace map): a patch renaming and recolouring the persona traces (and the
+    centroid markers), and the trace map noting what is drawn now; nothing when the names and
+    colours are drawn so already (``traces["drawn"]``). The cards' fields fire this as they
     appear, and a patch arriving after the user left the page would find no figure."""
     if not traces or len(names) != traces["personas"] or len(colors) != len(names):
-        return no_update
-    if traces.get("drawn") == [list(names), list(colors)]:
-        return no_update
+        return no_update, no_update
+    drawn = [list(names), list(colors)]
+    if traces.get("drawn") == drawn:
+        return no_update, no_update
     patch = Patch()
     for index, (name, color) in enumerate(zip(names, colors, strict=True)):
         patch["data"][index]["name"] = label(name or "")
@@ -255,14 +257,11 @@ def restyled_scatter(names: list, colors: list, traces: dict | None):
     if traces["centroids"] is not None:
         patch["data"][traces["centroids"]]["marker"]["color"] = list(colors)
         patch["data"][traces["centroids"]]["text"] = [label(name or "") for name in names]
-    return patch
+    return patch, traces | {"drawn": drawn}
 
 
-def recolored_card(color: str, style: dict | None = None):
-    """(card style, chart patch): a persona's card border and profile bars in its colour;
-    nothing when the card has that colour already (as the card appears)."""
-    if style == card_style(color):
-        return no_update, no_update
+def recolored_card(color: str):
+    """(card style, chart patch): a persona's card border and profile bars in its colour."""
     chart = Patch()
     chart["data"][0]["marker"]["color"] = color
     return card_style(color), chart

@@ -143,10 +143,10 @@ class Analysis:
         """The result before its quality scores (``scores`` holds the counts only): what a
         Compare panel draws, without waiting for a silhouette that only the metrics show.
         The scored result when that is cached already."""
-        spec = view.spec(method, params, seed)
-        scored = self.results.cached(_segmentation_key(view, spec))
+        scored = self.cached_segmentation(view, method, params, seed)
         if scored is not None:
             return scored
+        spec = view.spec(method, params, seed)
         key = result_key("fitted", view.dataset_id, **spec.as_dict())
         return self.results.get_or_compute(key, lambda: self._segment(view, spec))
 

@@ -24,8 +24,8 @@ from dashboard.storage.personas import PersonaStore
 
 SAMPLE_NAME = "Mall customers (sample)"
 DRAWN_PANELS_KEPT = 24
-"""Compare panels kept drawn per worker: three views of eight panels, a few MB each at most
-(a panel draws at most ``display_points`` customers)."""
+"""Compare panels kept drawn per worker: three views of eight panels, each at most about
+3 000 customers (``compare_panels.PANEL_POINTS``) and a few hundred kB."""
 log = logging.getLogger("segmenta")
 
 

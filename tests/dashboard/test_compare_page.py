@@ -29,10 +29,10 @@ from dashboard.pages import compare, compare_panels, diagnostics_link
 from dashboard.pages.compare_controls import initial_values, params_from_controls
 from dashboard.pages.compare_metrics import crosstab_output, metrics_outputs
 from dashboard.pages.compare_panels import (
-    eps_defaults,
     fit_in_background,
     panel_request,
     panel_view,
+    radius_hint,
     segmentation,
     suggested_eps,
 )
@@ -445,10 +445,10 @@ def test_eps_hint_advises_a_larger_min_samples_on_large_tables(services):
     from devtools.synthetic import FEATURES, mall_customers
 
     sample_view = default_view(services).as_store()
-    assert "gives steadier" not in eps_defaults(services, sample_view, 5, None)[1]
+    assert "gives steadier" not in radius_hint(services, sample_view, 5)
     large = services.datasets.put(mall_customers(30_000), "large")
     large_view = {**sample_view, "dataset_id": large.dataset_id, "features": FEATURES[2]}
-    _, hint = eps_defaults(services, large_view, 5, 0.3)
+    hint = radius_hint(services, large_view, 5)
     assert f"min_samples ≈ {suggest_min_samples(30_000, 2)} gives steadier" in hint
 
 

@@ -19,7 +19,7 @@ from dashboard.figures.scatter import display_rows
 from dashboard.pages import compare_panels, personas_cards
 from dashboard.pages.compare_controls import initial_values
 from dashboard.pages.compare_metrics import metrics_outputs
-from dashboard.pages.compare_panels import eps_defaults, panel_request, panel_view, segmentation
+from dashboard.pages.compare_panels import panel_request, panel_view, radius_hint, segmentation
 from dashboard.pages.data import skew
 from dashboard.pages.data import view as view_page
 from dashboard.pages.diagnostics_panels import k_distance_outputs, sweep_outputs
@@ -219,7 +219,7 @@ def test_a_suggested_eps_giving_one_segment_is_said_with_what_to_try(services, w
     assert len(set(labels) - {-1}) == 1  # what the issue reports, as scikit-learn finds it
     alert = text_of(k_distance_outputs(services, view, 5)[0])
     assert "gives one segment" in alert and "Try log or power scaling" in alert
-    _, hint = eps_defaults(services, view, 5, None)
+    hint = radius_hint(services, view, 5)
     assert "gives one segment" in text_of(hint)
 
 

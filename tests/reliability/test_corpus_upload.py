@@ -22,7 +22,7 @@ from dashboard.app import create_app
 from dashboard.config import Config
 from dashboard.ids import data as ids
 from dashboard.pages.compare_controls import initial_values
-from dashboard.pages.compare_panels import eps_defaults, panel_request, panel_view
+from dashboard.pages.compare_panels import panel_request, panel_view, suggested_controls
 from dashboard.pages.data import overview
 from dashboard.pages.data import view as view_page
 from dashboard.pages.diagnostics_panels import sweep_outputs
@@ -92,7 +92,7 @@ def every_panel(services, view: dict) -> dict[str, object]:
     for method in METHODS:
         values = initial_values(method, {})
         if method == "dbscan":
-            values["eps"], _ = eps_defaults(services, view, values["min_samples"], None)
+            values |= suggested_controls(services, method, view, values, None)
         request, _ = panel_request(services, view, method, values, "count")
         outputs[method] = panel_view(services, request).outputs()
     return outputs
